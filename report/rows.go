@@ -1,0 +1,91 @@
+package report
+
+import "time"
+
+// The row types below are the Parquet history contract (docs/history.md).
+// Column names are part of Cairn's public interface: analysts' Athena
+// queries depend on them. Add columns freely; rename only with a migration
+// note in the README. Timestamps are UTC milliseconds; slices are LISTs.
+// Timestamp columns are optional so that a zero time.Time is written as NULL
+// (parquet-go cannot read a required year-1 timestamp back correctly, and
+// NULL is what an analyst should see for "not known").
+
+// ScanRow is one row of the scans table: one per scan run.
+type ScanRow struct {
+	ScanID      string    `parquet:"scan_id"`
+	AccountID   string    `parquet:"account_id"`
+	StartedAt   time.Time `parquet:"started_at,optional,timestamp(millisecond)"`
+	FinishedAt  time.Time `parquet:"finished_at,optional,timestamp(millisecond)"`
+	Regions     []string  `parquet:"regions,list"`
+	ToolVersion string    `parquet:"tool_version"`
+	Status      string    `parquet:"status"`  // COMPLETE, INCOMPLETE, FAILED
+	Options     string    `parquet:"options"` // JSON of the effective scan options
+	Assets      int64     `parquet:"assets"`
+	Objects     int64     `parquet:"objects"`
+	Skipped     int64     `parquet:"skipped"`
+	Findings    int64     `parquet:"findings"`
+	BytesRead   int64     `parquet:"bytes_read"`
+}
+
+// AssetRow is one row of the assets table: one per data store.
+type AssetRow struct {
+	ScanID           string    `parquet:"scan_id"`
+	AccountID        string    `parquet:"account_id"`
+	ObservedAt       time.Time `parquet:"observed_at,optional,timestamp(millisecond)"`
+	AssetARN         string    `parquet:"asset_arn"`
+	Service          string    `parquet:"service"` // s3, rds, dynamodb
+	Region           string    `parquet:"region"`
+	Name             string    `parquet:"name"`
+	Encryption       string    `parquet:"encryption"` // NONE, SSE-S3, SSE-KMS, DSSE-KMS, UNKNOWN
+	KMSKeyARN        string    `parquet:"kms_key_arn"`
+	KMSKeyManager    string    `parquet:"kms_key_manager"` // AWS, CUSTOMER, or "" when not KMS / unknown
+	Public           bool      `parquet:"public"`
+	PublicReason     string    `parquet:"public_reason"`
+	SensitivityScore float64   `parquet:"sensitivity_score"` // 0..100
+	DataClasses      []string  `parquet:"data_classes,list"` // identifiers found, sorted
+	ObjectCount      int64     `parquet:"object_count"`      // objects listed (may be capped, see listing_truncated)
+	TotalBytes       int64     `parquet:"total_bytes"`
+	ListingTruncated bool      `parquet:"listing_truncated"`
+	SampledObjects   int64     `parquet:"sampled_objects"`
+	SampledBytes     int64     `parquet:"sampled_bytes"`
+	Status           string    `parquet:"status"` // COMPLETE, PARTIAL, ERROR
+	Reason           string    `parquet:"reason"`
+	Posture          string    `parquet:"posture"` // JSON: every posture attribute observed, with errors
+}
+
+// ObjectResultRow is one row of the object_results table: one per sampled
+// object, DB table or DynamoDB table.
+type ObjectResultRow struct {
+	ScanID       string    `parquet:"scan_id"`
+	AccountID    string    `parquet:"account_id"`
+	ObservedAt   time.Time `parquet:"observed_at,optional,timestamp(millisecond)"`
+	AssetARN     string    `parquet:"asset_arn"`
+	Location     string    `parquet:"location"`
+	Format       string    `parquet:"format"`
+	Status       string    `parquet:"status"` // COMPLETE, PARTIAL, SKIPPED
+	Reason       string    `parquet:"reason"`
+	Size         int64     `parquet:"size"`
+	BytesRead    int64     `parquet:"bytes_read"`
+	StorageClass string    `parquet:"storage_class"`
+	Encryption   string    `parquet:"encryption"`
+	Findings     int64     `parquet:"findings"` // matches in this object, all identifiers
+}
+
+// FindingRow is one row of the findings table: one per (location,
+// identifier) with matches. It never holds a raw value.
+type FindingRow struct {
+	ScanID           string    `parquet:"scan_id"`
+	AccountID        string    `parquet:"account_id"`
+	ObservedAt       time.Time `parquet:"observed_at,optional,timestamp(millisecond)"`
+	AssetARN         string    `parquet:"asset_arn"`
+	Service          string    `parquet:"service"`
+	Region           string    `parquet:"region"`
+	Location         string    `parquet:"location"`
+	Field            string    `parquet:"field"` // column / JSON path context, if any
+	Identifier       string    `parquet:"identifier"`
+	Category         string    `parquet:"category"`
+	Confidence       string    `parquet:"confidence"`
+	Count            int64     `parquet:"count"`
+	RedactedExamples []string  `parquet:"redacted_examples,list"`
+	Fingerprints     []string  `parquet:"fingerprints,list"`
+}
