@@ -1,0 +1,105 @@
+package readers
+
+// batcher groups values by field and emits each field's values, joined by
+// '\n', as one Segment once they reach segmentSize, and all of them at the
+// end. Field 0 is the catch-all "" that takes free text and the values of
+// fields past maxFields. The capacity of all buffers together stays under
+// maxBuffered: past it every buffer is emitted and released. After emit
+// fails, every call returns that error. Not safe for concurrent use.
+type batcher struct {
+	emit   func(Segment) error
+	names  []string
+	bufs   [][]byte
+	byName map[string]int // JSON paths; CSV columns use indexes directly
+	held   int            // sum of cap(bufs[i])
+	err    error
+}
+
+func newBatcher(emit func(Segment) error) *batcher {
+	return &batcher{emit: emit, names: []string{""}, bufs: [][]byte{nil}}
+}
+
+// newField adds a field and returns its index, or 0 (the catch-all) when
+// there are already maxFields fields.
+func (b *batcher) newField(name string) int {
+	if len(b.names) > maxFields {
+		return 0
+	}
+	b.names = append(b.names, name)
+	b.bufs = append(b.bufs, nil)
+	return len(b.names) - 1
+}
+
+// lookup returns the index of the field named name, adding it if needed.
+func (b *batcher) lookup(name []byte) int {
+	if len(name) == 0 {
+		return 0
+	}
+	if i, ok := b.byName[string(name)]; ok {
+		return i
+	}
+	if b.byName == nil {
+		b.byName = make(map[string]int)
+	}
+	s := string(name)
+	i := b.newField(s)
+	if i != 0 {
+		b.byName[s] = i
+	}
+	return i
+}
+
+// add appends one value to field i. Empty values are dropped.
+func (b *batcher) add(i int, v string) error {
+	if b.err != nil || v == "" {
+		return b.err
+	}
+	buf := b.bufs[i]
+	before := cap(buf)
+	if len(buf) > 0 {
+		buf = append(buf, '\n')
+	}
+	buf = append(buf, v...)
+	b.bufs[i] = buf
+	b.held += cap(buf) - before
+	if len(buf) >= segmentSize {
+		if err := b.flush(i); err != nil {
+			return err
+		}
+	}
+	if b.held > maxBuffered {
+		return b.flushAll(true)
+	}
+	return nil
+}
+
+// flush emits field i if it holds anything.
+func (b *batcher) flush(i int) error {
+	if b.err != nil {
+		return b.err
+	}
+	if len(b.bufs[i]) == 0 {
+		return nil
+	}
+	if err := b.emit(Segment{Field: b.names[i], Data: b.bufs[i]}); err != nil {
+		b.err = err
+		return err
+	}
+	b.bufs[i] = b.bufs[i][:0]
+	return nil
+}
+
+// flushAll emits every field in the order the fields were added; with
+// release it also frees the buffers.
+func (b *batcher) flushAll(release bool) error {
+	for i := range b.bufs {
+		if err := b.flush(i); err != nil {
+			return err
+		}
+		if release {
+			b.held -= cap(b.bufs[i])
+			b.bufs[i] = nil
+		}
+	}
+	return nil
+}

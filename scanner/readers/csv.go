@@ -1,0 +1,248 @@
+package readers
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"io"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// readCSV emits each column of a CSV or TSV file as segments named by the
+// column's header (or "col1", "col2"... without one). The header row itself
+// is also emitted, under "", in case it was data. A last row cut by the end
+// of the input loses its last, partial cell and sets res.Truncated. A file
+// whose first 64 KiB do not line up as rows is read as text, Malformed.
+func readCSV(ctx context.Context, f Format, d *textDecoder, emit func(Segment) error, res *Result) error {
+	br := getBufio(d)
+	defer putBufio(br)
+	window, _ := br.Peek(peekSize) // a short peek is the whole input; errors show again below
+	comma := '\t'
+	if f == FormatCSV {
+		comma = sniffDelimiter(window)
+	}
+	if !linesUp(window, comma) {
+		res.Malformed = true
+		return readText(ctx, br, emit, res)
+	}
+
+	cr := newCSVReader(br, comma)
+	b := newBatcher(emit)
+	var cols []int // column index → batcher field
+	field := func(i int) int {
+		if i >= maxFields {
+			return 0
+		}
+		for len(cols) <= i {
+			cols = append(cols, b.newField("col"+strconv.Itoa(len(cols)+1)))
+		}
+		return cols[i]
+	}
+
+	rec, err := cr.Read()
+	if err == io.EOF {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for n := 0; ; n++ {
+		first := n == 0
+		if n&1023 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		next, err := cr.Read()
+		if err != nil && err != io.EOF {
+			return err
+		}
+		last := err == io.EOF
+		if last && d.n > 0 && d.last != '\n' {
+			// The input stops inside this row: its last cell may be cut.
+			res.Truncated = true
+			rec = rec[:len(rec)-1]
+		} else if first && looksLikeHeader(rec) {
+			for i, h := range rec {
+				if name := headerName(h); name != "" && i < maxFields {
+					cols = append(cols, b.newField(name))
+				} else {
+					field(i)
+				}
+			}
+			if err := b.add(0, strings.Join(rec, string(comma))); err != nil {
+				return err
+			}
+			rec = nil
+		} else {
+			res.Records++
+		}
+		for i, v := range rec {
+			if err := b.add(field(i), v); err != nil {
+				return err
+			}
+		}
+		if last {
+			return b.flushAll(false)
+		}
+		rec = next
+	}
+}
+
+func newCSVReader(r io.Reader, comma rune) *csv.Reader {
+	cr := csv.NewReader(r)
+	cr.Comma = comma
+	cr.LazyQuotes = true
+	cr.FieldsPerRecord = -1
+	return cr
+}
+
+// sniffDelimiter picks the separator of a file named .csv from its first
+// lines: ',' when it splits every line into the same number of fields,
+// otherwise whichever of ';', '|' and tab does so with the most fields, and
+// ',' when none does.
+func sniffDelimiter(window []byte) rune {
+	lines := completeLines(window, 20)
+	if len(lines) == 0 {
+		return ','
+	}
+	best, bestCount := ',', 0
+	for _, c := range []byte{',', ';', '|', '\t'} {
+		n := countOutsideQuotes(lines[0], c)
+		if n == 0 {
+			continue
+		}
+		same := true
+		for _, l := range lines[1:] {
+			if countOutsideQuotes(l, c) != n {
+				same = false
+				break
+			}
+		}
+		if !same {
+			continue
+		}
+		if c == ',' {
+			return ','
+		}
+		if n > bestCount {
+			best, bestCount = rune(c), n
+		}
+	}
+	return best
+}
+
+// completeLines returns up to max non-empty lines of b, leaving out a last
+// line that has no newline unless it is the only one.
+func completeLines(b []byte, max int) [][]byte {
+	var lines [][]byte
+	for len(b) > 0 && len(lines) < max {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			if len(lines) == 0 {
+				lines = append(lines, b)
+			}
+			break
+		}
+		if l := bytes.TrimRight(b[:i], "\r"); len(l) > 0 {
+			lines = append(lines, l)
+		}
+		b = b[i+1:]
+	}
+	return lines
+}
+
+// countOutsideQuotes counts c in line outside double-quoted stretches.
+func countOutsideQuotes(line []byte, c byte) int {
+	n, quoted := 0, false
+	for _, x := range line {
+		switch x {
+		case '"':
+			quoted = !quoted
+		case c:
+			if !quoted {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// linesUp reports whether the window parses as rows: false when eight or
+// more lines collapse into one record (a stray quote swallowed them) or when
+// no field count is shared by half of eight or more records.
+func linesUp(window []byte, comma rune) bool {
+	if len(window) == 0 {
+		return true
+	}
+	if i := bytes.LastIndexByte(window, '\n'); i >= 0 && len(window) == peekSize {
+		window = window[:i+1] // drop the cut line
+	}
+	lines := bytes.Count(window, []byte{'\n'})
+	cr := newCSVReader(bytes.NewReader(window), comma)
+	cr.ReuseRecord = true
+	counts := map[int]int{}
+	records := 0
+	for {
+		rec, err := cr.Read()
+		if err != nil {
+			break
+		}
+		records++
+		counts[len(rec)]++
+	}
+	if lines >= 8 && records <= 1 {
+		return false
+	}
+	if records < 8 {
+		return true
+	}
+	for _, n := range counts {
+		if n*2 >= records {
+			return true
+		}
+	}
+	return false
+}
+
+// looksLikeHeader reports whether a first row names its columns: at least
+// one cell with a letter, and no cell longer than maxHeader bytes,
+// numeric-looking or an address.
+func looksLikeHeader(rec []string) bool {
+	letters := false
+	for _, c := range rec {
+		c = strings.TrimSpace(c)
+		if len(c) > maxHeader || numericLooking(c) || strings.Contains(c, "@") {
+			return false
+		}
+		if strings.IndexFunc(c, unicode.IsLetter) >= 0 {
+			letters = true
+		}
+	}
+	return letters
+}
+
+// numericLooking reports whether s has a digit and nothing but digits,
+// signs, separators and currency or percent signs: a number, amount, date,
+// time or phone number.
+func numericLooking(s string) bool {
+	digit := false
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digit = true
+		case strings.ContainsRune("+-.,/:$€£%() eE", r):
+		default:
+			return false
+		}
+	}
+	return digit
+}
+
+// headerName cleans a header cell for use as a field name: trimmed, with a
+// stray byte-order mark removed. looksLikeHeader has capped its length.
+func headerName(h string) string {
+	return strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF"))
+}
