@@ -1,0 +1,128 @@
+package classifiers
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Redactors turn a raw matched value into the form kept in Match.Redacted.
+// Each keeps at most what the design allows (card: first and last four
+// digits; SSN, phone: last four; IBAN: country, check digits, last four;
+// access key id: first and last four; secrets: a length hint only). Any
+// input, however short or malformed, must yield a masked string.
+
+// maskAll fully masks a value, keeping only its length.
+func maskAll(n int) string { return "****(" + strconv.Itoa(n) + " chars)" }
+
+// redactLength masks a secret completely: "****(40 chars)".
+func redactLength(v string) string { return maskAll(len(v)) }
+
+// redactKeepEnds keeps the first and last four characters of a value of at
+// least 16 characters ("AKIA************MPLE") and masks shorter ones
+// completely.
+func redactKeepEnds(v string) string {
+	if len(v) < 16 {
+		return maskAll(len(v))
+	}
+	return v[:4] + strings.Repeat("*", len(v)-8) + v[len(v)-4:]
+}
+
+// redactCard keeps the first and last four digits of a card number in its
+// usual grouping: "4111 **** **** 1111", "3782 ****** *0005".
+func redactCard(v string) string {
+	d := digitsOnly([]byte(v))
+	if len(d) < 12 {
+		return maskAll(len(v))
+	}
+	masked := make([]byte, len(d))
+	for i, c := range d {
+		if i < 4 || i >= len(d)-4 {
+			masked[i] = c
+		} else {
+			masked[i] = '*'
+		}
+	}
+	groups := []int{4, 4, 4, 4, 4}
+	switch len(d) {
+	case 15:
+		groups = []int{4, 6, 5}
+	case 14:
+		groups = []int{4, 6, 4}
+	}
+	return group(masked, groups)
+}
+
+// group splits b into space-separated groups of the given sizes; the last
+// size repeats for any remainder.
+func group(b []byte, sizes []int) string {
+	var sb strings.Builder
+	sb.Grow(len(b) + len(b)/4)
+	for i := 0; len(b) > 0; i++ {
+		n := sizes[min(i, len(sizes)-1)]
+		n = min(n, len(b))
+		if sb.Len() > 0 {
+			sb.WriteByte(' ')
+		}
+		sb.Write(b[:n])
+		b = b[n:]
+	}
+	return sb.String()
+}
+
+// redactSSN keeps the serial: "***-**-6789".
+func redactSSN(v string) string {
+	d := digitsOnly([]byte(v))
+	if len(d) != 9 {
+		return maskAll(len(v))
+	}
+	return "***-**-" + string(d[5:])
+}
+
+// redactPhone keeps the last four digits: "***-***-0142".
+func redactPhone(v string) string {
+	d := digitsOnly([]byte(v))
+	if len(d) < 10 {
+		return maskAll(len(v))
+	}
+	return "***-***-" + string(d[len(d)-4:])
+}
+
+// redactIBAN keeps the country code, the check digits and the last four
+// characters, in print grouping: "DE89 **** **** **** **30 00".
+func redactIBAN(v string) string {
+	s := stripSpaces([]byte(v))
+	if len(s) < 12 {
+		return maskAll(len(v))
+	}
+	for i := 4; i < len(s)-4; i++ {
+		s[i] = '*'
+	}
+	return group(s, []int{4})
+}
+
+// redactEmail keeps the first character of the local part and the domain:
+// "j***@example.com".
+func redactEmail(v string) string {
+	at := strings.LastIndexByte(v, '@')
+	if at <= 0 {
+		return maskAll(len(v))
+	}
+	return v[:1] + "***" + v[at:]
+}
+
+// redactPEM keeps the BEGIN line only: "-----BEGIN RSA PRIVATE KEY----- ****",
+// with a length hint when the match includes the key body.
+func redactPEM(v string) string {
+	if !strings.HasPrefix(v, pemBeginPrefix) {
+		return maskAll(len(v))
+	}
+	i := strings.Index(v[len(pemBeginPrefix):], pemDashes)
+	if i < 0 {
+		return maskAll(len(v))
+	}
+	hdr := len(pemBeginPrefix) + i + len(pemDashes)
+	if hdr == len(v) {
+		return v + " ****"
+	}
+	return v[:hdr] + " " + maskAll(len(v)-hdr)
+}
