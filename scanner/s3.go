@@ -1,0 +1,534 @@
+package scanner
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	"github.com/aws/smithy-go"
+	"github.com/sourcegraph/conc/pool"
+
+	"github.com/cairnsec/cairn/classifiers"
+	"github.com/cairnsec/cairn/scanner/readers"
+)
+
+// Options bound and shape an S3 scan. Zero values take the defaults.
+type Options struct {
+	Regions       []string      // scan buckets in these regions only; empty = every region
+	Buckets       []string      // scan only these buckets; empty = all
+	SampleObjects int           // objects sampled per bucket (default 100)
+	SampleBytes   int64         // bytes read per object (default 1 MiB)
+	MaxKeysListed int64         // keys listed per bucket before sampling stops listing (default 100,000)
+	Concurrency   int           // objects read at once across the scan (default 4 × cores, at least 8)
+	ObjectTimeout time.Duration // time allowed to read one object (default 60 s)
+	MaxExamples   int           // redacted examples kept per finding (default 3)
+}
+
+// withDefaults fills in zero values.
+func (o Options) withDefaults() Options {
+	if o.SampleObjects <= 0 {
+		o.SampleObjects = 100
+	}
+	if o.SampleBytes <= 0 {
+		o.SampleBytes = 1 << 20
+	}
+	if o.MaxKeysListed <= 0 {
+		o.MaxKeysListed = 100_000
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = max(8, 4*runtime.NumCPU())
+	}
+	if o.ObjectTimeout <= 0 {
+		o.ObjectTimeout = 60 * time.Second
+	}
+	if o.MaxExamples <= 0 {
+		o.MaxExamples = 3
+	}
+	return o
+}
+
+// maxFingerprints caps fingerprints kept per finding row.
+const maxFingerprints = 50
+
+// S3Scanner discovers buckets, records their posture, samples and
+// classifies their objects. It is safe for one Scan at a time.
+type S3Scanner struct {
+	s3      *s3.Client
+	control *s3control.Client
+	kms     *kms.Client
+	engine  *classifiers.Engine
+	opts    Options
+	log     *slog.Logger
+
+	keyMu sync.Mutex
+	keys  map[string]keyInfo
+}
+
+// NewS3Scanner builds a scanner from a guarded config (LoadAWSConfig).
+func NewS3Scanner(cfg aws.Config, ao AWSOptions, engine *classifiers.Engine, opts Options, log *slog.Logger) *S3Scanner {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &S3Scanner{
+		s3:      NewS3Client(cfg, ao),
+		control: NewS3ControlClient(cfg, ao),
+		kms:     kms.NewFromConfig(cfg),
+		engine:  engine,
+		opts:    opts.withDefaults(),
+		log:     log,
+		keys:    map[string]keyInfo{},
+	}
+}
+
+// result is one message from a worker to the collector.
+type result struct {
+	asset   *Asset
+	object  *ObjectResult
+	finding *Finding
+}
+
+// Scan scans every bucket of the account and streams results to sink. It
+// returns an error only for setup failures (buckets cannot be listed) or a
+// failing sink; everything else is recorded per item and counted in Stats.
+func (s *S3Scanner) Scan(ctx context.Context, account string, sink Sink) (Stats, error) {
+	buckets, err := s.listBuckets(ctx)
+	if err != nil {
+		return Stats{}, err
+	}
+	s.log.Info("s3: buckets to scan", "count", len(buckets))
+	accountBPA := accountBlockPublicAccess(ctx, s.control, account)
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	results := make(chan result, 256)
+	var stats Stats
+	var sinkErr error
+	collected := make(chan struct{})
+	go func() { // the single collector: only it touches sink and stats
+		defer close(collected)
+		for r := range results {
+			if sinkErr != nil {
+				continue // drain
+			}
+			switch {
+			case r.asset != nil:
+				stats.Assets++
+				if r.asset.Status == StatusError {
+					stats.Unread++
+				}
+				sinkErr = sink.Asset(*r.asset)
+			case r.object != nil:
+				stats.Objects++
+				stats.BytesRead += r.object.BytesRead
+				if r.object.Status == StatusSkipped {
+					stats.Skipped++
+				}
+				if couldNotRead(r.object.Reason) {
+					stats.Unread++
+				}
+				sinkErr = sink.Object(*r.object)
+			case r.finding != nil:
+				stats.Findings++
+				stats.Matches += r.finding.Count
+				sinkErr = sink.Finding(*r.finding)
+			}
+			if sinkErr != nil {
+				cancel()
+			}
+		}
+	}()
+
+	// Reads are bounded across the whole scan by one semaphore; buckets run a
+	// few at a time so posture calls and listings overlap with reads.
+	sem := make(chan struct{}, s.opts.Concurrency)
+	bp := pool.New().WithContext(ctx).WithMaxGoroutines(min(4, len(buckets)+1))
+	for _, b := range buckets {
+		bp.Go(func(ctx context.Context) error {
+			s.scanBucket(ctx, b, accountBPA, sem, results)
+			return nil
+		})
+	}
+	_ = bp.Wait()
+	close(results)
+	<-collected
+	if sinkErr != nil {
+		return stats, fmt.Errorf("s3: record results: %w", sinkErr)
+	}
+	return stats, ctx.Err()
+}
+
+// bucketRef is a discovered bucket.
+type bucketRef struct{ name, region string }
+
+// listBuckets lists the account's buckets with their regions, filtered by
+// Options.Regions and Options.Buckets.
+func (s *S3Scanner) listBuckets(ctx context.Context) ([]bucketRef, error) {
+	want := map[string]bool{}
+	for _, b := range s.opts.Buckets {
+		want[b] = true
+	}
+	regions := map[string]bool{}
+	for _, r := range s.opts.Regions {
+		regions[r] = true
+	}
+	var out []bucketRef
+	p := s3.NewListBucketsPaginator(s.s3, &s3.ListBucketsInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("s3: list buckets: %w", err)
+		}
+		for _, b := range page.Buckets {
+			name := aws.ToString(b.Name)
+			if len(want) > 0 && !want[name] {
+				continue
+			}
+			region := aws.ToString(b.BucketRegion)
+			if region == "" {
+				region = s.bucketRegion(ctx, name)
+			}
+			if len(regions) > 0 && !regions[region] {
+				continue
+			}
+			out = append(out, bucketRef{name: name, region: region})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out, nil
+}
+
+// bucketRegion asks S3 where a bucket lives. An empty constraint means
+// us-east-1 and "EU" means eu-west-1. On error it returns the client's
+// region: the per-bucket calls that follow will record their own errors.
+func (s *S3Scanner) bucketRegion(ctx context.Context, bucket string) string {
+	out, err := s.s3.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(bucket)})
+	if err != nil {
+		s.log.Warn("s3: bucket location", "bucket", bucket, "error", describeErr(err))
+		return s.s3.Options().Region
+	}
+	switch loc := string(out.LocationConstraint); loc {
+	case "":
+		return "us-east-1"
+	case "EU":
+		return "eu-west-1"
+	default:
+		return loc
+	}
+}
+
+// scanBucket records one bucket's posture, samples and reads its objects,
+// and finally sends the asset row with the rolled-up data classes.
+func (s *S3Scanner) scanBucket(ctx context.Context, b bucketRef, accountBPA BlockPublicAccess, sem chan struct{}, results chan<- result) {
+	started := time.Now().UTC()
+	arn := "arn:aws:s3:::" + b.name
+	posture := s.bucketPosture(ctx, b.name, b.region, accountBPA)
+	asset := Asset{
+		ARN: arn, Service: "s3", Region: b.region, Name: b.name,
+		Encryption:    posture.Encryption.Type,
+		KMSKeyARN:     posture.Encryption.KMSKeyARN,
+		KMSKeyManager: posture.Encryption.KeyManager,
+		Public:        posture.Public,
+		PublicReason:  posture.PublicReason,
+		Status:        StatusComplete,
+		ObservedAt:    started,
+	}
+	if asset.KMSKeyARN == "" && posture.Encryption.KMSKeyID != "" {
+		asset.KMSKeyARN = posture.Encryption.KMSKeyID
+	}
+	var reasons []string
+	if len(posture.Incomplete) > 0 {
+		asset.Status = StatusPartial
+		reasons = append(reasons, ReasonPostureIncomplete+": "+strings.Join(posture.Incomplete, ","))
+	}
+
+	smp := newSampler(b.name, s.opts.SampleObjects)
+	truncated, listErr := s.list(ctx, b, smp)
+	asset.ObjectCount, asset.TotalBytes, asset.ListingTruncated = smp.Listed, smp.ListedBytes, truncated
+	if truncated {
+		reasons = append(reasons, fmt.Sprintf("%s: listed the first %d keys", ReasonListingCapped, s.opts.MaxKeysListed))
+	}
+	if listErr != nil {
+		asset.Status = StatusError
+		reasons = append(reasons, ReasonListFailed+": "+describeErr(listErr))
+	}
+
+	sample := smp.Sample(s.opts.SampleObjects)
+	tally := storeTally{}
+	var mu sync.Mutex
+	var skipped int
+	var wg sync.WaitGroup
+	for _, o := range sample {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			res, findings := s.readObject(ctx, b, arn, o)
+			mu.Lock()
+			asset.SampledObjects++
+			asset.SampledBytes += res.BytesRead
+			if res.Status == StatusSkipped {
+				skipped++
+			}
+			for i := range findings {
+				tally.add(findings[i])
+			}
+			mu.Unlock()
+			results <- result{object: &res}
+			for i := range findings {
+				results <- result{finding: &findings[i]}
+			}
+		}()
+	}
+	wg.Wait()
+	if skipped > 0 {
+		if asset.Status == StatusComplete {
+			asset.Status = StatusPartial
+		}
+		reasons = append(reasons, fmt.Sprintf("%s: %d of %d sampled objects", ReasonObjectsSkipped, skipped, len(sample)))
+	}
+	asset.DataClasses = tally.classes()
+	asset.SensitivityScore = tally.score()
+	asset.Reason = strings.Join(reasons, "; ")
+	asset.Posture = posture.JSON()
+	results <- result{asset: &asset}
+}
+
+// list pages through a bucket's keys into the sampler, up to MaxKeysListed.
+// It returns whether the cap cut the listing short.
+func (s *S3Scanner) list(ctx context.Context, b bucketRef, smp *sampler) (bool, error) {
+	p := s3.NewListObjectsV2Paginator(s.s3, &s3.ListObjectsV2Input{Bucket: aws.String(b.name)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, func(o *s3.Options) { o.Region = b.region })
+		if err != nil {
+			return false, fmt.Errorf("s3: list %s: %w", b.name, err)
+		}
+		for i, o := range page.Contents {
+			key := aws.ToString(o.Key)
+			size := aws.ToInt64(o.Size)
+			if size == 0 && strings.HasSuffix(key, "/") {
+				continue // folder marker
+			}
+			smp.Add(ObjectRef{Key: key, Size: size, StorageClass: string(o.StorageClass), ETag: aws.ToString(o.ETag)})
+			if smp.Listed >= s.opts.MaxKeysListed && (i < len(page.Contents)-1 || p.HasMorePages()) {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// readObject reads the head of one object (a ranged GET capped at
+// SampleBytes), detects its format and classifies it. Every outcome is an
+// ObjectResult; failures carry a reason code and never abort the scan.
+func (s *S3Scanner) readObject(ctx context.Context, b bucketRef, arn string, o ObjectRef) (ObjectResult, []Finding) {
+	res := ObjectResult{
+		AssetARN: arn, Location: o.Key, Size: o.Size, StorageClass: o.StorageClass,
+		Status: StatusSkipped, ObservedAt: time.Now().UTC(),
+	}
+	if res.StorageClass == "" {
+		res.StorageClass = "STANDARD"
+	}
+	if o.Size == 0 {
+		res.Status, res.Format = StatusComplete, string(readers.FormatText)
+		return res, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.opts.ObjectTimeout)
+	defer cancel()
+
+	want := min(o.Size, s.opts.SampleBytes)
+	out, err := s.s3.GetObject(ctx, &s3.GetObjectInput{
+		Bucket: aws.String(b.name),
+		Key:    aws.String(o.Key),
+		Range:  aws.String(fmt.Sprintf("bytes=0-%d", want-1)),
+	}, func(opt *s3.Options) { opt.Region = b.region })
+	if err != nil {
+		res.Reason = readReason(err)
+		s.log.Debug("s3: object skipped", "bucket", b.name, "key", o.Key, "reason", res.Reason, "error", describeErr(err))
+		return res, nil
+	}
+	defer out.Body.Close()
+	res.Encryption = string(out.ServerSideEncryption)
+	if out.SSECustomerAlgorithm != nil {
+		res.Encryption = "SSE-C"
+	}
+
+	buf := make([]byte, 0, want)
+	w := bytes.NewBuffer(buf)
+	n, err := io.Copy(w, io.LimitReader(out.Body, want))
+	res.BytesRead = n
+	if err != nil {
+		res.Reason = readReason(err)
+		return res, nil
+	}
+	data := w.Bytes()
+	format := readers.Detect(o.Key, data[:min(len(data), 4096)])
+	res.Format = string(format)
+	if !readers.Readable(format) {
+		res.Reason = ReasonUnsupportedFileType
+		return res, nil
+	}
+
+	agg := newFindingAgg(s.opts.MaxExamples)
+	rr, err := readers.Read(ctx, format, bytes.NewReader(data), func(seg readers.Segment) error {
+		agg.add(seg.Field, s.engine.Scan(seg.Data, seg.Field))
+		return nil
+	})
+	if err != nil {
+		res.Reason = readReason(err)
+		return res, nil
+	}
+	res.Status = StatusComplete
+	switch {
+	case n < o.Size:
+		res.Status, res.Reason = StatusPartial, ReasonByteLimit
+	case rr.Malformed:
+		res.Reason = ReasonMalformed
+	}
+	findings := agg.findings(Finding{AssetARN: arn, Service: "s3", Region: b.region, Location: o.Key, ObservedAt: res.ObservedAt})
+	for _, f := range findings {
+		res.Findings += f.Count
+	}
+	return res, findings
+}
+
+// readReason maps a read error to a reason code.
+func readReason(err error) string {
+	code := errorCode(err)
+	var re interface{ HTTPStatusCode() int }
+	status := 0
+	if errors.As(err, &re) {
+		status = re.HTTPStatusCode()
+	}
+	var ae smithy.APIError
+	msg := ""
+	if errors.As(err, &ae) {
+		msg = strings.ToLower(ae.ErrorMessage())
+	}
+	switch {
+	case code == "InvalidObjectState":
+		return ReasonInvalidObjectState
+	case code == "InvalidRequest" && strings.Contains(msg, "server side encryption"),
+		code == "InvalidArgument" && strings.Contains(msg, "encryption"):
+		return ReasonInvalidEncryption
+	case strings.HasPrefix(code, "KMS.") || code == "KMSDisabledException" || code == "KMSInvalidStateException":
+		return ReasonInvalidKMSKey
+	case code == "AccessDenied" && strings.Contains(msg, "kms"):
+		return ReasonInvalidKMSKey
+	case code == "AccessDenied" || code == "AllAccessDisabled" || status == 403:
+		return ReasonPermissionDenied
+	case code == "NoSuchKey" || status == 404:
+		return ReasonObjectUnavailable
+	case code == "SlowDown" || code == "Throttling" || code == "ThrottlingException" || code == "RequestLimitExceeded" || status == 503 || status == 429:
+		return ReasonThrottled
+	case status == 400 && code == "":
+		// A HEAD-style 400 without a body is how S3 refuses SSE-C objects.
+		return ReasonInvalidEncryption
+	case errors.Is(err, context.DeadlineExceeded):
+		return ReasonTimeout
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return ReasonTimeout
+	}
+	return ReasonReadError
+}
+
+// findingAgg merges the per-segment matches of one location into finding
+// rows, keeping counts exact and examples and fingerprints bounded.
+type findingAgg struct {
+	maxExamples int
+	ids         map[string]*idAgg
+}
+
+type idAgg struct {
+	category, confidence string
+	count                int64
+	fields               map[string]bool
+	examples             []string
+	fingerprints         map[string]bool
+}
+
+func newFindingAgg(maxExamples int) *findingAgg {
+	return &findingAgg{maxExamples: maxExamples, ids: map[string]*idAgg{}}
+}
+
+// add folds the matches found in one segment (with its field context).
+func (a *findingAgg) add(field string, ms []classifiers.Match) {
+	for _, sum := range classifiers.Summarize(ms, a.maxExamples, maxFingerprints) {
+		g, ok := a.ids[sum.Identifier]
+		if !ok {
+			g = &idAgg{category: string(sum.Category), fields: map[string]bool{}, fingerprints: map[string]bool{}}
+			a.ids[sum.Identifier] = g
+		}
+		g.count += int64(sum.Count)
+		if sum.Confidence.Rank() > classifiers.Confidence(g.confidence).Rank() {
+			g.confidence = string(sum.Confidence)
+		}
+		if field != "" && len(g.fields) < 16 {
+			g.fields[field] = true
+		}
+		for _, ex := range sum.RedactedExamples {
+			if len(g.examples) < a.maxExamples && !contains(g.examples, ex) {
+				g.examples = append(g.examples, ex)
+			}
+		}
+		for _, fp := range sum.Fingerprints {
+			if len(g.fingerprints) < maxFingerprints {
+				g.fingerprints[fp] = true
+			}
+		}
+	}
+}
+
+// findings returns one row per identifier, based on tmpl, sorted by identifier.
+func (a *findingAgg) findings(tmpl Finding) []Finding {
+	out := make([]Finding, 0, len(a.ids))
+	for id, g := range a.ids {
+		f := tmpl
+		f.Identifier, f.Category, f.Confidence, f.Count = id, g.category, g.confidence, g.count
+		f.Field = strings.Join(sortedKeys(g.fields), ",")
+		f.RedactedExamples = append([]string(nil), g.examples...)
+		f.Fingerprints = sortedKeys(g.fingerprints)
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Identifier < out[j].Identifier })
+	return out
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,522 @@
+package scanner
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	"github.com/aws/smithy-go"
+)
+
+// Encryption states reported for a data store.
+const (
+	EncryptionNone    = "NONE"
+	EncryptionSSES3   = "SSE-S3"
+	EncryptionSSEKMS  = "SSE-KMS"
+	EncryptionDSSEKMS = "DSSE-KMS"
+	EncryptionUnknown = "UNKNOWN"
+)
+
+// Key managers of a KMS key.
+const (
+	KeyManagerAWS      = "AWS"
+	KeyManagerCustomer = "CUSTOMER"
+)
+
+// BlockPublicAccess is one Block Public Access configuration (account or
+// bucket). Known is false when the configuration could not be read; Error
+// then says why.
+type BlockPublicAccess struct {
+	Known                 bool   `json:"known"`
+	Configured            bool   `json:"configured"`
+	BlockPublicACLs       bool   `json:"block_public_acls"`
+	IgnorePublicACLs      bool   `json:"ignore_public_acls"`
+	BlockPublicPolicy     bool   `json:"block_public_policy"`
+	RestrictPublicBuckets bool   `json:"restrict_public_buckets"`
+	Error                 string `json:"error,omitempty"`
+}
+
+// BucketEncryption is a bucket's default encryption.
+type BucketEncryption struct {
+	Type             string `json:"type"` // one of the Encryption* constants
+	KMSKeyID         string `json:"kms_key_id,omitempty"`
+	KMSKeyARN        string `json:"kms_key_arn,omitempty"`
+	KeyManager       string `json:"key_manager,omitempty"` // AWS or CUSTOMER, "" when unknown
+	BucketKeyEnabled bool   `json:"bucket_key_enabled"`
+	Note             string `json:"note,omitempty"`
+	Error            string `json:"error,omitempty"`
+}
+
+// BucketPosture is everything Cairn observed about a bucket's protection.
+// Every attribute that could not be read carries its error, so "unknown" is
+// never mistaken for "safe".
+type BucketPosture struct {
+	Region                   string            `json:"region"`
+	Encryption               BucketEncryption  `json:"encryption"`
+	AccountBlockPublicAccess BlockPublicAccess `json:"account_block_public_access"`
+	BlockPublicAccess        BlockPublicAccess `json:"block_public_access"`
+	PolicyIsPublic           *bool             `json:"policy_is_public,omitempty"` // from GetBucketPolicyStatus
+	PolicyStatusError        string            `json:"policy_status_error,omitempty"`
+	HasPolicy                bool              `json:"has_policy"`
+	PublicStatements         []string          `json:"public_statements,omitempty"`
+	PolicyError              string            `json:"policy_error,omitempty"`
+	PublicACLGrants          []string          `json:"public_acl_grants,omitempty"`
+	ACLError                 string            `json:"acl_error,omitempty"`
+	Versioning               string            `json:"versioning"` // Enabled, Suspended, Disabled
+	MFADelete                string            `json:"mfa_delete"` // Enabled, Disabled
+	VersioningError          string            `json:"versioning_error,omitempty"`
+	LoggingEnabled           bool              `json:"logging_enabled"`
+	LoggingTarget            string            `json:"logging_target,omitempty"`
+	LoggingError             string            `json:"logging_error,omitempty"`
+	ObjectLockEnabled        bool              `json:"object_lock_enabled"`
+	ObjectLockError          string            `json:"object_lock_error,omitempty"`
+
+	Public       bool   `json:"public"`
+	PublicReason string `json:"public_reason,omitempty"`
+	// Incomplete lists the posture attributes that could not be read.
+	Incomplete []string `json:"incomplete,omitempty"`
+}
+
+// JSON renders the posture for the assets table's posture column.
+func (p *BucketPosture) JSON() string {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return "{}"
+	}
+	return string(b)
+}
+
+// effective combines account and bucket Block Public Access: a setting is
+// on when either level turns it on.
+func effective(account, bucket BlockPublicAccess) BlockPublicAccess {
+	return BlockPublicAccess{
+		Known:                 account.Known && bucket.Known,
+		BlockPublicACLs:       account.BlockPublicACLs || bucket.BlockPublicACLs,
+		IgnorePublicACLs:      account.IgnorePublicACLs || bucket.IgnorePublicACLs,
+		BlockPublicPolicy:     account.BlockPublicPolicy || bucket.BlockPublicPolicy,
+		RestrictPublicBuckets: account.RestrictPublicBuckets || bucket.RestrictPublicBuckets,
+	}
+}
+
+// derivePublic sets Public and PublicReason from the observed attributes.
+// A bucket is public when a policy grants anonymous access and
+// RestrictPublicBuckets is off at both levels, or an ACL grants AllUsers or
+// AuthenticatedUsers and IgnorePublicAcls is off at both levels. When an
+// attribute needed for the verdict could not be read and nothing else makes
+// the bucket public, the reason says the verdict is unknown.
+func (p *BucketPosture) derivePublic() {
+	eff := effective(p.AccountBlockPublicAccess, p.BlockPublicAccess)
+	var reasons, unknown []string
+
+	policyPublic := len(p.PublicStatements) > 0 || (p.PolicyIsPublic != nil && *p.PolicyIsPublic)
+	switch {
+	case policyPublic && eff.RestrictPublicBuckets:
+		// Neutralised: only AWS services and the owner's principals get through.
+	case policyPublic && len(p.PublicStatements) > 0:
+		reasons = append(reasons, "bucket policy grants public access ("+strings.Join(p.PublicStatements, "; ")+")")
+	case policyPublic:
+		reasons = append(reasons, "bucket policy status is public")
+	case p.PolicyError != "" && p.PolicyStatusError != "":
+		unknown = append(unknown, "bucket policy unreadable")
+	}
+
+	if len(p.PublicACLGrants) > 0 && !eff.IgnorePublicACLs {
+		reasons = append(reasons, "ACL grants "+strings.Join(p.PublicACLGrants, ", "))
+	} else if p.ACLError != "" && !eff.IgnorePublicACLs {
+		unknown = append(unknown, "ACL unreadable")
+	}
+
+	if !eff.Known && len(reasons) == 0 && len(unknown) > 0 {
+		unknown = append(unknown, "Block Public Access unreadable")
+	}
+
+	switch {
+	case len(reasons) > 0:
+		p.Public = true
+		p.PublicReason = strings.Join(reasons, "; ")
+	case len(unknown) > 0:
+		p.Public = false
+		p.PublicReason = "UNKNOWN: " + strings.Join(unknown, "; ")
+	default:
+		p.Public = false
+		p.PublicReason = ""
+	}
+}
+
+// policyDocument is the subset of an IAM policy document Cairn inspects.
+type policyDocument struct {
+	Statement oneOrMany[policyStatement] `json:"Statement"`
+}
+
+type policyStatement struct {
+	Sid       string                     `json:"Sid"`
+	Effect    string                     `json:"Effect"`
+	Principal json.RawMessage            `json:"Principal"`
+	Action    oneOrMany[string]          `json:"Action"`
+	Condition map[string]json.RawMessage `json:"Condition"`
+}
+
+// oneOrMany decodes a JSON value that is either a single T or a list of T,
+// as IAM policy fields are.
+type oneOrMany[T any] []T
+
+func (o *oneOrMany[T]) UnmarshalJSON(b []byte) error {
+	var many []T
+	if err := json.Unmarshal(b, &many); err == nil {
+		*o = many
+		return nil
+	}
+	var one T
+	if err := json.Unmarshal(b, &one); err != nil {
+		return err
+	}
+	*o = []T{one}
+	return nil
+}
+
+// restrictingConditionKeys are condition keys that pin a statement to
+// known callers, so a "*" principal with one of them is not anonymous access.
+var restrictingConditionKeys = []string{
+	"aws:sourcearn", "aws:sourceaccount", "aws:sourceowner", "aws:sourcevpc", "aws:sourcevpce",
+	"aws:sourceip", "aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount",
+	"aws:principalarn", "aws:userid", "aws:username", "aws:principalserviceName",
+	"s3:dataaccesspointaccount", "s3:dataaccesspointarn",
+}
+
+// PublicStatements returns a description of each Allow statement of an S3
+// bucket policy that grants access to anyone ("*" principal) without a
+// condition that restricts the caller. Deny statements never make a bucket
+// public. It returns an error when the document is not valid JSON.
+func PublicStatements(policy string) ([]string, error) {
+	var doc policyDocument
+	if err := json.Unmarshal([]byte(policy), &doc); err != nil {
+		return nil, fmt.Errorf("scanner: parse bucket policy: %w", err)
+	}
+	var out []string
+	for i, st := range doc.Statement {
+		if !strings.EqualFold(st.Effect, "Allow") || !anonymousPrincipal(st.Principal) {
+			continue
+		}
+		if restrictedByCondition(st.Condition) {
+			continue
+		}
+		name := st.Sid
+		if name == "" {
+			name = fmt.Sprintf("statement %d", i+1)
+		}
+		out = append(out, fmt.Sprintf("%s: Principal * may %s", name, strings.Join(st.Action, ",")))
+	}
+	return out, nil
+}
+
+func anonymousPrincipal(raw json.RawMessage) bool {
+	if len(raw) == 0 {
+		return false
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s == "*"
+	}
+	var m map[string]oneOrMany[string]
+	if json.Unmarshal(raw, &m) != nil {
+		return false
+	}
+	for _, v := range m["AWS"] {
+		if v == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+func restrictedByCondition(cond map[string]json.RawMessage) bool {
+	for _, body := range cond {
+		var keys map[string]json.RawMessage
+		if json.Unmarshal(body, &keys) != nil {
+			continue
+		}
+		for k := range keys {
+			lk := strings.ToLower(k)
+			for _, r := range restrictingConditionKeys {
+				if lk == strings.ToLower(r) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// errorCode returns the AWS error code of err, or "" when it has none.
+func errorCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+// describeErr gives a short, value-free description of an AWS error for the
+// posture record: the error code when there is one.
+func describeErr(err error) string {
+	if code := errorCode(err); code != "" {
+		return code
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "Timeout"
+	}
+	if errors.Is(err, ErrNotReadOnly) {
+		return "RefusedByReadOnlyGuard"
+	}
+	return err.Error()
+}
+
+// accountBlockPublicAccess reads the account-level Block Public Access.
+func accountBlockPublicAccess(ctx context.Context, c *s3control.Client, account string) BlockPublicAccess {
+	out, err := c.GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(account)})
+	if err != nil {
+		if code := errorCode(err); code == "NoSuchPublicAccessBlockConfiguration" {
+			return BlockPublicAccess{Known: true}
+		}
+		return BlockPublicAccess{Error: describeErr(err)}
+	}
+	cfg := out.PublicAccessBlockConfiguration
+	if cfg == nil {
+		return BlockPublicAccess{Known: true}
+	}
+	return BlockPublicAccess{
+		Known:                 true,
+		Configured:            true,
+		BlockPublicACLs:       aws.ToBool(cfg.BlockPublicAcls),
+		IgnorePublicACLs:      aws.ToBool(cfg.IgnorePublicAcls),
+		BlockPublicPolicy:     aws.ToBool(cfg.BlockPublicPolicy),
+		RestrictPublicBuckets: aws.ToBool(cfg.RestrictPublicBuckets),
+	}
+}
+
+// bucketPosture reads every posture attribute of one bucket. Failures are
+// recorded on the posture, never returned: one unreadable attribute must not
+// hide the others.
+func (s *S3Scanner) bucketPosture(ctx context.Context, bucket, region string, account BlockPublicAccess) *BucketPosture {
+	p := &BucketPosture{Region: region, AccountBlockPublicAccess: account}
+	if !account.Known {
+		p.Incomplete = append(p.Incomplete, "account_block_public_access")
+	}
+	inRegion := func(o *s3.Options) { o.Region = region }
+	b := aws.String(bucket)
+
+	p.Encryption = s.bucketEncryption(ctx, bucket, region)
+	if p.Encryption.Error != "" {
+		p.Incomplete = append(p.Incomplete, "encryption")
+	}
+
+	if out, err := s.s3.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: b}, inRegion); err != nil {
+		if errorCode(err) == "NoSuchPublicAccessBlockConfiguration" {
+			p.BlockPublicAccess = BlockPublicAccess{Known: true}
+		} else {
+			p.BlockPublicAccess = BlockPublicAccess{Error: describeErr(err)}
+			p.Incomplete = append(p.Incomplete, "block_public_access")
+		}
+	} else if c := out.PublicAccessBlockConfiguration; c != nil {
+		p.BlockPublicAccess = BlockPublicAccess{
+			Known: true, Configured: true,
+			BlockPublicACLs:       aws.ToBool(c.BlockPublicAcls),
+			IgnorePublicACLs:      aws.ToBool(c.IgnorePublicAcls),
+			BlockPublicPolicy:     aws.ToBool(c.BlockPublicPolicy),
+			RestrictPublicBuckets: aws.ToBool(c.RestrictPublicBuckets),
+		}
+	} else {
+		p.BlockPublicAccess = BlockPublicAccess{Known: true}
+	}
+
+	if out, err := s.s3.GetBucketPolicyStatus(ctx, &s3.GetBucketPolicyStatusInput{Bucket: b}, inRegion); err != nil {
+		if errorCode(err) == "NoSuchBucketPolicy" {
+			f := false
+			p.PolicyIsPublic = &f
+		} else {
+			p.PolicyStatusError = describeErr(err)
+		}
+	} else if out.PolicyStatus != nil {
+		v := aws.ToBool(out.PolicyStatus.IsPublic)
+		p.PolicyIsPublic = &v
+	}
+
+	if out, err := s.s3.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: b}, inRegion); err != nil {
+		if errorCode(err) != "NoSuchBucketPolicy" {
+			p.PolicyError = describeErr(err)
+			p.Incomplete = append(p.Incomplete, "policy")
+		}
+	} else if doc := aws.ToString(out.Policy); doc != "" {
+		p.HasPolicy = true
+		stmts, perr := PublicStatements(doc)
+		if perr != nil {
+			p.PolicyError = "MalformedPolicy"
+			p.Incomplete = append(p.Incomplete, "policy")
+		}
+		p.PublicStatements = stmts
+	}
+
+	if out, err := s.s3.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: b}, inRegion); err != nil {
+		p.ACLError = describeErr(err)
+		p.Incomplete = append(p.Incomplete, "acl")
+	} else {
+		p.PublicACLGrants = publicGrants(out.Grants)
+	}
+
+	if out, err := s.s3.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: b}, inRegion); err != nil {
+		p.VersioningError = describeErr(err)
+		p.Incomplete = append(p.Incomplete, "versioning")
+	} else {
+		p.Versioning = string(out.Status)
+		if p.Versioning == "" {
+			p.Versioning = "Disabled"
+		}
+		p.MFADelete = string(out.MFADelete)
+		if p.MFADelete == "" {
+			p.MFADelete = "Disabled"
+		}
+	}
+
+	if out, err := s.s3.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: b}, inRegion); err != nil {
+		p.LoggingError = describeErr(err)
+		p.Incomplete = append(p.Incomplete, "logging")
+	} else if le := out.LoggingEnabled; le != nil {
+		p.LoggingEnabled = true
+		p.LoggingTarget = aws.ToString(le.TargetBucket) + "/" + aws.ToString(le.TargetPrefix)
+	}
+
+	if out, err := s.s3.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: b}, inRegion); err != nil {
+		if errorCode(err) != "ObjectLockConfigurationNotFoundError" {
+			p.ObjectLockError = describeErr(err)
+			p.Incomplete = append(p.Incomplete, "object_lock")
+		}
+	} else if c := out.ObjectLockConfiguration; c != nil {
+		p.ObjectLockEnabled = c.ObjectLockEnabled == s3types.ObjectLockEnabledEnabled
+	}
+
+	p.derivePublic()
+	return p
+}
+
+// bucketEncryption reads the default encryption and, for KMS, who manages
+// the key. Real S3 answers SSE-S3 for every bucket since January 2023; an
+// endpoint that answers "no configuration" (older S3 or an emulator) is
+// reported as NONE with a note, because that is what the API said.
+func (s *S3Scanner) bucketEncryption(ctx context.Context, bucket, region string) BucketEncryption {
+	out, err := s.s3.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String(bucket)},
+		func(o *s3.Options) { o.Region = region })
+	if err != nil {
+		if errorCode(err) == "ServerSideEncryptionConfigurationNotFoundError" {
+			return BucketEncryption{Type: EncryptionNone, Note: "no default encryption configuration returned"}
+		}
+		return BucketEncryption{Type: EncryptionUnknown, Error: describeErr(err)}
+	}
+	if out.ServerSideEncryptionConfiguration == nil || len(out.ServerSideEncryptionConfiguration.Rules) == 0 {
+		return BucketEncryption{Type: EncryptionNone, Note: "empty encryption configuration"}
+	}
+	rule := out.ServerSideEncryptionConfiguration.Rules[0]
+	enc := BucketEncryption{BucketKeyEnabled: aws.ToBool(rule.BucketKeyEnabled)}
+	def := rule.ApplyServerSideEncryptionByDefault
+	if def == nil {
+		enc.Type = EncryptionNone
+		enc.Note = "rule without default encryption"
+		return enc
+	}
+	switch def.SSEAlgorithm {
+	case s3types.ServerSideEncryptionAes256:
+		enc.Type = EncryptionSSES3
+		return enc
+	case s3types.ServerSideEncryptionAwsKms:
+		enc.Type = EncryptionSSEKMS
+	case s3types.ServerSideEncryptionAwsKmsDsse:
+		enc.Type = EncryptionDSSEKMS
+	default:
+		enc.Type = EncryptionUnknown
+		enc.Note = "unrecognised algorithm " + string(def.SSEAlgorithm)
+		return enc
+	}
+	enc.KMSKeyID = aws.ToString(def.KMSMasterKeyID)
+	if enc.KMSKeyID == "" {
+		// No key named: S3 uses the AWS managed key aws/s3.
+		enc.KeyManager = KeyManagerAWS
+		enc.Note = "AWS managed key aws/s3"
+		return enc
+	}
+	enc.KMSKeyARN, enc.KeyManager, enc.Error = s.describeKey(ctx, enc.KMSKeyID, region)
+	return enc
+}
+
+// describeKey resolves a KMS key id, ARN or alias to its ARN and manager.
+// Results are cached per key id: many buckets share a key.
+func (s *S3Scanner) describeKey(ctx context.Context, keyID, region string) (arn, manager, errText string) {
+	keyRegion := region
+	if strings.HasPrefix(keyID, "arn:") {
+		if parts := strings.Split(keyID, ":"); len(parts) > 3 && parts[3] != "" {
+			keyRegion = parts[3]
+		}
+	}
+	cacheKey := keyRegion + "|" + keyID
+	s.keyMu.Lock()
+	if k, ok := s.keys[cacheKey]; ok {
+		s.keyMu.Unlock()
+		return k.arn, k.manager, k.err
+	}
+	s.keyMu.Unlock()
+
+	out, err := s.kms.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(keyID)},
+		func(o *kms.Options) { o.Region = keyRegion })
+	k := keyInfo{arn: keyID}
+	switch {
+	case err != nil:
+		k.err = "kms DescribeKey: " + describeErr(err)
+		if strings.HasPrefix(keyID, "alias/aws/") {
+			k.manager = KeyManagerAWS
+		}
+	case out.KeyMetadata != nil:
+		k.arn = aws.ToString(out.KeyMetadata.Arn)
+		if out.KeyMetadata.KeyManager == kmstypes.KeyManagerTypeAws {
+			k.manager = KeyManagerAWS
+		} else {
+			k.manager = KeyManagerCustomer
+		}
+	}
+	s.keyMu.Lock()
+	s.keys[cacheKey] = k
+	s.keyMu.Unlock()
+	return k.arn, k.manager, k.err
+}
+
+type keyInfo struct{ arn, manager, err string }
+
+const (
+	allUsersURI           = "http://acs.amazonaws.com/groups/global/AllUsers"
+	authenticatedUsersURI = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
+)
+
+// publicGrants lists ACL grants to AllUsers or AuthenticatedUsers as
+// "AllUsers:READ", sorted.
+func publicGrants(grants []s3types.Grant) []string {
+	var out []string
+	for _, g := range grants {
+		if g.Grantee == nil || g.Grantee.Type != s3types.TypeGroup {
+			continue
+		}
+		switch aws.ToString(g.Grantee.URI) {
+		case allUsersURI:
+			out = append(out, "AllUsers:"+string(g.Permission))
+		case authenticatedUsersURI:
+			out = append(out, "AuthenticatedUsers:"+string(g.Permission))
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,121 @@
+package scanner
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestPublicStatements(t *testing.T) {
+	tests := []struct {
+		name   string
+		policy string
+		public int
+	}{
+		{"anonymous read", `{"Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`, 1},
+		{"AWS star in a list", `{"Statement":{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:root","*"]},"Action":["s3:GetObject","s3:ListBucket"]}}`, 1},
+		{"deny star is not public", `{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`, 0},
+		{"star restricted to an org", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}}]}`, 0},
+		{"star restricted to a VPC endpoint", `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}}]}`, 0},
+		{"star with a non-restricting condition", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}`, 1},
+		{"named account", `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject"}]}`, 0},
+		{"service principal", `{"Statement":[{"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject"}]}`, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := PublicStatements(tt.policy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != tt.public {
+				t.Errorf("public statements = %v, want %d", got, tt.public)
+			}
+		})
+	}
+	if _, err := PublicStatements("{not json"); err == nil {
+		t.Error("malformed policy accepted")
+	}
+}
+
+func TestDerivePublic(t *testing.T) {
+	known := BlockPublicAccess{Known: true}
+	restrict := BlockPublicAccess{Known: true, Configured: true, RestrictPublicBuckets: true, IgnorePublicACLs: true}
+	tests := []struct {
+		name       string
+		p          BucketPosture
+		public     bool
+		reasonPart string
+	}{
+		{"policy public", BucketPosture{AccountBlockPublicAccess: known, BlockPublicAccess: known, PublicStatements: []string{"S: Principal * may s3:GetObject"}}, true, "bucket policy"},
+		{"policy neutralised by bucket BPA", BucketPosture{AccountBlockPublicAccess: known, BlockPublicAccess: restrict, PublicStatements: []string{"S"}}, false, ""},
+		{"policy neutralised by account BPA", BucketPosture{AccountBlockPublicAccess: restrict, BlockPublicAccess: known, PublicStatements: []string{"S"}}, false, ""},
+		{"public ACL", BucketPosture{AccountBlockPublicAccess: known, BlockPublicAccess: known, PublicACLGrants: []string{"AllUsers:READ"}}, true, "AllUsers:READ"},
+		{"public ACL ignored", BucketPosture{AccountBlockPublicAccess: known, BlockPublicAccess: restrict, PublicACLGrants: []string{"AllUsers:READ"}}, false, ""},
+		{"private", BucketPosture{AccountBlockPublicAccess: known, BlockPublicAccess: known}, false, ""},
+		{"unreadable is unknown, not private", BucketPosture{AccountBlockPublicAccess: BlockPublicAccess{Error: "AccessDenied"}, BlockPublicAccess: BlockPublicAccess{Error: "AccessDenied"}, PolicyError: "AccessDenied", PolicyStatusError: "AccessDenied", ACLError: "AccessDenied"}, false, "UNKNOWN"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := tt.p
+			p.derivePublic()
+			if p.Public != tt.public || !strings.Contains(p.PublicReason, tt.reasonPart) || (tt.reasonPart == "" && p.PublicReason != "") {
+				t.Errorf("public=%v reason=%q, want %v containing %q", p.Public, p.PublicReason, tt.public, tt.reasonPart)
+			}
+		})
+	}
+}
+
+func TestSamplerCoversStrata(t *testing.T) {
+	s := newSampler("bucket", 10)
+	exts := []string{".csv", ".json", ".log", ".txt"}
+	for i := 0; i < 20000; i++ {
+		prefix := []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"}[i%10]
+		s.Add(ObjectRef{Key: prefix + "/part-" + "000" + strconv.Itoa(i%7) + "-" + strconv.Itoa(i) + exts[(i/10)%4], Size: 2048})
+	}
+	if s.Listed != 20000 || s.ListedBytes != 20000*2048 {
+		t.Fatalf("listed %d objects / %d bytes", s.Listed, s.ListedBytes)
+	}
+	sample := s.Sample(100)
+	if len(sample) != 100 {
+		t.Fatalf("sample size %d", len(sample))
+	}
+	seen := map[string]bool{}
+	for _, o := range sample {
+		seen[stratum(o.Key, o.Size)] = true
+	}
+	if len(seen) != 40 { // 10 prefixes × 4 types × one size class
+		t.Errorf("sample covers %d strata, want all 40", len(seen))
+	}
+	// Not just the first keys: some picks come from late in the listing.
+	late := 0
+	for _, o := range sample {
+		if strings.Contains(o.Key, "-1") {
+			late++
+		}
+	}
+	if late == 0 {
+		t.Error("sample holds only early keys")
+	}
+	// Deterministic for the same bucket and listing.
+	s2 := newSampler("bucket", 10)
+	for i := 0; i < 20000; i++ {
+		prefix := []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"}[i%10]
+		s2.Add(ObjectRef{Key: prefix + "/part-" + "000" + strconv.Itoa(i%7) + "-" + strconv.Itoa(i) + exts[(i/10)%4], Size: 2048})
+	}
+	again := s2.Sample(100)
+	for i := range sample {
+		if sample[i].Key != again[i].Key {
+			t.Fatal("sample differs between identical runs")
+		}
+	}
+}
+
+func TestSamplerBoundsStrata(t *testing.T) {
+	s := newSampler("b", 2)
+	for i := 0; i < 5000; i++ {
+		s.Add(ObjectRef{Key: "p" + strconv.Itoa(i) + "/x.csv", Size: 10})
+	}
+	if len(s.strata) > maxStrata+1 {
+		t.Errorf("%d strata kept, cap %d", len(s.strata), maxStrata)
+	}
+}

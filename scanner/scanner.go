@@ -1,0 +1,213 @@
+// Package scanner does all of Cairn's AWS and database I/O: discovery,
+// posture collection, sampling, object readers, worker pools and the join.
+// Every AWS call goes through the read-only guard (guard.go).
+package scanner
+
+import (
+	"sort"
+	"time"
+
+	"github.com/cairnsec/cairn/classifiers"
+)
+
+// Object and asset statuses.
+const (
+	StatusComplete = "COMPLETE"
+	StatusPartial  = "PARTIAL"
+	StatusSkipped  = "SKIPPED"
+	StatusError    = "ERROR"
+)
+
+// Reason codes for objects and assets that were not (fully) read. The
+// names follow Amazon Macie's skip reasons where Macie has one.
+const (
+	ReasonUnsupportedFileType = "UNSUPPORTED_FILE_TYPE"
+	ReasonExceedsSizeQuota    = "OBJECT_EXCEEDS_SIZE_QUOTA"
+	ReasonInvalidObjectState  = "INVALID_OBJECT_STATE" // Glacier / Deep Archive not restored
+	ReasonPermissionDenied    = "PERMISSION_DENIED"
+	ReasonInvalidEncryption   = "INVALID_ENCRYPTION" // SSE-C: the customer key is needed
+	ReasonInvalidKMSKey       = "INVALID_KMS_KEY"    // KMS key disabled, deleted or not usable by Cairn
+	ReasonObjectUnavailable   = "OBJECT_UNAVAILABLE" // deleted between listing and reading
+	ReasonThrottled           = "THROTTLED"          // retries exhausted
+	ReasonTimeout             = "TIMEOUT"
+	ReasonReadError           = "READ_ERROR"
+	// ReasonByteLimit marks an object of which only the first --sample-bytes
+	// were read (status PARTIAL).
+	ReasonByteLimit = "SAMPLE_BYTE_LIMIT"
+	// ReasonMalformed marks content that did not parse as its format and was
+	// classified as plain text instead.
+	ReasonMalformed = "MALFORMED_CONTENT"
+	// ReasonListingCapped marks a bucket whose listing stopped at the key cap.
+	ReasonListingCapped = "LISTING_CAPPED"
+	// ReasonPostureIncomplete marks an asset some of whose posture could not be read.
+	ReasonPostureIncomplete = "POSTURE_INCOMPLETE"
+	// ReasonObjectsSkipped marks an asset some of whose sampled objects were skipped.
+	ReasonObjectsSkipped = "OBJECTS_SKIPPED"
+	// ReasonListFailed marks a bucket whose objects could not be listed.
+	ReasonListFailed = "LIST_FAILED"
+)
+
+// couldNotRead reports whether a skip reason means data exists that Cairn
+// was unable to read, which makes the scan INCOMPLETE. Unsupported formats
+// are recorded but are a known limit of the readers, not a failed read.
+func couldNotRead(reason string) bool {
+	switch reason {
+	case ReasonUnsupportedFileType, ReasonByteLimit, ReasonMalformed, "":
+		return false
+	}
+	return true
+}
+
+// Asset is a data store (bucket, database, table) with its posture and what
+// sampling found in it.
+type Asset struct {
+	ARN              string
+	Service          string // s3, rds, dynamodb
+	Region           string
+	Name             string
+	Encryption       string // NONE, SSE-S3, SSE-KMS, DSSE-KMS, UNKNOWN
+	KMSKeyARN        string
+	KMSKeyManager    string // AWS, CUSTOMER or ""
+	Public           bool
+	PublicReason     string
+	SensitivityScore float64
+	DataClasses      []string
+	ObjectCount      int64
+	TotalBytes       int64
+	ListingTruncated bool
+	SampledObjects   int64
+	SampledBytes     int64
+	Status           string // COMPLETE, PARTIAL, ERROR
+	Reason           string
+	Posture          string // JSON of every posture attribute observed
+	ObservedAt       time.Time
+}
+
+// ObjectResult records what happened to one sampled object.
+type ObjectResult struct {
+	AssetARN     string
+	Location     string
+	Format       string
+	Status       string // COMPLETE, PARTIAL, SKIPPED
+	Reason       string
+	Size         int64
+	BytesRead    int64
+	StorageClass string
+	Encryption   string
+	Findings     int64
+	ObservedAt   time.Time
+}
+
+// Finding is one identifier found at one location, already aggregated and
+// redacted: it never holds a raw value.
+type Finding struct {
+	AssetARN         string
+	Service          string
+	Region           string
+	Location         string
+	Field            string // column or JSON path context, comma-separated when several
+	Identifier       string
+	Category         string
+	Confidence       string
+	Count            int64
+	RedactedExamples []string
+	Fingerprints     []string
+	ObservedAt       time.Time
+}
+
+// Sink receives a scan's results. The scanner calls it from a single
+// collector goroutine, so implementations need not be safe for concurrent
+// use. A returned error means results can no longer be recorded: the scan
+// aborts.
+type Sink interface {
+	Asset(Asset) error
+	Object(ObjectResult) error
+	Finding(Finding) error
+}
+
+// Stats counts what a scan did.
+type Stats struct {
+	Assets    int64
+	Objects   int64
+	Skipped   int64 // objects SKIPPED for any reason
+	Unread    int64 // objects or assets that could not be read (makes the scan incomplete)
+	Findings  int64 // finding rows
+	Matches   int64 // matches summed over finding rows
+	BytesRead int64
+}
+
+// Incomplete reports whether anything could not be read.
+func (s Stats) Incomplete() bool { return s.Unread > 0 }
+
+// categoryWeight is how much one data class of a category adds to a
+// store's sensitivity score.
+var categoryWeight = map[string]float64{
+	string(classifiers.CategoryCredentials): 35,
+	string(classifiers.CategoryFinancial):   30,
+	string(classifiers.CategoryHealth):      30,
+	string(classifiers.CategoryPersonal):    20,
+}
+
+var confidenceFactor = map[string]float64{
+	string(classifiers.ConfidenceHigh):   1,
+	string(classifiers.ConfidenceMedium): 0.7,
+	string(classifiers.ConfidenceLow):    0.3,
+}
+
+// classTally accumulates one data class's findings across a store.
+type classTally struct {
+	category   string
+	confidence string
+	count      int64
+}
+
+// storeTally rolls a store's findings up into data classes and a score.
+type storeTally map[string]*classTally
+
+func (t storeTally) add(f Finding) {
+	c, ok := t[f.Identifier]
+	if !ok {
+		c = &classTally{category: f.Category}
+		t[f.Identifier] = c
+	}
+	c.count += f.Count
+	if classifiers.Confidence(f.Confidence).Rank() > classifiers.Confidence(c.confidence).Rank() {
+		c.confidence = f.Confidence
+	}
+}
+
+// classes returns the identifiers found, sorted.
+func (t storeTally) classes() []string {
+	out := make([]string, 0, len(t))
+	for id := range t {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// score is the store's sensitivity score, 0–100: each data class adds its
+// category weight scaled by its best confidence, and a class seen many
+// times adds up to half again. One HIGH-confidence credential scores 35;
+// cards and SSNs together score 50+; the score saturates at 100.
+func (t storeTally) score() float64 {
+	total := 0.0
+	for _, c := range t {
+		w := categoryWeight[c.category]
+		if w == 0 {
+			w = 20
+		}
+		volume := 1.0
+		switch {
+		case c.count >= 100:
+			volume = 1.5
+		case c.count >= 10:
+			volume = 1.25
+		}
+		total += w * confidenceFactor[c.confidence] * volume
+	}
+	if total > 100 {
+		total = 100
+	}
+	return float64(int(total*10+0.5)) / 10
+}
