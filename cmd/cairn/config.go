@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// fileConfig is the YAML config file (--config). Every key mirrors a flag;
+// a flag given on the command line wins over the file.
+type fileConfig struct {
+	Profile            string   `yaml:"profile"`
+	Regions            []string `yaml:"regions"`
+	EndpointURL        string   `yaml:"endpoint_url"`
+	Out                string   `yaml:"out"`
+	Only               []string `yaml:"only"`
+	Buckets            []string `yaml:"buckets"`
+	SampleObjects      int      `yaml:"sample_objects"`
+	SampleBytes        int64    `yaml:"sample_bytes"`
+	MaxKeysListed      int64    `yaml:"max_keys_listed"`
+	Concurrency        int      `yaml:"concurrency"`
+	FailOn             string   `yaml:"fail_on"`
+	FingerprintKeyFile string   `yaml:"fingerprint_key_file"`
+}
+
+// loadFileConfig reads and strictly decodes a config file: an unknown key is
+// an error, so a typo never silently falls back to a default.
+func loadFileConfig(path string) (fileConfig, error) {
+	var c fileConfig
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return c, fmt.Errorf("config: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) /* empty file */ {
+		return c, fmt.Errorf("config %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// fingerprintKeyEnv names the environment variable that supplies the
+// fingerprint key as hex, overriding the key file.
+const fingerprintKeyEnv = "CAIRN_FINGERPRINT_KEY"
+
+// loadFingerprintKey returns the per-installation HMAC key. Order:
+// $CAIRN_FINGERPRINT_KEY (hex), the configured file, then the default file
+// in the user config directory, created with 32 random bytes (mode 0600) on
+// first use. The key makes fingerprints comparable across scans of one
+// installation without letting anyone else test guesses against them.
+func loadFingerprintKey(file string) ([]byte, string, error) {
+	if v := strings.TrimSpace(os.Getenv(fingerprintKeyEnv)); v != "" {
+		k, err := hex.DecodeString(v)
+		if err != nil || len(k) < 16 {
+			return nil, "", fmt.Errorf("%s must be at least 32 hex characters", fingerprintKeyEnv)
+		}
+		return k, "$" + fingerprintKeyEnv, nil
+	}
+	if file == "" {
+		dir, err := os.UserConfigDir()
+		if err != nil {
+			return nil, "", fmt.Errorf("fingerprint key: no config directory (set %s or fingerprint_key_file): %w", fingerprintKeyEnv, err)
+		}
+		file = filepath.Join(dir, "cairn", "fingerprint.key")
+	}
+	b, err := os.ReadFile(file)
+	if err == nil {
+		k, derr := hex.DecodeString(strings.TrimSpace(string(b)))
+		if derr != nil || len(k) < 16 {
+			return nil, "", fmt.Errorf("fingerprint key %s: want at least 32 hex characters", file)
+		}
+		return k, file, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, "", fmt.Errorf("fingerprint key: %w", err)
+	}
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		return nil, "", fmt.Errorf("fingerprint key: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+		return nil, "", fmt.Errorf("fingerprint key: %w", err)
+	}
+	if err := os.WriteFile(file, []byte(hex.EncodeToString(k)+"\n"), 0o600); err != nil {
+		return nil, "", fmt.Errorf("fingerprint key: %w", err)
+	}
+	return k, file + " (created)", nil
+}

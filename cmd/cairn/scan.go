@@ -1,0 +1,471 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cairnsec/cairn/classifiers"
+	"github.com/cairnsec/cairn/report"
+	"github.com/cairnsec/cairn/scanner"
+)
+
+// scanSettings are the effective settings of one scan, after merging the
+// config file and the flags.
+type scanSettings struct {
+	Profile            string
+	Regions            []string // empty or ["all"] = every region
+	EndpointURL        string
+	Out                string
+	Only               []string
+	Buckets            []string
+	SampleObjects      int
+	SampleBytes        int64
+	MaxKeysListed      int64
+	Concurrency        int
+	FailOn             string
+	FingerprintKeyFile string
+	LogLevel           string
+	NoPDF              bool
+}
+
+// services Cairn can scan in this version, and those announced in the
+// contract that are not implemented yet (rejected with a clear error).
+var (
+	knownServices   = []string{"s3", "rds", "dynamodb", "checks"}
+	enabledServices = map[string]bool{"s3": true}
+)
+
+func newScanCmd() *cobra.Command {
+	var configFile, regions, only, buckets string
+	s := scanSettings{}
+	cmd := &cobra.Command{
+		Use:   "scan",
+		Short: "Discover data stores, sample and classify them, record posture, write history and a PDF",
+		Example: `  cairn scan --profile prod --regions all
+  cairn scan --endpoint-url http://127.0.0.1:5000 --out ./cairn-out --sample-objects 50`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if configFile != "" {
+				fc, err := loadFileConfig(configFile)
+				if err != nil {
+					return usageErr("%w", err)
+				}
+				s.merge(cmd, fc)
+			}
+			if cmd.Flags().Changed("regions") || len(s.Regions) == 0 {
+				s.Regions = splitList(regions)
+			}
+			if cmd.Flags().Changed("only") || len(s.Only) == 0 {
+				s.Only = splitList(only)
+			}
+			if cmd.Flags().Changed("buckets") || len(s.Buckets) == 0 {
+				s.Buckets = splitList(buckets)
+			}
+			if err := s.validate(); err != nil {
+				return usageErr("%w", err)
+			}
+			return runScan(cmd.Context(), s, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&configFile, "config", "", "YAML config file (keys as the flags, with underscores)")
+	f.StringVar(&s.Profile, "profile", "", "AWS shared config profile (default: the standard credential chain)")
+	f.StringVar(&regions, "regions", "all", "comma-separated regions to scan, or all")
+	f.StringVar(&s.EndpointURL, "endpoint-url", "", "AWS-compatible endpoint for every client, e.g. an emulator")
+	f.StringVar(&s.Out, "out", "./cairn-out", "history directory (Parquet tables and reports/)")
+	f.StringVar(&only, "only", "s3", "comma-separated services: "+strings.Join(knownServices, ","))
+	f.StringVar(&buckets, "buckets", "", "comma-separated bucket names to scan (default: all)")
+	f.IntVar(&s.SampleObjects, "sample-objects", 100, "objects sampled per bucket")
+	f.Int64Var(&s.SampleBytes, "sample-bytes", 1<<20, "bytes read per object (ranged GET)")
+	f.Int64Var(&s.MaxKeysListed, "max-keys-listed", 100_000, "keys listed per bucket before sampling stops listing")
+	f.IntVar(&s.Concurrency, "concurrency", 16, "objects read at once")
+	f.StringVar(&s.FailOn, "fail-on", "low", "exit 1 when a finding of at least this confidence exists: low, medium, high, none")
+	f.StringVar(&s.FingerprintKeyFile, "fingerprint-key-file", "", "HMAC key for fingerprints (default: <user config dir>/cairn/fingerprint.key, created on first use)")
+	f.StringVar(&s.LogLevel, "log-level", "info", "log level on stderr: debug, info, warn, error")
+	f.BoolVar(&s.NoPDF, "no-pdf", false, "do not write the PDF report")
+	return cmd
+}
+
+// merge copies config-file values for every flag not set on the command line.
+func (s *scanSettings) merge(cmd *cobra.Command, fc fileConfig) {
+	set := func(name string) bool { return !cmd.Flags().Changed(name) }
+	if set("profile") && fc.Profile != "" {
+		s.Profile = fc.Profile
+	}
+	if set("regions") && len(fc.Regions) > 0 {
+		s.Regions = fc.Regions
+	}
+	if set("endpoint-url") && fc.EndpointURL != "" {
+		s.EndpointURL = fc.EndpointURL
+	}
+	if set("out") && fc.Out != "" {
+		s.Out = fc.Out
+	}
+	if set("only") && len(fc.Only) > 0 {
+		s.Only = fc.Only
+	}
+	if set("buckets") && len(fc.Buckets) > 0 {
+		s.Buckets = fc.Buckets
+	}
+	if set("sample-objects") && fc.SampleObjects != 0 {
+		s.SampleObjects = fc.SampleObjects
+	}
+	if set("sample-bytes") && fc.SampleBytes != 0 {
+		s.SampleBytes = fc.SampleBytes
+	}
+	if set("max-keys-listed") && fc.MaxKeysListed != 0 {
+		s.MaxKeysListed = fc.MaxKeysListed
+	}
+	if set("concurrency") && fc.Concurrency != 0 {
+		s.Concurrency = fc.Concurrency
+	}
+	if set("fail-on") && fc.FailOn != "" {
+		s.FailOn = fc.FailOn
+	}
+	if set("fingerprint-key-file") && fc.FingerprintKeyFile != "" {
+		s.FingerprintKeyFile = fc.FingerprintKeyFile
+	}
+}
+
+func (s *scanSettings) validate() error {
+	for _, svc := range s.Only {
+		known := false
+		for _, k := range knownServices {
+			known = known || svc == k
+		}
+		if !known {
+			return fmt.Errorf("--only: unknown service %q (want %s)", svc, strings.Join(knownServices, ","))
+		}
+		if !enabledServices[svc] {
+			return fmt.Errorf("--only: %s is not implemented in this version of Cairn (available: s3)", svc)
+		}
+	}
+	if strings.HasPrefix(s.Out, "s3://") {
+		return errors.New("--out: writing the history to S3 is not supported in this version; write to a local directory and copy it")
+	}
+	if s.Out == "" {
+		return errors.New("--out: must not be empty")
+	}
+	if s.SampleObjects <= 0 || s.SampleBytes <= 0 || s.Concurrency <= 0 || s.MaxKeysListed <= 0 {
+		return errors.New("--sample-objects, --sample-bytes, --max-keys-listed and --concurrency must be positive")
+	}
+	if s.SampleBytes > 1<<30 {
+		return errors.New("--sample-bytes: at most 1 GiB per object")
+	}
+	if _, err := failRank(s.FailOn); err != nil {
+		return err
+	}
+	if _, err := parseLevel(s.LogLevel); err != nil {
+		return err
+	}
+	for _, r := range s.Regions {
+		if r == "all" && len(s.Regions) > 1 {
+			return errors.New("--regions: all cannot be combined with named regions")
+		}
+	}
+	return nil
+}
+
+// failRank converts --fail-on to the lowest confidence rank that fails the
+// scan; 0 means never.
+func failRank(v string) (int, error) {
+	switch strings.ToLower(v) {
+	case "none":
+		return 0, nil
+	case "low":
+		return classifiers.ConfidenceLow.Rank(), nil
+	case "medium":
+		return classifiers.ConfidenceMedium.Rank(), nil
+	case "high":
+		return classifiers.ConfidenceHigh.Rank(), nil
+	}
+	return 0, fmt.Errorf("--fail-on: want low, medium, high or none, got %q", v)
+}
+
+func parseLevel(v string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(v)); err != nil {
+		return l, fmt.Errorf("--log-level: want debug, info, warn or error, got %q", v)
+	}
+	return l, nil
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// newScanID returns a sortable, unique scan id: UTC time plus randomness.
+func newScanID(t time.Time) string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return t.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
+}
+
+// runScan performs one scan and returns an *exitError for non-zero exits.
+func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) error {
+	level, _ := parseLevel(s.LogLevel)
+	prog := newProgress(stderr)
+	log := slog.New(slog.NewTextHandler(prog.logWriter(), &slog.HandlerOptions{Level: level}))
+
+	key, keySource, err := loadFingerprintKey(s.FingerprintKeyFile)
+	if err != nil {
+		return usageErr("%w", err)
+	}
+	log.Debug("fingerprint key", "source", keySource)
+	engine, err := classifiers.NewEngine(classifiers.Options{FingerprintKey: key})
+	if err != nil {
+		return usageErr("%w", err)
+	}
+
+	scanRegions := s.Regions
+	if len(scanRegions) == 1 && scanRegions[0] == "all" {
+		scanRegions = nil
+	}
+	ao := scanner.AWSOptions{Profile: s.Profile, EndpointURL: s.EndpointURL}
+	if len(scanRegions) > 0 {
+		ao.Region = scanRegions[0]
+	}
+	cfg, err := scanner.LoadAWSConfig(ctx, ao)
+	if err != nil {
+		return usageErr("aws config: %w", err)
+	}
+	account, err := scanner.CallerAccount(ctx, cfg)
+	if err != nil {
+		return usageErr("aws credentials: cannot identify the account (sts GetCallerIdentity): %w", err)
+	}
+
+	started := time.Now().UTC()
+	scanID := newScanID(started)
+	hw, err := report.NewHistoryWriter(s.Out, scanID, started)
+	if err != nil {
+		return usageErr("%w", err)
+	}
+	sink := &historySink{w: hw, scanID: scanID, account: account, prog: prog, regions: map[string]bool{}}
+	log.Info("scan started", "scan_id", scanID, "account", account, "endpoint", s.EndpointURL, "out", s.Out)
+	prog.start()
+
+	s3s := scanner.NewS3Scanner(cfg, ao, engine, scanner.Options{
+		Regions:       scanRegions,
+		Buckets:       s.Buckets,
+		SampleObjects: s.SampleObjects,
+		SampleBytes:   s.SampleBytes,
+		MaxKeysListed: s.MaxKeysListed,
+		Concurrency:   s.Concurrency,
+	}, log)
+	stats, scanErr := s3s.Scan(ctx, account, sink)
+	prog.stop()
+	finished := time.Now().UTC()
+
+	status := "COMPLETE"
+	switch {
+	case scanErr != nil && ctx.Err() != nil:
+		status = "INTERRUPTED"
+	case scanErr != nil:
+		status = "FAILED"
+	case stats.Incomplete():
+		status = "INCOMPLETE"
+	}
+	if scanErr != nil && sink.err != nil {
+		hw.Abort()
+		return &exitError{code: exitIncomplete, err: fmt.Errorf("history: %w", sink.err)}
+	}
+
+	opts, _ := json.Marshal(map[string]any{
+		"only": s.Only, "regions": s.Regions, "buckets": s.Buckets, "endpoint_url": s.EndpointURL,
+		"sample_objects": s.SampleObjects, "sample_bytes": s.SampleBytes,
+		"max_keys_listed": s.MaxKeysListed, "concurrency": s.Concurrency,
+	})
+	scanRow := report.ScanRow{
+		ScanID: scanID, AccountID: account, StartedAt: started, FinishedAt: finished,
+		Regions: sink.regionList(scanRegions), ToolVersion: version, Status: status, Options: string(opts),
+		Assets: stats.Assets, Objects: stats.Objects, Skipped: stats.Skipped,
+		Findings: stats.Findings, BytesRead: stats.BytesRead,
+	}
+	if err := hw.WriteScan(scanRow); err != nil {
+		hw.Abort()
+		return &exitError{code: exitIncomplete, err: fmt.Errorf("history: %w", err)}
+	}
+	if err := hw.Close(); err != nil {
+		return &exitError{code: exitIncomplete, err: fmt.Errorf("history: %w", err)}
+	}
+
+	pdfPath := ""
+	if !s.NoPDF {
+		pdfPath = filepath.Join(s.Out, "reports", scanID+".pdf")
+		if err := writeScanPDF(pdfPath, scanRow, hw.Files(), s); err != nil {
+			log.Error("pdf report not written", "error", err)
+			pdfPath = ""
+		}
+	}
+
+	printSummary(stdout, scanRow, sink, stats, s.Out, hw.Files(), pdfPath)
+
+	if scanErr != nil {
+		return &exitError{code: exitIncomplete, err: fmt.Errorf("scan %s: %w", strings.ToLower(status), scanErr)}
+	}
+	if stats.Incomplete() {
+		return &exitError{code: exitIncomplete}
+	}
+	rank, _ := failRank(s.FailOn)
+	if rank > 0 && sink.maxConfidence >= rank {
+		return &exitError{code: exitFindings}
+	}
+	return nil
+}
+
+// writeScanPDF renders the single-scan report from the Parquet files just
+// written, so the PDF shows exactly what the history holds.
+func writeScanPDF(path string, scan report.ScanRow, files []string, s scanSettings) error {
+	rep := report.ScanReport{
+		ScanID: scan.ScanID, AccountID: scan.AccountID, ToolVersion: scan.ToolVersion, Status: scan.Status,
+		Regions: scan.Regions, StartedAt: scan.StartedAt, FinishedAt: scan.FinishedAt,
+		Options: map[string]string{
+			"Services":               strings.Join(s.Only, ", "),
+			"Objects per bucket":     strconv.Itoa(s.SampleObjects),
+			"Bytes per object":       strconv.FormatInt(s.SampleBytes, 10),
+			"Keys listed per bucket": strconv.FormatInt(s.MaxKeysListed, 10),
+		},
+	}
+	for _, f := range files {
+		var err error
+		switch filepath.Base(filepath.Dir(filepath.Dir(f))) {
+		case report.TableAssets:
+			var rows []report.AssetRow
+			rows, err = report.ReadRows[report.AssetRow](f)
+			rep.Assets = append(rep.Assets, rows...)
+		case report.TableObjectResults:
+			var rows []report.ObjectResultRow
+			rows, err = report.ReadRows[report.ObjectResultRow](f)
+			rep.Objects = append(rep.Objects, rows...)
+		case report.TableFindings:
+			var rows []report.FindingRow
+			rows, err = report.ReadRows[report.FindingRow](f)
+			rep.Findings = append(rep.Findings, rows...)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("pdf: %w", err)
+	}
+	tmp := path + ".tmp"
+	fh, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("pdf: %w", err)
+	}
+	if err := report.WriteScanPDF(fh, rep); err != nil {
+		fh.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := fh.Close(); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("pdf: %w", err)
+	}
+	return os.Rename(tmp, path)
+}
+
+// historySink adapts scanner results to history rows. The scanner calls it
+// from one goroutine.
+type historySink struct {
+	w       *report.HistoryWriter
+	scanID  string
+	account string
+	prog    *progress
+	err     error
+
+	regions       map[string]bool
+	assets        []report.AssetRow // kept for the terminal summary (small: one per store)
+	skipReasons   map[string]int
+	maxConfidence int
+}
+
+var _ scanner.Sink = (*historySink)(nil)
+
+func (h *historySink) fail(err error) error {
+	if err != nil && h.err == nil {
+		h.err = err
+	}
+	return err
+}
+
+func (h *historySink) Asset(a scanner.Asset) error {
+	h.regions[a.Region] = true
+	row := report.AssetRow{
+		ScanID: h.scanID, AccountID: h.account, ObservedAt: a.ObservedAt,
+		AssetARN: a.ARN, Service: a.Service, Region: a.Region, Name: a.Name,
+		Encryption: a.Encryption, KMSKeyARN: a.KMSKeyARN, KMSKeyManager: a.KMSKeyManager,
+		Public: a.Public, PublicReason: a.PublicReason,
+		SensitivityScore: a.SensitivityScore, DataClasses: a.DataClasses,
+		ObjectCount: a.ObjectCount, TotalBytes: a.TotalBytes, ListingTruncated: a.ListingTruncated,
+		SampledObjects: a.SampledObjects, SampledBytes: a.SampledBytes,
+		Status: a.Status, Reason: a.Reason, Posture: a.Posture,
+	}
+	h.assets = append(h.assets, row)
+	h.prog.assetDone()
+	return h.fail(h.w.WriteAsset(row))
+}
+
+func (h *historySink) Object(o scanner.ObjectResult) error {
+	if o.Status == scanner.StatusSkipped {
+		if h.skipReasons == nil {
+			h.skipReasons = map[string]int{}
+		}
+		h.skipReasons[o.Reason]++
+	}
+	h.prog.objectDone(o.BytesRead)
+	return h.fail(h.w.WriteObjectResult(report.ObjectResultRow{
+		ScanID: h.scanID, AccountID: h.account, ObservedAt: o.ObservedAt,
+		AssetARN: o.AssetARN, Location: o.Location, Format: o.Format, Status: o.Status, Reason: o.Reason,
+		Size: o.Size, BytesRead: o.BytesRead, StorageClass: o.StorageClass, Encryption: o.Encryption,
+		Findings: o.Findings,
+	}))
+}
+
+func (h *historySink) Finding(f scanner.Finding) error {
+	if r := classifiers.Confidence(f.Confidence).Rank(); r > h.maxConfidence {
+		h.maxConfidence = r
+	}
+	h.prog.finding(f.Count)
+	return h.fail(h.w.WriteFinding(report.FindingRow{
+		ScanID: h.scanID, AccountID: h.account, ObservedAt: f.ObservedAt,
+		AssetARN: f.AssetARN, Service: f.Service, Region: f.Region, Location: f.Location, Field: f.Field,
+		Identifier: f.Identifier, Category: f.Category, Confidence: f.Confidence, Count: f.Count,
+		RedactedExamples: f.RedactedExamples, Fingerprints: f.Fingerprints,
+	}))
+}
+
+// regionList is the scan's regions: those requested, or else those where
+// stores were found.
+func (h *historySink) regionList(requested []string) []string {
+	if len(requested) > 0 {
+		return requested
+	}
+	out := make([]string, 0, len(h.regions))
+	for r := range h.regions {
+		out = append(out, r)
+	}
+	sort.Strings(out)
+	return out
+}

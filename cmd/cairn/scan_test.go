@@ -1,0 +1,266 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/cairnsec/cairn/cmd/cairn/internal/fixture"
+	"github.com/cairnsec/cairn/report"
+	"github.com/cairnsec/cairn/scanner"
+	"github.com/cairnsec/cairn/scanner/mototest"
+)
+
+// scanResult is one end-to-end scan of the seeded demo account.
+type scanResult struct {
+	code           int
+	stdout, stderr string
+	out            string
+	seeded         fixture.Seeded
+}
+
+// scanDemoAccount starts moto behind the SSE-C proxy, seeds the demo
+// account and runs `cairn scan` in-process against it.
+func scanDemoAccount(t *testing.T) scanResult {
+	t.Helper()
+	mototest.SetTestCredentials(t)
+	srv := mototest.Start(t)
+	proxy := mototest.NewSSECProxy(srv.Endpoint)
+	url, err := proxy.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { proxy.Close() })
+	ctx := context.Background()
+	cfg, err := srv.Config(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint = aws.String(url); o.UsePathStyle = true })
+	seeded, err := fixture.Seed(ctx, s3c, kms.NewFromConfig(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(fingerprintKeyEnv, hex.EncodeToString(bytes.Repeat([]byte{7}, 32)))
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"scan", "--endpoint-url", url, "--out", out, "--log-level", "debug"}, &stdout, &stderr)
+	return scanResult{code: code, stdout: stdout.String(), stderr: stderr.String(), out: out, seeded: seeded}
+}
+
+// TestScanDemoAccount scans the seeded demo account once (moto behind the
+// SSE-C proxy) and checks what was recorded, then that no output holds a
+// raw value.
+func TestScanDemoAccount(t *testing.T) {
+	r := scanDemoAccount(t)
+	t.Logf("stdout:\n%s", r.stdout)
+	if r.code != exitIncomplete {
+		t.Fatalf("exit code = %d, want %d (Glacier and SSE-C objects are unreadable)\nstderr:\n%s", r.code, exitIncomplete, r.stderr)
+	}
+	t.Run("posture and findings", func(t *testing.T) { checkDemoResults(t, r) })
+	t.Run("no raw value in any output", func(t *testing.T) { checkNoRawValue(t, r) })
+}
+
+func checkDemoResults(t *testing.T, r scanResult) {
+
+	scans, err := report.ReadTable[report.ScanRow](r.out, report.TableScans)
+	if err != nil || len(scans) != 1 {
+		t.Fatalf("scans: %v rows, err %v", len(scans), err)
+	}
+	if scans[0].Status != "INCOMPLETE" || scans[0].AccountID != "123456789012" {
+		t.Errorf("scan row = %+v", scans[0])
+	}
+
+	assets, err := report.ReadTable[report.AssetRow](r.out, report.TableAssets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]report.AssetRow{}
+	for _, a := range assets {
+		byName[a.Name] = a
+	}
+	if len(byName) != 4 {
+		t.Fatalf("assets = %d, want 4: %+v", len(byName), byName)
+	}
+	pub := byName[fixture.PublicExports]
+	if !pub.Public || !strings.Contains(pub.PublicReason, "PublicRead") || pub.Encryption != scanner.EncryptionNone {
+		t.Errorf("public bucket: public=%v reason=%q encryption=%s", pub.Public, pub.PublicReason, pub.Encryption)
+	}
+	for _, id := range []string{"CREDIT_CARD_NUMBER", "US_SSN", "EMAIL_ADDRESS"} {
+		if !contains(pub.DataClasses, id) {
+			t.Errorf("public bucket data classes %v lack %s", pub.DataClasses, id)
+		}
+	}
+	if pub.SensitivityScore <= 0 || pub.ObjectCount != 3 || pub.SampledObjects != 3 {
+		t.Errorf("public bucket score=%v objects=%d sampled=%d", pub.SensitivityScore, pub.ObjectCount, pub.SampledObjects)
+	}
+	logs := byName[fixture.AppLogs]
+	if logs.Public || logs.Encryption != scanner.EncryptionSSEKMS || logs.KMSKeyManager != scanner.KeyManagerCustomer || logs.KMSKeyARN != r.seeded.KMSKeyARN {
+		t.Errorf("app logs: public=%v enc=%s manager=%s key=%s (want %s)", logs.Public, logs.Encryption, logs.KMSKeyManager, logs.KMSKeyARN, r.seeded.KMSKeyARN)
+	}
+	for _, id := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} {
+		if !contains(logs.DataClasses, id) {
+			t.Errorf("app logs data classes %v lack %s", logs.DataClasses, id)
+		}
+	}
+	if site := byName[fixture.StaticSite]; len(site.DataClasses) != 0 || site.Encryption != scanner.EncryptionSSES3 || site.Public {
+		t.Errorf("static site: %+v", site)
+	}
+
+	objects, err := report.ReadTable[report.ObjectResultRow](r.out, report.TableObjectResults)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byKey := map[string]report.ObjectResultRow{}
+	for _, o := range objects {
+		byKey[o.Location] = o
+	}
+	for key, reason := range map[string]string{
+		fixture.GlacierKey: scanner.ReasonInvalidObjectState,
+		fixture.SSECKey:    scanner.ReasonInvalidEncryption,
+	} {
+		if o := byKey[key]; o.Status != scanner.StatusSkipped || o.Reason != reason {
+			t.Errorf("%s: status=%s reason=%s, want SKIPPED/%s", key, o.Status, o.Reason, reason)
+		}
+	}
+	if o := byKey["customers/2026-10.csv"]; o.Status != scanner.StatusComplete || o.Format != "csv" || o.Findings == 0 {
+		t.Errorf("customers csv: %+v", o)
+	}
+
+	findings, err := report.ReadTable[report.FindingRow](r.out, report.TableFindings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int64{}
+	for _, f := range findings {
+		counts[f.Location+"|"+f.Identifier] = f.Count
+		if len(f.Fingerprints) == 0 || len(f.RedactedExamples) == 0 {
+			t.Errorf("finding %s %s lacks examples or fingerprints", f.Location, f.Identifier)
+		}
+	}
+	for k, want := range map[string]int64{
+		"customers/2026-10.csv|CREDIT_CARD_NUMBER":   5,
+		"customers/2026-10.csv|US_SSN":               5,
+		"customers/2026-11.jsonl|US_SSN":             5,
+		"api/2026/11/24/api-1.log|AWS_ACCESS_KEY_ID": 1,
+	} {
+		if counts[k] != want {
+			t.Errorf("findings[%s] = %d, want %d", k, counts[k], want)
+		}
+	}
+	if _, ok := counts["api/2026/11/25/api-1.log|AWS_ACCESS_KEY_ID"]; ok {
+		t.Error("finding in a clean log")
+	}
+
+	pdfs, _ := filepath.Glob(filepath.Join(r.out, "reports", "*.pdf"))
+	if len(pdfs) != 1 {
+		t.Fatalf("pdf reports = %v", pdfs)
+	}
+	if !strings.Contains(r.stdout, pdfs[0]) {
+		t.Errorf("summary does not say where the PDF is")
+	}
+}
+
+// checkNoRawValue searches every byte Cairn wrote — every Parquet value,
+// the PDF's text, the raw files, stdout and the debug-level logs — for each
+// seeded raw value.
+func checkNoRawValue(t *testing.T, r scanResult) {
+	var corpus []string
+	corpus = append(corpus, r.stdout, r.stderr)
+	files := 0
+	err := filepath.WalkDir(r.out, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		files++
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		corpus = append(corpus, string(raw))
+		switch filepath.Ext(path) {
+		case ".parquet":
+			corpus = append(corpus, parquetValues(t, raw)...)
+		case ".pdf":
+			corpus = append(corpus, pdfText(t, path))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files < 5 {
+		t.Fatalf("only %d files written", files)
+	}
+	all := strings.Join(corpus, "\n")
+	if !strings.Contains(all, "CREDIT_CARD_NUMBER") {
+		t.Fatal("the corpus holds no findings at all: the search would prove nothing")
+	}
+	for _, v := range r.seeded.RawValues {
+		if strings.Contains(all, v) {
+			t.Errorf("raw sensitive value %s… found in Cairn's output", v[:4])
+		}
+	}
+}
+
+// parquetValues decodes every value of every column of a Parquet file.
+func parquetValues(t *testing.T, raw []byte) []string {
+	t.Helper()
+	f, err := parquet.OpenFile(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil {
+		t.Fatalf("open parquet: %v", err)
+	}
+	var out []string
+	for _, rg := range f.RowGroups() {
+		rows := rg.Rows()
+		buf := make([]parquet.Row, 64)
+		for {
+			n, err := rows.ReadRows(buf)
+			for _, row := range buf[:n] {
+				for _, v := range row {
+					out = append(out, v.String())
+				}
+			}
+			if err != nil {
+				break
+			}
+		}
+		rows.Close()
+	}
+	return out
+}
+
+func pdfText(t *testing.T, path string) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pdftotext (poppler-utils) is required in CI")
+		}
+		t.Skip("pdftotext not installed")
+	}
+	out, err := exec.Command("pdftotext", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/cairnsec/cairn/report"
+	"github.com/cairnsec/cairn/scanner"
+)
+
+// printSummary writes the one-screen end-of-scan summary. It prints only
+// names, counts, posture and identifiers: never a sampled value.
+func printSummary(w io.Writer, scan report.ScanRow, sink *historySink, stats scanner.Stats, out string, files []string, pdf string) {
+	dur := scan.FinishedAt.Sub(scan.StartedAt).Round(100 * time.Millisecond)
+	fmt.Fprintf(w, "Cairn scan %s  account %s  %s in %s\n", scan.ScanID, scan.AccountID, scan.Status, dur)
+
+	var public, unencrypted, sensitive int
+	for _, a := range sink.assets {
+		if a.Public {
+			public++
+		}
+		if a.Encryption == scanner.EncryptionNone {
+			unencrypted++
+		}
+		if len(a.DataClasses) > 0 {
+			sensitive++
+		}
+	}
+	fmt.Fprintf(w, "Stores: %d (%d public, %d without default encryption, %d holding sensitive data)\n",
+		len(sink.assets), public, unencrypted, sensitive)
+	fmt.Fprintf(w, "Objects sampled: %d (%d skipped), %s read; %d findings, %d matches\n",
+		stats.Objects, stats.Skipped, humanBytes(stats.BytesRead), stats.Findings, stats.Matches)
+
+	assets := append([]report.AssetRow(nil), sink.assets...)
+	sort.SliceStable(assets, func(i, j int) bool { return riskRank(assets[i]) > riskRank(assets[j]) })
+	if len(assets) > 0 {
+		fmt.Fprintln(w)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "STORE\tREGION\tENCRYPTION\tPUBLIC\tSCORE\tDATA CLASSES\tSTATUS")
+		const maxRows = 20
+		for i, a := range assets {
+			if i == maxRows {
+				fmt.Fprintf(tw, "… %d more (see the assets table)\t\t\t\t\t\t\n", len(assets)-maxRows)
+				break
+			}
+			enc := a.Encryption
+			if a.KMSKeyManager != "" {
+				enc += " (" + strings.ToLower(a.KMSKeyManager) + " key)"
+			}
+			pub := "no"
+			if a.Public {
+				pub = "YES"
+			} else if strings.HasPrefix(a.PublicReason, "UNKNOWN") {
+				pub = "unknown"
+			}
+			classes := strings.Join(a.DataClasses, ",")
+			if classes == "" {
+				classes = "-"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.0f\t%s\t%s\n", a.Name, a.Region, enc, pub, a.SensitivityScore, classes, a.Status)
+		}
+		tw.Flush()
+	}
+
+	if len(sink.skipReasons) > 0 {
+		var parts []string
+		for r, n := range sink.skipReasons {
+			parts = append(parts, fmt.Sprintf("%s %d", r, n))
+		}
+		sort.Strings(parts)
+		fmt.Fprintf(w, "\nSkipped objects by reason: %s\n", strings.Join(parts, ", "))
+	}
+	fmt.Fprintf(w, "\nHistory: %s (%d Parquet files)\n", out, len(files))
+	if pdf != "" {
+		fmt.Fprintf(w, "Report:  %s\n", pdf)
+	}
+}
+
+// riskRank orders stores for display: sensitive and public first, then
+// sensitive and unencrypted, then by score.
+func riskRank(a report.AssetRow) float64 {
+	r := a.SensitivityScore
+	if len(a.DataClasses) > 0 {
+		if a.Public {
+			r += 1000
+		}
+		if a.Encryption == scanner.EncryptionNone {
+			r += 500
+		}
+	}
+	return r
+}
