@@ -60,9 +60,6 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// maxFingerprints caps fingerprints kept per finding row.
-const maxFingerprints = 50
-
 // S3Scanner discovers buckets, records their posture, samples and
 // classifies their objects. It is safe for one Scan at a time.
 type S3Scanner struct {
@@ -93,13 +90,6 @@ func NewS3Scanner(cfg aws.Config, ao AWSOptions, engine *classifiers.Engine, opt
 	}
 }
 
-// result is one message from a worker to the collector.
-type result struct {
-	asset   *Asset
-	object  *ObjectResult
-	finding *Finding
-}
-
 // Scan scans every bucket of the account and streams results to sink. It
 // returns an error only for setup failures (buckets cannot be listed) or a
 // failing sink; everything else is recorded per item and counted in Stats.
@@ -113,43 +103,7 @@ func (s *S3Scanner) Scan(ctx context.Context, account string, sink Sink) (Stats,
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	results := make(chan result, 256)
-	var stats Stats
-	var sinkErr error
-	collected := make(chan struct{})
-	go func() { // the single collector: only it touches sink and stats
-		defer close(collected)
-		for r := range results {
-			if sinkErr != nil {
-				continue // drain
-			}
-			switch {
-			case r.asset != nil:
-				stats.Assets++
-				if r.asset.Status == StatusError {
-					stats.Unread++
-				}
-				sinkErr = sink.Asset(*r.asset)
-			case r.object != nil:
-				stats.Objects++
-				stats.BytesRead += r.object.BytesRead
-				if r.object.Status == StatusSkipped {
-					stats.Skipped++
-				}
-				if couldNotRead(r.object.Reason) {
-					stats.Unread++
-				}
-				sinkErr = sink.Object(*r.object)
-			case r.finding != nil:
-				stats.Findings++
-				stats.Matches += r.finding.Count
-				sinkErr = sink.Finding(*r.finding)
-			}
-			if sinkErr != nil {
-				cancel()
-			}
-		}
-	}()
+	col := startCollector(sink, cancel)
 
 	// Reads are bounded across the whole scan by one semaphore; buckets run a
 	// few at a time so posture calls and listings overlap with reads.
@@ -157,13 +111,12 @@ func (s *S3Scanner) Scan(ctx context.Context, account string, sink Sink) (Stats,
 	bp := pool.New().WithContext(ctx).WithMaxGoroutines(min(4, len(buckets)+1))
 	for _, b := range buckets {
 		bp.Go(func(ctx context.Context) error {
-			s.scanBucket(ctx, b, accountBPA, sem, results)
+			s.scanBucket(ctx, b, accountBPA, sem, col.results)
 			return nil
 		})
 	}
 	_ = bp.Wait()
-	close(results)
-	<-collected
+	stats, sinkErr := col.finish()
 	if sinkErr != nil {
 		return stats, fmt.Errorf("s3: record results: %w", sinkErr)
 	}
@@ -451,84 +404,4 @@ func readReason(err error) string {
 		return ReasonTimeout
 	}
 	return ReasonReadError
-}
-
-// findingAgg merges the per-segment matches of one location into finding
-// rows, keeping counts exact and examples and fingerprints bounded.
-type findingAgg struct {
-	maxExamples int
-	ids         map[string]*idAgg
-}
-
-type idAgg struct {
-	category, confidence string
-	count                int64
-	fields               map[string]bool
-	examples             []string
-	fingerprints         map[string]bool
-}
-
-func newFindingAgg(maxExamples int) *findingAgg {
-	return &findingAgg{maxExamples: maxExamples, ids: map[string]*idAgg{}}
-}
-
-// add folds the matches found in one segment (with its field context).
-func (a *findingAgg) add(field string, ms []classifiers.Match) {
-	for _, sum := range classifiers.Summarize(ms, a.maxExamples, maxFingerprints) {
-		g, ok := a.ids[sum.Identifier]
-		if !ok {
-			g = &idAgg{category: string(sum.Category), fields: map[string]bool{}, fingerprints: map[string]bool{}}
-			a.ids[sum.Identifier] = g
-		}
-		g.count += int64(sum.Count)
-		if sum.Confidence.Rank() > classifiers.Confidence(g.confidence).Rank() {
-			g.confidence = string(sum.Confidence)
-		}
-		if field != "" && len(g.fields) < 16 {
-			g.fields[field] = true
-		}
-		for _, ex := range sum.RedactedExamples {
-			if len(g.examples) < a.maxExamples && !contains(g.examples, ex) {
-				g.examples = append(g.examples, ex)
-			}
-		}
-		for _, fp := range sum.Fingerprints {
-			if len(g.fingerprints) < maxFingerprints {
-				g.fingerprints[fp] = true
-			}
-		}
-	}
-}
-
-// findings returns one row per identifier, based on tmpl, sorted by identifier.
-func (a *findingAgg) findings(tmpl Finding) []Finding {
-	out := make([]Finding, 0, len(a.ids))
-	for id, g := range a.ids {
-		f := tmpl
-		f.Identifier, f.Category, f.Confidence, f.Count = id, g.category, g.confidence, g.count
-		f.Field = strings.Join(sortedKeys(g.fields), ",")
-		f.RedactedExamples = append([]string(nil), g.examples...)
-		f.Fingerprints = sortedKeys(g.fingerprints)
-		out = append(out, f)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Identifier < out[j].Identifier })
-	return out
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -1,0 +1,91 @@
+package scanner
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/cairnsec/cairn/classifiers"
+)
+
+// maxFingerprints caps fingerprints kept per finding row.
+const maxFingerprints = 50
+
+// findingAgg merges the per-segment matches of one location into finding
+// rows, keeping counts exact and examples and fingerprints bounded.
+type findingAgg struct {
+	maxExamples int
+	ids         map[string]*idAgg
+}
+
+type idAgg struct {
+	category, confidence string
+	count                int64
+	fields               map[string]bool
+	examples             []string
+	fingerprints         map[string]bool
+}
+
+func newFindingAgg(maxExamples int) *findingAgg {
+	return &findingAgg{maxExamples: maxExamples, ids: map[string]*idAgg{}}
+}
+
+// add folds the matches found in one segment (with its field context).
+func (a *findingAgg) add(field string, ms []classifiers.Match) {
+	for _, sum := range classifiers.Summarize(ms, a.maxExamples, maxFingerprints) {
+		g, ok := a.ids[sum.Identifier]
+		if !ok {
+			g = &idAgg{category: string(sum.Category), fields: map[string]bool{}, fingerprints: map[string]bool{}}
+			a.ids[sum.Identifier] = g
+		}
+		g.count += int64(sum.Count)
+		if sum.Confidence.Rank() > classifiers.Confidence(g.confidence).Rank() {
+			g.confidence = string(sum.Confidence)
+		}
+		if field != "" && len(g.fields) < 16 {
+			g.fields[field] = true
+		}
+		for _, ex := range sum.RedactedExamples {
+			if len(g.examples) < a.maxExamples && !contains(g.examples, ex) {
+				g.examples = append(g.examples, ex)
+			}
+		}
+		for _, fp := range sum.Fingerprints {
+			if len(g.fingerprints) < maxFingerprints {
+				g.fingerprints[fp] = true
+			}
+		}
+	}
+}
+
+// findings returns one row per identifier, based on tmpl, sorted by identifier.
+func (a *findingAgg) findings(tmpl Finding) []Finding {
+	out := make([]Finding, 0, len(a.ids))
+	for id, g := range a.ids {
+		f := tmpl
+		f.Identifier, f.Category, f.Confidence, f.Count = id, g.category, g.confidence, g.count
+		f.Field = strings.Join(sortedKeys(g.fields), ",")
+		f.RedactedExamples = append([]string(nil), g.examples...)
+		f.Fingerprints = sortedKeys(g.fingerprints)
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Identifier < out[j].Identifier })
+	return out
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
