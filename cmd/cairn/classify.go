@@ -1,0 +1,263 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/sourcegraph/conc/pool"
+	"github.com/spf13/cobra"
+
+	"github.com/cairnsec/cairn/classifiers"
+	"github.com/cairnsec/cairn/scanner"
+)
+
+// classifySettings are the options of `cairn classify`.
+type classifySettings struct {
+	Format             string // table or jsonl
+	Workers            int
+	MaxBytes           int64
+	FailOn             string
+	FingerprintKeyFile string
+	Config             string
+	MaxExamples        int
+}
+
+func newClassifyCmd() *cobra.Command {
+	s := classifySettings{}
+	cmd := &cobra.Command{
+		Use:   "classify PATH...|-",
+		Short: "Classify local files, directories or stdin with the same readers and engine as scan",
+		Long: `classify runs Cairn's readers and classification engine on local files, directories
+(walked recursively, symlinks not followed) or standard input ("-"), and prints findings as a
+table or as JSON Lines. Values are shown only in redacted form. Use it in pipelines, or to
+compare Cairn's engine with other scanners on identical input.`,
+		Example: `  cairn classify ./exports
+  cat dump.csv | cairn classify --format jsonl -`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if s.Format != "table" && s.Format != "jsonl" {
+				return usageErr("--format: want table or jsonl, got %q", s.Format)
+			}
+			if _, err := failRank(s.FailOn); err != nil {
+				return usageErr("%w", err)
+			}
+			if s.Workers <= 0 {
+				s.Workers = runtime.GOMAXPROCS(0)
+			}
+			return runClassify(cmd.Context(), s, args, cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&s.Format, "format", "table", "output format: table or jsonl")
+	f.IntVar(&s.Workers, "workers", 0, "files classified at once (default: number of CPUs)")
+	f.Int64Var(&s.MaxBytes, "max-bytes", 0, "bytes read per file (0 = whole file)")
+	f.StringVar(&s.FailOn, "fail-on", "low", "exit 1 when a finding of at least this confidence exists: low, medium, high, none")
+	f.StringVar(&s.FingerprintKeyFile, "fingerprint-key-file", "", "HMAC key for fingerprints (default as for scan)")
+	f.StringVar(&s.Config, "config", "", "YAML config file (custom identifiers and allow lists)")
+	f.IntVar(&s.MaxExamples, "max-examples", 3, "redacted examples kept per finding")
+	return cmd
+}
+
+// classifyRecord is one output line: an identifier found in one file.
+type classifyRecord struct {
+	Identifier string   `json:"identifier"`
+	Category   string   `json:"category"`
+	File       string   `json:"file"`
+	Location   string   `json:"location"`
+	Field      string   `json:"field,omitempty"`
+	Count      int64    `json:"count"`
+	Confidence string   `json:"confidence"`
+	Examples   []string `json:"redacted_examples"`
+}
+
+// fileOutcome is what classifying one file produced.
+type fileOutcome struct {
+	file     string
+	format   string
+	status   string
+	reason   string
+	bytes    int64
+	findings []scanner.Finding
+}
+
+func runClassify(ctx context.Context, s classifySettings, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	key, _, err := loadFingerprintKey(s.FingerprintKeyFile)
+	if err != nil {
+		return usageErr("%w", err)
+	}
+	engine, err := classifiers.NewEngine(classifiers.Options{FingerprintKey: key})
+	if err != nil {
+		return usageErr("%w", err)
+	}
+	lim := scanner.FileLimits{MaxBytes: s.MaxBytes, MaxExamples: s.MaxExamples}
+
+	began := time.Now()
+	outcomes := make(chan fileOutcome, 64)
+	printed := make(chan classifySummary, 1)
+	go func() { printed <- printClassify(stdout, s.Format, outcomes) }()
+
+	var walkErr error
+	p := pool.New().WithMaxGoroutines(s.Workers)
+	for _, arg := range args {
+		if arg == "-" {
+			p.Go(func() { outcomes <- classifyOne(ctx, engine, "-", stdin, lim) })
+			continue
+		}
+		err := filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if err != nil {
+				// An unreadable directory or file is reported, never skipped silently.
+				outcomes <- fileOutcome{file: path, status: scanner.StatusSkipped, reason: fileReason(err)}
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if !d.Type().IsRegular() {
+				return nil
+			}
+			p.Go(func() {
+				f, err := os.Open(path)
+				if err != nil {
+					outcomes <- fileOutcome{file: path, status: scanner.StatusSkipped, reason: fileReason(err)}
+					return
+				}
+				defer f.Close()
+				outcomes <- classifyOne(ctx, engine, path, f, lim)
+			})
+			return nil
+		})
+		if err != nil && walkErr == nil {
+			walkErr = err
+		}
+	}
+	p.Wait()
+	close(outcomes)
+	sum := <-printed
+	elapsed := time.Since(began)
+	log.Debug("classify done", "files", sum.files, "bytes", sum.bytes, "elapsed", elapsed)
+	if isTerminal(stderr) || s.Format == "table" {
+		fmt.Fprintf(stderr, "classified %d files, %s in %s (%.1f MB/s); %d findings; %d not fully read\n",
+			sum.files, humanBytes(sum.bytes), elapsed.Round(time.Millisecond),
+			float64(sum.bytes)/1e6/elapsed.Seconds(), sum.findings, sum.unread)
+	}
+	if walkErr != nil {
+		return &exitError{code: exitIncomplete, err: fmt.Errorf("classify: %w", walkErr)}
+	}
+	if sum.unread > 0 {
+		return &exitError{code: exitIncomplete}
+	}
+	rank, _ := failRank(s.FailOn)
+	if rank > 0 && sum.maxConfidence >= rank {
+		return &exitError{code: exitFindings}
+	}
+	return nil
+}
+
+// classifyOne reads and classifies one file or stream.
+func classifyOne(ctx context.Context, engine *classifiers.Engine, name string, r io.Reader, lim scanner.FileLimits) fileOutcome {
+	res, findings := scanner.ClassifyStream(ctx, engine, name, r, lim)
+	return fileOutcome{file: name, format: res.Format, status: res.Status, reason: res.Reason, bytes: res.BytesRead, findings: findings}
+}
+
+func fileReason(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		return scanner.ReasonPermissionDenied
+	case errors.Is(err, fs.ErrNotExist):
+		return scanner.ReasonObjectUnavailable
+	}
+	return scanner.ReasonReadError
+}
+
+// classifySummary counts what printClassify saw.
+type classifySummary struct {
+	files, findings, unread int64
+	bytes                   int64
+	maxConfidence           int
+}
+
+// printClassify consumes outcomes (the single collector) and prints them:
+// JSON Lines as they arrive, or a table sorted by file at the end.
+func printClassify(w io.Writer, format string, outcomes <-chan fileOutcome) classifySummary {
+	var sum classifySummary
+	var table []classifyRecord
+	var unread []fileOutcome
+	enc := json.NewEncoder(w)
+	for o := range outcomes {
+		sum.files++
+		sum.bytes += o.bytes
+		if o.status == scanner.StatusSkipped && o.reason != scanner.ReasonUnsupportedFileType {
+			sum.unread++
+			unread = append(unread, o)
+		}
+		for _, f := range o.findings {
+			sum.findings++
+			if r := classifiers.Confidence(f.Confidence).Rank(); r > sum.maxConfidence {
+				sum.maxConfidence = r
+			}
+			rec := classifyRecord{
+				Identifier: f.Identifier, Category: f.Category, File: o.file, Location: f.Location,
+				Field: f.Field, Count: f.Count, Confidence: f.Confidence, Examples: f.RedactedExamples,
+			}
+			if format == "jsonl" {
+				_ = enc.Encode(rec)
+			} else {
+				table = append(table, rec)
+			}
+		}
+		if format == "jsonl" && o.status == scanner.StatusSkipped {
+			_ = enc.Encode(map[string]string{"file": o.file, "status": o.status, "reason": o.reason, "format": o.format})
+		}
+	}
+	if format == "table" {
+		sort.Slice(table, func(i, j int) bool {
+			if table[i].File != table[j].File {
+				return table[i].File < table[j].File
+			}
+			if table[i].Location != table[j].Location {
+				return table[i].Location < table[j].Location
+			}
+			return table[i].Identifier < table[j].Identifier
+		})
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "IDENTIFIER\tFILE\tLOCATION\tCOUNT\tCONFIDENCE\tEXAMPLE")
+		for _, r := range table {
+			loc := r.Location
+			if r.Field != "" {
+				loc += " [" + r.Field + "]"
+			}
+			ex := ""
+			if len(r.Examples) > 0 {
+				ex = r.Examples[0]
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", r.Identifier, r.File, loc, r.Count, r.Confidence, ex)
+		}
+		tw.Flush()
+		sort.Slice(unread, func(i, j int) bool { return unread[i].file < unread[j].file })
+		for _, o := range unread {
+			fmt.Fprintf(w, "not read: %s (%s)\n", o.file, strings.ToLower(o.reason))
+		}
+	}
+	return sum
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && newProgress(f).tty
+}

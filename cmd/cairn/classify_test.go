@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestClassifyDirectoryJSONL(t *testing.T) {
+	t.Setenv(fingerprintKeyEnv, hex.EncodeToString(bytes.Repeat([]byte{3}, 32)))
+	dir := writeFiles(t, map[string]string{
+		"exports/people.csv":   "name,ssn,email\nAda,536-22-8147,ada@example.com\nAlan,219-09-9999,alan@example.com\n",
+		"exports/profile.json": `{"customer":{"email":"grace@example.com","notes":"none"}}`,
+		"logs/app.log":         "INFO start\nDEBUG aws_access_key_id=AKIAQ3EGUB7ZKXN4PV2H\nINFO stop\n",
+		"clean/readme.txt":     "Nothing sensitive here. Order 123456789 shipped.\n",
+		"bin/blob.bin":         string([]byte{0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}),
+	})
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"classify", "--format", "jsonl", dir}, &stdout, &stderr)
+	if code != exitFindings {
+		t.Fatalf("exit = %d, want %d; stderr: %s", code, exitFindings, stderr.String())
+	}
+	got := map[string]classifyRecord{}
+	skipped := map[string]string{}
+	sc := bufio.NewScanner(&stdout)
+	for sc.Scan() {
+		var rec classifyRecord
+		var raw map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &raw); err != nil {
+			t.Fatalf("bad JSON line %q: %v", sc.Text(), err)
+		}
+		if st, ok := raw["status"]; ok {
+			skipped[filepath.Base(raw["file"].(string))] = st.(string) + "/" + raw["reason"].(string)
+			continue
+		}
+		_ = json.Unmarshal(sc.Bytes(), &rec)
+		got[filepath.Base(rec.File)+"|"+rec.Identifier] = rec
+	}
+	want := map[string]int64{
+		"people.csv|US_SSN": 2, "people.csv|EMAIL_ADDRESS": 2,
+		"profile.json|EMAIL_ADDRESS": 1, "app.log|AWS_ACCESS_KEY_ID": 1,
+	}
+	for k, n := range want {
+		if got[k].Count != n {
+			t.Errorf("%s: count %d, want %d (all: %v)", k, got[k].Count, n, got)
+		}
+	}
+	if rec := got["people.csv|US_SSN"]; rec.Field != "ssn" || rec.Confidence != "HIGH" {
+		t.Errorf("SSN record = %+v", rec)
+	}
+	for k := range got {
+		if strings.HasPrefix(k, "readme.txt|") {
+			t.Errorf("finding in the clean file: %s", k)
+		}
+	}
+	if skipped["blob.bin"] != "SKIPPED/UNSUPPORTED_FILE_TYPE" {
+		t.Errorf("binary file: %q", skipped["blob.bin"])
+	}
+	for _, raw := range []string{"536-22-8147", "219-09-9999", "AKIAQ3EGUB7ZKXN4PV2H", "ada@example.com"} {
+		if strings.Contains(stdout.String()+stderr.String(), raw) {
+			t.Errorf("raw value %s… printed", raw[:4])
+		}
+	}
+}
+
+func TestClassifyStdinTable(t *testing.T) {
+	t.Setenv(fingerprintKeyEnv, hex.EncodeToString(bytes.Repeat([]byte{3}, 32)))
+	root := newRootCmd()
+	var stdout, stderr bytes.Buffer
+	root.SetArgs([]string{"classify", "-"})
+	root.SetIn(strings.NewReader("card: 4556 7375 8689 9855\n"))
+	root.SetOut(&stdout)
+	root.SetErr(&stderr)
+	err := root.Execute()
+	if ee, ok := err.(*exitError); !ok || ee.code != exitFindings {
+		t.Fatalf("err = %v, want exit %d", err, exitFindings)
+	}
+	if !strings.Contains(stdout.String(), "CREDIT_CARD_NUMBER") || strings.Contains(stdout.String(), "4556 7375 8689 9855") {
+		t.Errorf("table output:\n%s", stdout.String())
+	}
+}
+
+func TestClassifyMissingPathIsIncomplete(t *testing.T) {
+	t.Setenv(fingerprintKeyEnv, hex.EncodeToString(bytes.Repeat([]byte{3}, 32)))
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"classify", filepath.Join(t.TempDir(), "nope")}, &stdout, &stderr)
+	if code != exitIncomplete {
+		t.Fatalf("exit = %d, want %d", code, exitIncomplete)
+	}
+}
