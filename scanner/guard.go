@@ -9,11 +9,19 @@ import (
 	"strings"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/signin"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sso"
 	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -83,6 +91,60 @@ var readOnlyOps = []allowedOp{
 
 	// EC2: region discovery for --regions all.
 	{ec2.ServiceID, "DescribeRegions", "ec2:DescribeRegions"},
+
+	// RDS and Aurora: discovery and posture (rds.go, rdsposture.go).
+	{rds.ServiceID, "DescribeDBInstances", "rds:DescribeDBInstances"},
+	{rds.ServiceID, "DescribeDBClusters", "rds:DescribeDBClusters"},
+	{rds.ServiceID, "DescribeDBSubnetGroups", "rds:DescribeDBSubnetGroups"},
+	{rds.ServiceID, "DescribeDBSnapshots", "rds:DescribeDBSnapshots"},
+	{rds.ServiceID, "DescribeDBSnapshotAttributes", "rds:DescribeDBSnapshotAttributes"},
+	{rds.ServiceID, "DescribeDBClusterSnapshots", "rds:DescribeDBClusterSnapshots"},
+	{rds.ServiceID, "DescribeDBClusterSnapshotAttributes", "rds:DescribeDBClusterSnapshotAttributes"},
+	// EC2: whether a database's security groups and subnets expose it.
+	{ec2.ServiceID, "DescribeSecurityGroups", "ec2:DescribeSecurityGroups"},
+	{ec2.ServiceID, "DescribeRouteTables", "ec2:DescribeRouteTables"},
+	// Secrets Manager: database credentials named in the config (secret_arn) or
+	// managed by RDS (MasterUserSecret). Reading a secret changes nothing; Cairn
+	// needs the password to log in and sample tables read-only.
+	{secretsmanager.ServiceID, "GetSecretValue", "secretsmanager:GetSecretValue"},
+
+	// DynamoDB: discovery, posture and sampling (dynamodb.go).
+	{dynamodb.ServiceID, "ListTables", "dynamodb:ListTables"},
+	{dynamodb.ServiceID, "DescribeTable", "dynamodb:DescribeTable"},
+	{dynamodb.ServiceID, "DescribeContinuousBackups", "dynamodb:DescribeContinuousBackups"},
+	{dynamodb.ServiceID, "GetResourcePolicy", "dynamodb:GetResourcePolicy"},
+	{dynamodb.ServiceID, "Scan", "dynamodb:Scan"},
+
+	// Configuration checks: the account state read by CollectAccountState
+	// (collect_*.go) for package configchecks. (ec2 DescribeSecurityGroups and the KMS
+	// key reads are listed above.)
+	{iam.ServiceID, "GetAccountSummary", "iam:GetAccountSummary"},
+	{iam.ServiceID, "GetAccountPasswordPolicy", "iam:GetAccountPasswordPolicy"},
+	// GenerateCredentialReport asks IAM to (re)build the credential report, a
+	// read-only CSV of the users' credential status; it changes no configuration of
+	// the account and is how the report is read (CIS 1.x audit procedures use it).
+	{iam.ServiceID, "GenerateCredentialReport", "iam:GenerateCredentialReport"},
+	{iam.ServiceID, "GetCredentialReport", "iam:GetCredentialReport"},
+	{iam.ServiceID, "ListUsers", "iam:ListUsers"},
+	{iam.ServiceID, "ListAttachedUserPolicies", "iam:ListAttachedUserPolicies"},
+	{iam.ServiceID, "ListUserPolicies", "iam:ListUserPolicies"},
+	{iam.ServiceID, "ListAccessKeys", "iam:ListAccessKeys"},
+	{iam.ServiceID, "ListMFADevices", "iam:ListMFADevices"},
+	{iam.ServiceID, "ListPolicies", "iam:ListPolicies"},
+	{iam.ServiceID, "GetPolicyVersion", "iam:GetPolicyVersion"},
+	{iam.ServiceID, "ListServerCertificates", "iam:ListServerCertificates"},
+	{iam.ServiceID, "ListEntitiesForPolicy", "iam:ListEntitiesForPolicy"},
+	{cloudtrail.ServiceID, "DescribeTrails", "cloudtrail:DescribeTrails"},
+	{cloudtrail.ServiceID, "GetTrailStatus", "cloudtrail:GetTrailStatus"},
+	{cloudtrail.ServiceID, "GetEventSelectors", "cloudtrail:GetEventSelectors"},
+	{cloudwatchlogs.ServiceID, "DescribeMetricFilters", "logs:DescribeMetricFilters"},
+	{cloudwatch.ServiceID, "DescribeAlarms", "cloudwatch:DescribeAlarms"},
+	{sns.ServiceID, "ListSubscriptions", "sns:ListSubscriptions"},
+	{ec2.ServiceID, "DescribeNetworkAcls", "ec2:DescribeNetworkAcls"},
+	{ec2.ServiceID, "DescribeVpcs", "ec2:DescribeVpcs"},
+	{ec2.ServiceID, "DescribeFlowLogs", "ec2:DescribeFlowLogs"},
+	{ec2.ServiceID, "GetEbsEncryptionByDefault", "ec2:GetEbsEncryptionByDefault"},
+	{kms.ServiceID, "ListKeys", "kms:ListKeys"},
 
 	// Credential operations. LoadAWSConfig installs the guard after the SDK has built
 	// its credential providers, so the STS/SSO/Signin clients those providers use are

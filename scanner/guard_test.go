@@ -17,11 +17,19 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/signin"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sso"
 	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -36,14 +44,22 @@ var update = flag.Bool("update", false, "rewrite golden files (deploy/iam-policy
 // type, so that TestGuardAllowList can check that each operation name exists. A new
 // service in readOnlyOps needs a line here.
 var sdkClients = map[string]reflect.Type{
-	s3.ServiceID:        reflect.TypeFor[*s3.Client](),
-	s3control.ServiceID: reflect.TypeFor[*s3control.Client](),
-	sts.ServiceID:       reflect.TypeFor[*sts.Client](),
-	kms.ServiceID:       reflect.TypeFor[*kms.Client](),
-	ec2.ServiceID:       reflect.TypeFor[*ec2.Client](),
-	sso.ServiceID:       reflect.TypeFor[*sso.Client](),
-	ssooidc.ServiceID:   reflect.TypeFor[*ssooidc.Client](),
-	signin.ServiceID:    reflect.TypeFor[*signin.Client](),
+	s3.ServiceID:             reflect.TypeFor[*s3.Client](),
+	s3control.ServiceID:      reflect.TypeFor[*s3control.Client](),
+	sts.ServiceID:            reflect.TypeFor[*sts.Client](),
+	kms.ServiceID:            reflect.TypeFor[*kms.Client](),
+	ec2.ServiceID:            reflect.TypeFor[*ec2.Client](),
+	rds.ServiceID:            reflect.TypeFor[*rds.Client](),
+	secretsmanager.ServiceID: reflect.TypeFor[*secretsmanager.Client](),
+	dynamodb.ServiceID:       reflect.TypeFor[*dynamodb.Client](),
+	iam.ServiceID:            reflect.TypeFor[*iam.Client](),
+	cloudtrail.ServiceID:     reflect.TypeFor[*cloudtrail.Client](),
+	cloudwatchlogs.ServiceID: reflect.TypeFor[*cloudwatchlogs.Client](),
+	cloudwatch.ServiceID:     reflect.TypeFor[*cloudwatch.Client](),
+	sns.ServiceID:            reflect.TypeFor[*sns.Client](),
+	sso.ServiceID:            reflect.TypeFor[*sso.Client](),
+	ssooidc.ServiceID:        reflect.TypeFor[*ssooidc.Client](),
+	signin.ServiceID:         reflect.TypeFor[*signin.Client](),
 }
 
 // mutatingVerb matches operation names that change state. No account-reading entry

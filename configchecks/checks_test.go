@@ -1,0 +1,126 @@
+package configchecks
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestMetricPattern(t *testing.T) {
+	p := metricPattern{
+		required: eventNames("CreateTrail", "DeleteTrail"),
+		optional: []string{`$.eventSource = "cloudtrail.amazonaws.com"`},
+	}
+	for pattern, want := range map[string]bool{
+		`{ ($.eventName = CreateTrail) || ($.eventName = DeleteTrail) }`:                                                 true,
+		`{($.eventName="DeleteTrail")||($.eventName="CreateTrail")}`:                                                     true,
+		`{ ($.eventSource = cloudtrail.amazonaws.com) && (($.eventName = CreateTrail) || ($.eventName = DeleteTrail)) }`: true,
+		`{ ($.eventName = CreateTrail) }`:                                                                                false, // one missing
+		`{ ($.eventName = CreateTrail) || ($.eventName = DeleteTrail) && ($.userIdentity.type = "Root") }`:               false, // narrowed
+		`{ ($.eventName = CreateTrailX) || ($.eventName = DeleteTrail) }`:                                                false,
+		``: false,
+	} {
+		if got := p.matches(pattern); got != want {
+			t.Errorf("matches(%q) = %v, want %v", pattern, got, want)
+		}
+	}
+}
+
+func TestPolicyParsing(t *testing.T) {
+	admin, err := fullAdminStatements(`{"Statement":[{"Sid":"A","Effect":"Allow","Action":["s3:*","*"],"Resource":"*"},{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::b"}]}`)
+	if err != nil || len(admin) != 1 || admin[0] != "A" {
+		t.Errorf("fullAdminStatements = %v, %v", admin, err)
+	}
+	for doc, want := range map[string]int{
+		`{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`:               1,
+		`{"Statement":{"Effect":"Deny","Principal":{"AWS":"*"},"Action":["s3:*"],"Condition":{"BoolIfExists":{"aws:securetransport":false}}}}`: 1, // a JSON boolean counts as "false"
+		`{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Condition":{"NumericLessThan":{"s3:TlsVersion":"1.2"}}}]}`:            1,
+		`{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`:       0,
+		`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`:              0,
+	} {
+		got, err := denyInsecureTransportStatements(doc)
+		if len(got) != want {
+			t.Errorf("%s: %v (%v), want %d", doc, got, err, want)
+		}
+	}
+	if _, err := denyInsecureTransportStatements("{"); err == nil {
+		t.Error("malformed policy accepted")
+	}
+}
+
+func TestNACLOrder(t *testing.T) {
+	acl := NetworkACL{ID: "acl-1", Entries: []NACLEntry{
+		{RuleNumber: 200, Protocol: "-1", Action: "allow", CIDR: anyIPv4},
+		{RuleNumber: 100, Protocol: "6", Action: "deny", CIDR: anyIPv4, HasPorts: true, FromPort: 22, ToPort: 22},
+	}}
+	if e, ok := naclDecides(acl, anyIPv4, 22); !ok || e.Action != "deny" {
+		t.Errorf("port 22: %+v %v, want the deny rule", e, ok)
+	}
+	if e, ok := naclDecides(acl, anyIPv4, 3389); !ok || e.Action != "allow" {
+		t.Errorf("port 3389: %+v %v, want the allow rule", e, ok)
+	}
+}
+
+// TestUnknownIsNeverPass builds states where one attribute is unknown and checks the
+// dependent checks report ERROR with the reason.
+func TestUnknownIsNeverPass(t *testing.T) {
+	st := &State{AccountID: "123456789012", ObservedAt: time.Now(), Regional: []RegionState{{Name: "eu-west-1",
+		Trails:        Observed([]Trail{{Name: "t", ARN: "arn:t", MultiRegion: true, HomeRegion: "eu-west-1", LogGroupARN: "arn:aws:logs:eu-west-1:123456789012:log-group:g:*", Status: Observed(TrailStatus{IsLogging: true}), Selectors: Observed(TrailSelectors{Basic: []EventSelector{{ReadWriteType: "All", IncludeManagementEvents: true}}})}}),
+		MetricFilters: Unknown[[]MetricFilter]("logs DescribeMetricFilters: AccessDeniedException"),
+	}}}
+	st.IAM.PasswordPolicy = Unknown[*PasswordPolicy]("iam GetAccountPasswordPolicy: AccessDenied")
+	byID := map[string][]Result{}
+	for _, r := range Run(st) {
+		byID[r.CheckID] = append(byID[r.CheckID], r)
+	}
+	for id, want := range map[string]string{
+		"iam.password_min_length":    "AccessDenied",
+		"monitoring.root_usage":      "AccessDeniedException",
+		"monitoring.vpc_changes":     "AccessDeniedException",
+		"ec2.ebs_default_encryption": "not collected",
+	} {
+		rs := byID[id]
+		if len(rs) == 0 {
+			t.Errorf("%s: no result", id)
+		}
+		for _, r := range rs {
+			if r.Status != StatusError || !strings.Contains(r.StatusExtended, want) {
+				t.Errorf("%s: %s %q, want ERROR with %q", id, r.Status, r.StatusExtended, want)
+			}
+		}
+	}
+}
+
+func TestFindingUIDStable(t *testing.T) {
+	a := FindingUID("s3.deny_http", "123456789012", "us-east-1", "arn:aws:s3:::b")
+	if a != FindingUID("s3.deny_http", "123456789012", "us-east-1", "arn:aws:s3:::b") || len(a) != 32 {
+		t.Errorf("uid %q not stable or not 32 hex digits", a)
+	}
+	if a == FindingUID("s3.deny_http", "123456789012", "us-east-", "1arn:aws:s3:::b") {
+		t.Error("fields are not separated")
+	}
+}
+
+func TestSummarizeAndExport(t *testing.T) {
+	rs := []Result{
+		{CheckID: "a", CIS: []string{"5.0:1.4", "6.0:2.4"}, SOC2: []string{"CC6.1"}, Status: StatusPass},
+		{CheckID: "a", CIS: []string{"5.0:1.4", "6.0:2.4"}, SOC2: []string{"CC6.1"}, Status: StatusFail},
+		{CheckID: "b", CIS: []string{"5.0:1.1"}, SOC2: []string{"CC6.2"}, Status: StatusManual},
+	}
+	sums := Summarize(rs)
+	if sums[0].Framework != "CIS 5.0" || sums[0].Requirements != 2 || sums[0].ByStatus[StatusFail] != 1 || sums[0].ByStatus[StatusManual] != 1 {
+		t.Errorf("CIS 5.0 summary: %+v", sums[0])
+	}
+	var b strings.Builder
+	if err := WriteSummary(&b, sums); err != nil || !strings.Contains(b.String(), "SOC 2") {
+		t.Errorf("summary: %v\n%s", err, b.String())
+	}
+	b.Reset()
+	if err := WriteCSV(&b, rs); err != nil || !strings.HasPrefix(b.String(), strings.Join(CSVHeader, ",")) || !strings.Contains(b.String(), "5.0:1.4;6.0:2.4") {
+		t.Errorf("csv: %v\n%s", err, b.String())
+	}
+	b.Reset()
+	if err := WriteJSONLines(&b, rs); err != nil || strings.Count(b.String(), "\n") != 3 || !strings.Contains(b.String(), `"finding_uid"`) {
+		t.Errorf("jsonl: %v\n%s", err, b.String())
+	}
+}

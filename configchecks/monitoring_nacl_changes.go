@@ -1,0 +1,16 @@
+package configchecks
+
+// One CIS monitoring requirement: the chain from trail to subscribed SNS topic for
+// this pattern (see monitoringCheck; metricPattern says how filters are compared).
+var _ = register(monitoringCheck(
+	"monitoring.nacl_changes",
+	"Network ACL changes are monitored",
+	[]string{"5.0:4.11", "6.0:5.11", "7.0:5.11"},
+	"network ACL changes",
+	metricPattern{
+		required: eventNames("CreateNetworkAcl", "CreateNetworkAclEntry", "DeleteNetworkAcl", "DeleteNetworkAclEntry",
+			"ReplaceNetworkAclEntry", "ReplaceNetworkAclAssociation"),
+		optional: []string{`$.eventSource = "ec2.amazonaws.com"`},
+	},
+	SeverityLow,
+))

@@ -1,0 +1,62 @@
+package scanner
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/cairnsec/cairn/configchecks"
+)
+
+// stateCollectorActions are the IAM actions behind every call CollectAccountState
+// makes (collect_*.go). A new call needs an entry here, in readOnlyOps, and in the
+// Permissions of the checks that read its result.
+var stateCollectorActions = []string{
+	"sts:GetCallerIdentity",
+	"iam:GetAccountSummary", "iam:GetAccountPasswordPolicy", "iam:GenerateCredentialReport", "iam:GetCredentialReport",
+	"iam:ListUsers", "iam:ListAttachedUserPolicies", "iam:ListUserPolicies", "iam:ListAccessKeys", "iam:ListMFADevices",
+	"iam:ListPolicies", "iam:GetPolicyVersion", "iam:ListServerCertificates", "iam:ListEntitiesForPolicy",
+	"s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetAccountPublicAccessBlock", "s3:GetBucketPublicAccessBlock",
+	"s3:GetEncryptionConfiguration", "s3:GetBucketPolicyStatus", "s3:GetBucketPolicy", "s3:GetBucketAcl",
+	"s3:GetBucketVersioning", "s3:GetBucketLogging", "s3:GetBucketObjectLockConfiguration", "kms:DescribeKey",
+	"cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors",
+	"logs:DescribeMetricFilters", "cloudwatch:DescribeAlarms", "sns:ListSubscriptions",
+	"ec2:DescribeSecurityGroups", "ec2:DescribeNetworkAcls", "ec2:DescribeVpcs", "ec2:DescribeFlowLogs",
+	"ec2:GetEbsEncryptionByDefault", "kms:ListKeys", "kms:GetKeyRotationStatus",
+}
+
+// sharedPostureActions are read by the collectors only because the S3 collector
+// reuses the assets table's bucket posture (public-access verdict, encryption
+// details); no check names them yet, but data-aware checks will.
+var sharedPostureActions = []string{
+	"sts:GetCallerIdentity", "s3:GetEncryptionConfiguration", "s3:GetBucketPolicyStatus", "s3:GetBucketAcl",
+	"s3:GetBucketVersioning", "s3:GetBucketObjectLockConfiguration", "kms:DescribeKey", "iam:ListMFADevices",
+}
+
+// TestCheckPermissions ties the checks' declared permissions (docs/checks.md) to the
+// IAM policy: every permission a check names is granted, and every call the state
+// collectors make is granted and, apart from sharedPostureActions, named by a check.
+func TestCheckPermissions(t *testing.T) {
+	granted := AllowedIAMActions()
+	named := map[string]bool{}
+	for _, c := range configchecks.All() {
+		for _, p := range c.Permissions {
+			named[p] = true
+			if !slices.Contains(granted, p) {
+				t.Errorf("%s: permission %s is not in the allow-list (guard.go)", c.ID, p)
+			}
+		}
+	}
+	for _, a := range stateCollectorActions {
+		if !slices.Contains(granted, a) {
+			t.Errorf("collector action %s is not in the allow-list", a)
+		}
+		if !named[a] && !slices.Contains(sharedPostureActions, a) {
+			t.Errorf("collector action %s is named by no check's Permissions", a)
+		}
+	}
+	for a := range named {
+		if !slices.Contains(stateCollectorActions, a) {
+			t.Errorf("a check names %s, which no collector calls", a)
+		}
+	}
+}
