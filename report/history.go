@@ -26,7 +26,7 @@ const (
 // Tables returns the names of the tables that a HistoryWriter writes, in the
 // order their files are listed by Files.
 func Tables() []string {
-	return []string{TableScans, TableAssets, TableObjectResults, TableFindings}
+	return []string{TableScans, TableAssets, TableObjectResults, TableFindings, TableControlResults}
 }
 
 // PartitionKey is the name of the Hive partition column of every table.
@@ -91,6 +91,7 @@ type HistoryWriter struct {
 	assets   *tableFile[AssetRow]
 	objects  *tableFile[ObjectResultRow]
 	findings *tableFile[FindingRow]
+	controls *tableFile[ControlResultRow]
 
 	files []string
 	err   error // first write error; Close returns it
@@ -124,6 +125,10 @@ func NewHistoryWriter(dir, scanID string, day time.Time) (*HistoryWriter, error)
 		w.Abort()
 		return nil, err
 	}
+	if w.controls, err = openTableFile[ControlResultRow](dir, TableControlResults, dt, scanID); err != nil {
+		w.Abort()
+		return nil, err
+	}
 	return w, nil
 }
 
@@ -140,6 +145,11 @@ func (w *HistoryWriter) WriteObjectResult(r ObjectResultRow) error {
 
 // WriteFinding appends r to the findings table.
 func (w *HistoryWriter) WriteFinding(r FindingRow) error { return writeRow(w, w.findings, r) }
+
+// WriteControlResult appends r to the control_results table.
+func (w *HistoryWriter) WriteControlResult(r ControlResultRow) error {
+	return writeRow(w, w.controls, r)
+}
 
 func writeRow[T any](w *HistoryWriter, t *tableFile[T], r T) error {
 	if w.done {
@@ -238,6 +248,9 @@ func (w *HistoryWriter) tables() []historyTable {
 	}
 	if w.findings != nil {
 		out = append(out, w.findings)
+	}
+	if w.controls != nil {
+		out = append(out, w.controls)
 	}
 	return out
 }

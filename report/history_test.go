@@ -146,6 +146,7 @@ func TestHistoryRoundTrip(t *testing.T) {
 		filepath.Join(dir, TableAssets, testDT, "scan-1.parquet"),
 		filepath.Join(dir, TableObjectResults, testDT, "scan-1.parquet"),
 		filepath.Join(dir, TableFindings, testDT, "scan-1.parquet"),
+		filepath.Join(dir, TableControlResults, testDT, "scan-1.parquet"),
 	}
 	if got := w.Files(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Files() = %q, want %q", got, want)
@@ -295,8 +296,8 @@ func TestHistoryEmptyTablesGetFiles(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if len(w.Files()) != 4 {
-		t.Fatalf("Files() = %q, want 4", w.Files())
+	if len(w.Files()) != len(Tables()) {
+		t.Fatalf("Files() = %q, want %d", w.Files(), len(Tables()))
 	}
 	for _, p := range w.Files() {
 		n, err := readAny(p)
@@ -335,8 +336,8 @@ func TestHistoryAbortLeavesNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if got := listFiles(t, dir); len(got) != 4 {
-		t.Fatalf("while writing: %q, want 4 temporary files", got)
+	if got := listFiles(t, dir); len(got) != len(Tables()) {
+		t.Fatalf("while writing: %q, want %d temporary files", got, len(Tables()))
 	}
 	w.Abort()
 	if got := listFiles(t, dir); len(got) != 0 {
@@ -427,6 +428,13 @@ var contract = map[string][]col{
 		{"field", kString}, {"identifier", kString}, {"category", kString},
 		{"confidence", kString}, {"count", kInt64}, {"redacted_examples", kStringList},
 		{"fingerprints", kStringList},
+	},
+	TableControlResults: {
+		{"scan_id", kString}, {"account_id", kString}, {"observed_at", kTimestamp},
+		{"check_id", kString}, {"title", kString}, {"cis_ids", kStringList},
+		{"soc2_criteria", kStringList}, {"severity", kString}, {"status", kString},
+		{"status_extended", kString}, {"resource_arn", kString}, {"region", kString},
+		{"evidence_json", kString}, {"finding_uid", kString},
 	},
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cairnsec/cairn/classifiers"
+	"github.com/cairnsec/cairn/configchecks"
 	"github.com/cairnsec/cairn/report"
 	"github.com/cairnsec/cairn/scanner"
 )
@@ -46,7 +47,7 @@ type scanSettings struct {
 // contract that are not implemented yet (rejected with a clear error).
 var (
 	knownServices   = []string{"s3", "rds", "dynamodb", "checks"}
-	enabledServices = map[string]bool{"s3": true}
+	enabledServices = map[string]bool{"s3": true, "checks": true}
 )
 
 func newScanCmd() *cobra.Command {
@@ -87,7 +88,7 @@ func newScanCmd() *cobra.Command {
 	f.StringVar(&regions, "regions", "all", "comma-separated regions to scan, or all")
 	f.StringVar(&s.EndpointURL, "endpoint-url", "", "AWS-compatible endpoint for every client, e.g. an emulator")
 	f.StringVar(&s.Out, "out", "./cairn-out", "history directory (Parquet tables and reports/)")
-	f.StringVar(&only, "only", "s3", "comma-separated services: "+strings.Join(knownServices, ","))
+	f.StringVar(&only, "only", "s3,checks", "comma-separated services: "+strings.Join(knownServices, ","))
 	f.StringVar(&buckets, "buckets", "", "comma-separated bucket names to scan (default: all)")
 	f.IntVar(&s.SampleObjects, "sample-objects", 100, "objects sampled per bucket")
 	f.Int64Var(&s.SampleBytes, "sample-bytes", 1<<20, "bytes read per object (ranged GET)")
@@ -151,7 +152,7 @@ func (s *scanSettings) validate() error {
 			return fmt.Errorf("--only: unknown service %q (want %s)", svc, strings.Join(knownServices, ","))
 		}
 		if !enabledServices[svc] {
-			return fmt.Errorf("--only: %s is not implemented in this version of Cairn (available: s3)", svc)
+			return fmt.Errorf("--only: %s is not implemented in this version of Cairn (available: s3, checks)", svc)
 		}
 	}
 	if strings.HasPrefix(s.Out, "s3://") {
@@ -264,16 +265,27 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 	log.Info("scan started", "scan_id", scanID, "account", account, "endpoint", s.EndpointURL, "out", s.Out)
 	prog.start()
 
-	s3s := scanner.NewS3Scanner(cfg, ao, engine, scanner.Options{
-		Regions:       scanRegions,
-		Buckets:       s.Buckets,
-		SampleObjects: s.SampleObjects,
-		SampleBytes:   s.SampleBytes,
-		MaxKeysListed: s.MaxKeysListed,
-		Concurrency:   s.Concurrency,
-	}, log)
-	stats, scanErr := s3s.Scan(ctx, account, sink)
+	var stats scanner.Stats
+	var scanErr error
+	if hasService(s.Only, "s3") {
+		s3s := scanner.NewS3Scanner(cfg, ao, engine, scanner.Options{
+			Regions:       scanRegions,
+			Buckets:       s.Buckets,
+			SampleObjects: s.SampleObjects,
+			SampleBytes:   s.SampleBytes,
+			MaxKeysListed: s.MaxKeysListed,
+			Concurrency:   s.Concurrency,
+		}, log)
+		stats, scanErr = s3s.Scan(ctx, account, sink)
+	}
 	prog.stop()
+	var checks checkOutcome
+	if hasService(s.Only, "checks") && scanErr == nil {
+		checks = runChecks(ctx, cfg, ao, scanRegions, hw, scanID, log)
+		if checks.unread > 0 {
+			stats.Unread += checks.unread
+		}
+	}
 	finished := time.Now().UTC()
 
 	status := "COMPLETE"
@@ -319,6 +331,10 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 	}
 
 	printSummary(stdout, scanRow, sink, stats, s.Out, hw.Files(), pdfPath)
+	if checks.results != nil {
+		fmt.Fprintf(stdout, "\nConfiguration checks: %d results, %d FAIL, %d ERROR\n", len(checks.results), checks.fails, checks.errors)
+		_ = configchecks.WriteSummary(stdout, configchecks.Summarize(checks.results))
+	}
 
 	if scanErr != nil {
 		return &exitError{code: exitIncomplete, err: fmt.Errorf("scan %s: %w", strings.ToLower(status), scanErr)}
@@ -327,7 +343,7 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 		return &exitError{code: exitIncomplete}
 	}
 	rank, _ := failRank(s.FailOn)
-	if rank > 0 && sink.maxConfidence >= rank {
+	if rank > 0 && (sink.maxConfidence >= rank || checks.maxFailRank >= rank) {
 		return &exitError{code: exitFindings}
 	}
 	return nil

@@ -55,7 +55,7 @@ func scanDemoAccount(t *testing.T) scanResult {
 	t.Setenv(fingerprintKeyEnv, hex.EncodeToString(bytes.Repeat([]byte{7}, 32)))
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
-	code := run([]string{"scan", "--endpoint-url", url, "--out", out, "--log-level", "debug"}, &stdout, &stderr)
+	code := run([]string{"scan", "--endpoint-url", url, "--regions", "us-east-1", "--out", out, "--log-level", "debug"}, &stdout, &stderr)
 	return scanResult{code: code, stdout: stdout.String(), stderr: stderr.String(), out: out, seeded: seeded}
 }
 

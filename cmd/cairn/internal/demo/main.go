@@ -67,7 +67,7 @@ func run(cairn, out string) error {
 	if err := os.RemoveAll(out); err != nil {
 		return err
 	}
-	cmd := exec.CommandContext(ctx, cairn, "scan", "--endpoint-url", proxyURL, "--out", out)
+	cmd := exec.CommandContext(ctx, cairn, "scan", "--endpoint-url", proxyURL, "--regions", "us-east-1", "--out", out)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	cmd.Env = append(os.Environ(),
 		"AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing", "AWS_REGION=us-east-1",
