@@ -4,7 +4,7 @@ BIN     ?= bin/cairn
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build test demo vet fmt-check race clean
+.PHONY: all build test demo vet fmt-check race clean bench
 
 all: build
 
@@ -25,6 +25,11 @@ vet:
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+# Engine throughput on the benchmark corpora: one core, all cores, and the
+# standard library's regexp for comparison (docs/performance.md).
+bench:
+	$(GO) test -run '^$$' -bench '^BenchmarkCorpus$$' -benchtime 3x -v -timeout 20m ./classifiers/
 
 # Seed a fictional account in moto, scan it, leave ./cairn-out behind.
 demo: build

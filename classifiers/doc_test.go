@@ -37,6 +37,12 @@ func TestIdentifiersDoc(t *testing.T) {
 
 // identifiersDoc renders the identifier reference from the registry.
 func identifiersDoc(e *Engine) []byte {
+	byID := map[string]*compiled{}
+	perCategory := map[Category]int{}
+	for _, c := range e.reg.ids {
+		byID[c.ID] = c
+		perCategory[c.Category]++
+	}
 	var b bytes.Buffer
 	b.WriteString(`# Data identifiers
 
@@ -48,39 +54,68 @@ Cairn's classification engine (package ` + "`classifiers`" + `) reports each mat
 of these identifiers, a confidence, a redacted form and a keyed HMAC fingerprint. No raw
 value is kept.
 
-## Confidence
+`)
+	fmt.Fprintf(&b, "%d identifiers: %d credentials, %d financial, %d personal, %d health.\n\n",
+		len(e.reg.ids), perCategory[CategoryCredentials], perCategory[CategoryFinancial], perCategory[CategoryPersonal], perCategory[CategoryHealth])
+	b.WriteString(`## Confidence
 
 | evidence | confidence |
 |---|---|
 | pattern and validator pass, keyword context | HIGH |
 | pattern and validator pass, no keyword | MEDIUM |
 | pattern only (no validator), no keyword | LOW (MEDIUM with a keyword) |
-| strongly structured identifier (private key, access key id) | HIGH without keyword |
+| strongly structured identifier (private key, access key id, token formats) | HIGH without keyword |
+| keyword-required identifier without a keyword | not reported |
 
 Keyword context is a keyword in the field name (CSV header, JSON path such as
 ` + "`customers[].ssn`" + `, database column) or in the bytes just before the match. Case,
 separators and camelCase are ignored (` + "`SecretAccessKey`" + ` reads as "secret access key"), and
-keywords count only as whole words (` + "`tel`" + ` does not match inside ` + "`hotel`" + `).
+keywords count only as whole words (` + "`tel`" + ` does not match inside ` + "`hotel`" + `, ` + "`dea`" + ` not
+inside the hex id ` + "`3b35dea9f1`" + `, and long random tokens such as base64 keys hold no words).
+
+For short, generic numbers (the "label" rule below) the keyword must also be the label of
+the value: of all identifiers' keywords, the one closest before the value, after any other
+number, must be its own, and a ` + "`:`" + `, ` + "`=`" + ` or ` + "`#`" + ` that introduces the value must follow that
+keyword within a word. So in ` + "`passport: none, BSN: 111222333`" + ` the number is a BSN, and in
+` + "`ssn 123-45-6789, passport 536224081`" + ` the second number is not an SSN. In a CSV column or
+JSON path the field name is the label.
+
+Where two identifiers share a shape, their checks and keywords keep them apart, and the
+registry test requires every example to be found as exactly its own identifier:
+
+- a PAN inside magnetic-stripe track data is ` + "`CARD_TRACK_DATA`" + `, not also ` + "`CREDIT_CARD_NUMBER`" + `;
+- ` + "`+1`" + ` numbers are ` + "`US_PHONE_NUMBER`" + `, other ` + "`+CC`" + ` numbers ` + "`PHONE_NUMBER_E164`" + ` (and their national
+  digits are not read as a US number or a card);
+- ten digits in 3-3-4 space groups are a phone number only with a phone keyword and an NHS
+  number only with an NHS keyword; 3-3-3 groups are ` + "`CA_SIN`" + ` or ` + "`AU_TFN`" + ` by keyword;
+- ` + "`DDMMYY-NNNN`" + ` is ` + "`DK_CPR`" + ` (keyword), ` + "`SE_PERSONNUMMER`" + ` (keyword for ten digits) or
+  ` + "`FI_HETU`" + ` (keyword when its check character is a digit);
+- nine-, ten- and eleven-digit national numbers (` + "`NL_BSN`" + `, ` + "`PT_NIF`" + `, ` + "`US_PASSPORT`" + `,
+  ` + "`ABA_ROUTING_NUMBER`" + `, ` + "`US_NPI`" + `, ` + "`BG_EGN`" + `, ` + "`PL_PESEL`" + `, ` + "`GR_AMKA`" + `, …) need their own keyword;
+- ` + "`user:password@host`" + ` inside a URL is a credential, not an email address, and an IP
+  address that is a URL's host is not ` + "`IPV4_ADDRESS`" + `/` + "`IPV6_ADDRESS`" + `.
+
+Published test card numbers (4111 1111 1111 1111, 4242 4242 4242 4242, 5555 5555 5555 4444,
+3782 822463 10005 and about 90 others) are never reported.
 
 ## Summary
 
-| id | category | validation | keyword rule |
-|---|---|---|---|
+| id | name | category | keyword rule | confidence |
+|---|---|---|---|---|
 `)
-	byID := map[string]*compiled{}
-	for _, c := range e.reg.ids {
-		byID[c.ID] = c
-	}
 	for _, info := range e.Identifiers() {
 		c := byID[info.ID]
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", c.ID, c.Category, c.Checks, keywordRule(c))
+		fmt.Fprintf(&b, "| [`%s`](#%s) | %s | %s | %s | %s |\n", c.ID, strings.ToLower(c.ID), c.Name, c.Category, keywordRule(c), confidenceRule(c))
 	}
 	for _, info := range e.Identifiers() {
 		c := byID[info.ID]
 		fmt.Fprintf(&b, "\n## %s\n\n%s\n\n", c.ID, c.Description)
 		fmt.Fprintf(&b, "- **Name:** %s\n", c.Name)
 		fmt.Fprintf(&b, "- **Category:** %s\n", c.Category)
+		fmt.Fprintf(&b, "- **Validation:** %s\n", c.Checks)
 		fmt.Fprintf(&b, "- **Keywords:** %s\n", quoteList(c.Keywords))
+		fmt.Fprintf(&b, "- **Keyword rule:** %s\n", keywordRule(c))
+		fmt.Fprintf(&b, "- **Confidence:** %s\n", confidenceRule(c))
 		fmt.Fprintf(&b, "- **Reported as:** %s\n", redactedExamples(e, c))
 	}
 	return b.Bytes()
@@ -88,15 +123,34 @@ keywords count only as whole words (` + "`tel`" + ` does not match inside ` + "`
 
 // keywordRule describes how keywords affect an identifier.
 func keywordRule(c *compiled) string {
+	label := ""
+	if c.KeywordAdjacent {
+		label = "; label rule"
+	}
 	switch {
 	case c.KeywordRequired:
-		return fmt.Sprintf("required, within %d bytes before the value or in the field name", c.distance)
+		return fmt.Sprintf("required, within %d bytes before the value or in the field name%s", c.distance, label)
 	case c.WeakForm != nil:
-		return fmt.Sprintf("optional (raises confidence, within %d bytes before the value or in the field name); required for the unformatted form", c.distance)
+		return fmt.Sprintf("optional (raises confidence, within %d bytes before the value or in the field name); required for the unformatted form%s", c.distance, label)
 	case c.Structured:
 		return "not needed (structured)"
 	}
 	return fmt.Sprintf("optional (raises confidence, within %d bytes before the value or in the field name)", c.distance)
+}
+
+// confidenceRule states the confidence of an identifier's matches without
+// and with a keyword.
+func confidenceRule(c *compiled) string {
+	with, without := c.confidence(true), c.confidence(false)
+	switch {
+	case c.KeywordRequired:
+		return fmt.Sprintf("%s (always with a keyword)", with)
+	case c.Structured:
+		return string(without)
+	case c.WeakForm != nil:
+		return fmt.Sprintf("%s formatted; %s with a keyword (the unformatted form only then)", without, with)
+	}
+	return fmt.Sprintf("%s; %s with a keyword", without, with)
 }
 
 func quoteList(ss []string) string {

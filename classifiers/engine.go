@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"math"
 	"regexp/syntax"
 	"slices"
 	"strings"
@@ -40,15 +41,17 @@ type Options struct {
 	// engine keeps its own copy.
 	FingerprintKey []byte
 	// MaxMatchesPerIdentifier caps the matches of one identifier returned
-	// by one Scan call. 0 means DefaultMaxMatchesPerIdentifier. A Scan that
-	// returns exactly this many matches of an identifier may have stopped
-	// early.
+	// by one Scan call (or one ScanReader call). 0 means
+	// DefaultMaxMatchesPerIdentifier. A Scan that returns exactly this many
+	// matches of an identifier may have stopped early.
 	MaxMatchesPerIdentifier int
-
-	// Hook for a later issue: IgnoreKnownTestValues, off by default, will
-	// drop published test values (knownTestPANs such as 4111 1111 1111
-	// 1111) after validation. Until then they are reported: the demo
-	// data uses them.
+	// CustomIdentifiers are user rules scanned alongside the builtin
+	// identifiers (see CustomIdentifier). An invalid rule makes NewEngine
+	// fail with an error naming the rule.
+	CustomIdentifiers []CustomIdentifier
+	// AllowList suppresses known, accepted values (test fixtures, a
+	// company's own public contact address) for every identifier.
+	AllowList AllowList
 }
 
 // IdentifierInfo describes one identifier of an Engine.
@@ -60,18 +63,22 @@ type IdentifierInfo struct {
 	KeywordRequired bool     // matches without a keyword are dropped
 }
 
-// Engine classifies byte buffers with the builtin identifiers. It is
-// immutable after NewEngine and safe for concurrent use by any number of
-// goroutines.
+// Engine classifies byte buffers with the builtin identifiers and any
+// custom ones. It is immutable after NewEngine and safe for concurrent use
+// by any number of goroutines.
 type Engine struct {
 	reg    *registry
 	key    []byte
 	max    int
-	block  int       // block size of Scan; tests shrink or grow it
-	hashes sync.Pool // of hash.Hash: HMAC-SHA256 keyed with key
+	allow  *allowList // nil without an allow list
+	block  int        // block size of the go-re2 path; tests shrink or grow it
+	noAuto bool       // tests: always take the go-re2 path
+	hashes sync.Pool  // of hash.Hash: HMAC-SHA256 keyed with key
 }
 
-// registry is the compiled builtin table, shared by all engines.
+// registry is a compiled identifier table: the builtin one, shared by all
+// engines without custom identifiers, or the builtin and custom ones of
+// one engine.
 type registry struct {
 	// ids is sorted by ID; set pattern i < len(ids) is ids[i].Pattern.
 	ids []*compiled
@@ -84,6 +91,9 @@ type registry struct {
 	// region on each side: enough for the longest pattern match and the
 	// longest keyword look-back.
 	context int
+	// auto is the pure-Go matcher Scan uses; nil if the table could not
+	// be compiled to one (then every scan takes the go-re2 path).
+	auto *automaton
 }
 
 // compiled is one identifier with its compiled pattern and word-form
@@ -93,7 +103,13 @@ type compiled struct {
 	re       *re2.Regexp
 	keywords [][]byte
 	distance int
-	gate     int // set index of the keyword gate, or -1
+	gate     int    // set index of the keyword gate, or -1
+	fpPrefix []byte // ID + ":", the start of what is fingerprinted
+
+	// Custom identifiers only.
+	custom bool
+	ignore [][]byte   // lower-case IgnoreWords
+	fixed  Confidence // from Severity; "" means the usual rules
 }
 
 // loadRegistry compiles the builtin table once per process: go-re2
@@ -102,10 +118,12 @@ var loadRegistry = sync.OnceValues(func() (*registry, error) {
 	return compileRegistry(builtin)
 })
 
-// NewEngine returns an engine with the builtin identifiers. It fails if the
-// fingerprint key is shorter than MinFingerprintKeyLen bytes, if
-// MaxMatchesPerIdentifier is negative, or if the identifier table itself
-// does not compile (a programming error caught by the package tests).
+// NewEngine returns an engine with the builtin identifiers and
+// opts.CustomIdentifiers. It fails if the fingerprint key is shorter than
+// MinFingerprintKeyLen bytes, if MaxMatchesPerIdentifier is negative, if a
+// custom identifier or allow-list entry is invalid (the error names it and
+// says why), or if the identifier table itself does not compile (a
+// programming error caught by the package tests).
 func NewEngine(opts Options) (*Engine, error) {
 	if len(opts.FingerprintKey) < MinFingerprintKeyLen {
 		return nil, ErrShortKey
@@ -113,7 +131,16 @@ func NewEngine(opts Options) (*Engine, error) {
 	if opts.MaxMatchesPerIdentifier < 0 {
 		return nil, fmt.Errorf("classifiers: max matches per identifier must not be negative, got %d", opts.MaxMatchesPerIdentifier)
 	}
-	reg, err := loadRegistry()
+	var reg *registry
+	var err error
+	if len(opts.CustomIdentifiers) == 0 {
+		reg, err = loadRegistry()
+	} else {
+		var customs []customRule
+		if customs, err = checkCustomIdentifiers(opts.CustomIdentifiers); err == nil {
+			reg, err = compileRegistryWith(builtin, customs)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -126,16 +153,29 @@ func NewEngine(opts Options) (*Engine, error) {
 	if e.max == 0 {
 		e.max = DefaultMaxMatchesPerIdentifier
 	}
+	if e.allow, err = compileAllowList(opts.AllowList, reg.ids); err != nil {
+		return nil, err
+	}
 	e.hashes.New = func() any { return hmac.New(sha256.New, e.key) }
 	return e, nil
 }
 
 // compileRegistry checks and compiles an identifier table.
 func compileRegistry(table []identifier) (*registry, error) {
+	return compileRegistryWith(table, nil)
+}
+
+// compileRegistryWith checks and compiles an identifier table and the
+// custom rules (already checked by checkCustomIdentifiers).
+func compileRegistryWith(table []identifier, customs []customRule) (*registry, error) {
 	reg := &registry{}
 	seen := map[string]bool{}
-	for i := range table {
-		id := table[i]
+	all := slices.Clone(table)
+	for _, cr := range customs {
+		all = append(all, cr.id)
+	}
+	for i := range all {
+		id := all[i]
 		if !isUpperSnake(id.ID) {
 			return nil, fmt.Errorf("classifiers: identifier %q: id must be upper-snake", id.ID)
 		}
@@ -164,7 +204,10 @@ func compileRegistry(table []identifier) (*registry, error) {
 			return nil, fmt.Errorf("classifiers: identifier %s: %w", id.ID, err)
 		}
 		reg.context = max(reg.context, w+1)
-		c := &compiled{identifier: id, re: re, distance: id.KeywordDistance, gate: -1}
+		c := &compiled{identifier: id, re: re, distance: id.KeywordDistance, gate: -1, fpPrefix: []byte(id.ID + ":")}
+		if j := i - len(table); j >= 0 {
+			c.custom, c.ignore, c.fixed = true, customs[j].ignore, customs[j].fixed
+		}
 		if c.distance == 0 {
 			c.distance = defaultKeywordDistance
 		}
@@ -195,6 +238,9 @@ func compileRegistry(table []identifier) (*registry, error) {
 		return nil, fmt.Errorf("classifiers: compile pattern set: %w", err)
 	}
 	reg.set = set
+	// Without an automaton every scan takes the go-re2 path: slower, not
+	// wrong. The package tests require the builtin table to compile.
+	reg.auto, _ = newAutomaton(reg.ids, reg.context)
 	return reg, nil
 }
 
@@ -329,21 +375,27 @@ func (e *Engine) Identifiers() []IdentifierInfo {
 // joined without keeping the value.
 func (e *Engine) Fingerprint(identifier string, normalized []byte) string {
 	h := e.hashes.Get().(hash.Hash)
-	h.Reset()
-	h.Write([]byte(identifier))
-	h.Write([]byte{':'})
-	h.Write(normalized)
-	var sum [sha256.Size]byte
-	out := hex.EncodeToString(h.Sum(sum[:0]))
+	out := fingerprint(h, []byte(identifier+":"), normalized)
 	e.hashes.Put(h)
 	return out
 }
 
-// defaultBlockSize is the unit of localisation in Scan: the pattern set
-// runs on each block (plus context on both sides), and an identifier's own
-// pattern runs only on the blocks where the set says it can match. Smaller
-// blocks localise better but cost more calls into go-re2 and rescan more
-// context; 4-16 KiB measured best on mixed text (see BenchmarkScan).
+// fingerprint is Fingerprint with a hash from the engine's pool and the
+// identifier already joined to ":".
+func fingerprint(h hash.Hash, prefix, normalized []byte) string {
+	h.Reset()
+	h.Write(prefix)
+	h.Write(normalized)
+	var sum [sha256.Size]byte
+	var hx [2 * sha256.Size]byte
+	hex.Encode(hx[:], h.Sum(sum[:0]))
+	return string(hx[:])
+}
+
+// defaultBlockSize is the unit of localisation of the go-re2 path: the
+// pattern set runs on each block (plus context on both sides), and an
+// identifier's own pattern runs only on the blocks where the set says it
+// can match.
 const defaultBlockSize = 8 << 10
 
 // Scan classifies buf and returns its matches ordered by Start, then
@@ -354,61 +406,284 @@ const defaultBlockSize = 8 << 10
 //
 // Scan is safe for concurrent use and never panics, whatever the bytes
 // (invalid UTF-8 and binary data included); offsets are within buf. Each
-// call costs a few microseconds of fixed overhead in go-re2, so pass
-// buffers of kilobytes to a few MiB (for example one column's values
-// joined by newlines) rather than one short value at a time. A value that
-// crosses the end of buf is not found: overlapping consecutive chunks of a
-// stream is the caller's job.
+// call has a fixed cost of about a microsecond, so pass buffers of
+// kilobytes to a few MiB (for example one column's values joined by
+// newlines) rather than one short value at a time. A value that crosses
+// the end of buf is not found: use ScanReader for streams.
+//
+// The matches of each identifier are those of its pattern's leftmost-first
+// non-overlapping matches (RE2's FindAllIndex) that pass its checks. They
+// are found by a pure-Go automaton (automaton.go, dfa.go): one pass of a
+// multi-pattern DFA yields every place a pattern match ends, and small
+// per-identifier DFAs recover the exact spans only there. If a DFA cache
+// fills up (pathological input), that one call takes the go-re2 path
+// instead, with the same results.
 func (e *Engine) Scan(buf []byte, field string) []Match {
 	if len(buf) == 0 {
 		return nil
 	}
-	s := &scanState{buf: buf, field: field}
-	var out []Match
+	return e.scan(buf, field, 0)
+}
+
+// compareMatches orders matches by Start, then Identifier.
+func compareMatches(a, b Match) int {
+	if a.Start != b.Start {
+		return a.Start - b.Start
+	}
+	return strings.Compare(a.Identifier, b.Identifier)
+}
+
+// scan returns the matches of buf that start at or after from, in Scan's
+// order.
+func (e *Engine) scan(buf []byte, field string, from int) []Match {
+	if a := e.reg.auto; a != nil && !e.noAuto && len(buf) < math.MaxInt32 {
+		s := newScanState(buf, field, len(e.reg.ids))
+		s.from = from
+		out, ok := e.scanAuto(s, a)
+		e.release(s)
+		if ok {
+			return out
+		}
+	}
+	s := newScanState(buf, field, len(e.reg.ids))
+	s.from = from
+	out := s.out[:0]
 	for own := 0; own < len(buf); {
 		ownEnd := own + e.block
 		if len(buf)-ownEnd < e.block/4 {
 			ownEnd = len(buf) // no tiny last block
 		}
-		out = e.scanBlock(s, own, ownEnd, out)
+		if ownEnd > from {
+			out = e.scanBlock(s, own, ownEnd, out)
+		}
 		own = ownEnd
 	}
-	slices.SortFunc(out, func(a, b Match) int {
-		if a.Start != b.Start {
-			return a.Start - b.Start
-		}
-		return strings.Compare(a.Identifier, b.Identifier)
-	})
+	s.out = out
+	out = slices.Clone(out)
+	slices.SortFunc(out, compareMatches)
+	e.release(s)
 	return out
 }
 
-// scanState is the per-call state of Scan.
+// rawSpan is a pattern match not yet checked: buf[start:end] for
+// identifier id.
+type rawSpan struct {
+	start, end int32
+	id         int32
+}
+
+// mergeSpans orders spans, a sequence of runs (one per identifier, in
+// identifier order) each ordered by start, by start and then identifier,
+// into dst; runs[k] is where run k ends.
+func mergeSpans(dst, spans []rawSpan, runs []int) []rawSpan {
+	var heads, ends []int
+	lo := 0
+	for _, hi := range runs {
+		if hi > lo {
+			heads = append(heads, lo)
+			ends = append(ends, hi)
+		}
+		lo = hi
+	}
+	for len(heads) > 0 {
+		// Few runs are ever live at once: a linear minimum is enough. Ties
+		// go to the earlier run, the smaller identifier.
+		k := 0
+		for j := 1; j < len(heads); j++ {
+			if spans[heads[j]].start < spans[heads[k]].start {
+				k = j
+			}
+		}
+		dst = append(dst, spans[heads[k]])
+		if heads[k]++; heads[k] == ends[k] {
+			heads = slices.Delete(heads, k, k+1)
+			ends = slices.Delete(ends, k, k+1)
+		}
+	}
+	return dst
+}
+
+// scanState is the per-call state of a scan.
 type scanState struct {
 	buf        []byte
 	field      string
+	from       int    // matches starting before from are not reported
 	fieldWords []byte // word form of field, built on first use
 	fieldDone  bool
-	ids        []idState // per identifier, allocated on the first hit
-	hit        []bool    // per set pattern, reset for each block
+	ids        []idState // per identifier
+	hit        []bool    // go-re2 path: per set pattern, reset for each block
+	ends       [][]int32 // automaton path: match ends per pattern
+	gateOf     []int     // automaton path: keyword gate pattern per identifier
+	reps       [4][]uint64
+	out        []Match   // go-re2 path: scratch for the matches
+	spans      []rawSpan // automaton path: raw matches, by identifier
+	merged     []rawSpan // automaton path: raw matches in Scan's order
+	runs       []int     // automaton path: end of each identifier's run in spans
+	h          hash.Hash // HMAC of the engine, taken on first use
 	window     [2*maxKeywordDistance + 1]byte
 }
 
-// idState carries one identifier's progress across the blocks of a Scan.
+var scanStates = sync.Pool{New: func() any { return new(scanState) }}
+
+// newScanState returns a cleared scan state from the pool.
+func newScanState(buf []byte, field string, nids int) *scanState {
+	s := scanStates.Get().(*scanState)
+	s.buf, s.field, s.from = buf, field, 0
+	s.fieldWords, s.fieldDone = s.fieldWords[:0], false
+	if cap(s.ids) < nids {
+		s.ids = make([]idState, nids)
+	}
+	s.ids = s.ids[:nids]
+	clear(s.ids)
+	s.hit = s.hit[:0]
+	s.gateOf = nil
+	s.runs = s.runs[:0]
+	return s
+}
+
+// release returns s to the pool, giving back the engine's hash and
+// dropping references to caller data; scratch that grew large for a huge
+// buffer is not kept.
+func (e *Engine) release(s *scanState) {
+	if s.h != nil {
+		e.hashes.Put(s.h)
+		s.h = nil
+	}
+	n := 0
+	for _, x := range s.ends {
+		n += cap(x)
+	}
+	for _, x := range s.reps {
+		n += cap(x)
+	}
+	if n+cap(s.spans)+cap(s.merged) > 1<<20 {
+		s.ends, s.reps, s.spans, s.merged = nil, [4][]uint64{}, nil, nil
+	}
+	clear(s.out)
+	if cap(s.out) > 1<<16 {
+		s.out = nil
+	}
+	s.out = s.out[:0]
+	s.buf, s.field = nil, ""
+	scanStates.Put(s)
+}
+
+// idState carries one identifier's progress through a scan.
 type idState struct {
 	lastEnd  int  // end of its last accepted match
 	count    int  // accepted matches
 	fieldHit int8 // field has a keyword: 0 unknown, 1 yes, -1 no
 }
 
-// scanBlock scans the block buf[own:ownEnd]: the set runs on the block and
-// its context, and each identifier that can match runs its own pattern on
-// the same window; matches starting outside the block are left to the
-// block that owns them. The context (longer than any match) makes every
-// match that starts in the block visible whole, with the bytes around it;
-// TestBlockBoundaries checks that the result equals a single-window scan.
-// (In theory a pattern whose candidates overlap one another could resume
-// out of step at a window's left edge; the builtin patterns are delimited
-// by \b or non-alphanumeric guards, so their candidates do not.)
+// fieldKeyword reports whether the field has one of c's keywords,
+// caching the answer in st.
+func (s *scanState) fieldKeyword(c *compiled, st *idState) bool {
+	if c.keywords != nil && st.fieldHit == 0 {
+		st.fieldHit = -1
+		if s.fieldHas(c.keywords) {
+			st.fieldHit = 1
+		}
+	}
+	return st.fieldHit > 0
+}
+
+// scanAuto scans s.buf with the automaton; ok is false if a DFA cache
+// filled up, in which case the results are incomplete and dropped.
+func (e *Engine) scanAuto(s *scanState, a *automaton) (out []Match, ok bool) {
+	reg := e.reg
+	c := a.cache.Load()
+	npat := len(a.fwd.starts)
+	if cap(s.ends) < npat {
+		s.ends = make([][]int32, npat)
+	}
+	s.ends = s.ends[:npat]
+	for i := range s.ends {
+		s.ends[i] = s.ends[i][:0]
+	}
+	if !c.multi.scanMulti4(s.buf, a.overlap, s.ends, &s.reps) {
+		a.reset(c)
+		return nil, false
+	}
+	s.gateOf = a.gateOf
+	// Find every identifier's raw matches, then check them in Scan's
+	// order so that each Match is written once, into the result.
+	spans := s.spans[:0]
+	for i, cp := range reg.ids {
+		ends := s.ends[i]
+		if b := a.byteOf[i]; b >= 0 {
+			var ok bool
+			if ends, ok = a.byteEnds(c, s.buf, i, byte(b), ends[:0]); !ok {
+				a.reset(c)
+				return nil, false
+			}
+			s.ends[i] = ends
+		}
+		if len(ends) == 0 && !cp.KeywordRequired {
+			s.runs = append(s.runs, len(spans))
+			continue
+		}
+		st := &s.ids[i]
+		if cp.KeywordRequired {
+			// Not in the multi-pattern pass: scan near its keywords, or
+			// everywhere if the field has one.
+			var gate []int32
+			if !s.fieldKeyword(cp, st) {
+				if gate = s.ends[a.gateOf[i]]; len(gate) == 0 {
+					s.runs = append(s.runs, len(spans))
+					continue
+				}
+			}
+			var ok bool
+			if ends, ok = a.windowEnds(c, s.buf, i, gate, cp.distance+a.maxw[i], ends[:0]); !ok {
+				a.reset(c)
+				return nil, false
+			}
+			s.ends[i] = ends
+		}
+		// Raw matches are not capped: a run of rejected look-alikes (a
+		// column of order ids) must not hide later real values.
+		done := a.spans(c, s.buf, i, ends, func(start, end int) bool {
+			spans = append(spans, rawSpan{int32(start), int32(end), int32(i)})
+			return true
+		})
+		s.runs = append(s.runs, len(spans))
+		if !done {
+			s.spans = spans
+			a.reset(c)
+			return nil, false
+		}
+	}
+	s.spans = spans
+	s.merged = mergeSpans(s.merged[:0], spans, s.runs)
+	if len(s.merged) > 0 {
+		// Most raw matches of dense data are accepted; most of noisy data
+		// are not. Size for the first and let append grow for the rest.
+		out = make([]Match, 0, min(len(s.merged), 64+len(s.buf)/128))
+	}
+	for _, sp := range s.merged {
+		i := int(sp.id)
+		st := &s.ids[i]
+		if st.count >= e.max {
+			continue
+		}
+		out, _ = e.accept(s, i, reg.ids[i], st, int(sp.start), int(sp.end), out)
+	}
+	if !slices.IsSortedFunc(out, compareMatches) {
+		slices.SortFunc(out, compareMatches) // a Refine moved a start
+	}
+	return out, true
+}
+
+// scanBlock is the go-re2 path for the block buf[own:ownEnd]: the set runs
+// on the block and its context, and each identifier that can match runs
+// its own pattern on the same window; matches starting outside the block
+// are left to the block that owns them. The context (longer than any
+// match) makes every match that starts in the block visible whole, with
+// the bytes around it; TestBlockBoundaries checks that the result equals a
+// single-window scan. (In theory a pattern whose candidates overlap one
+// another could resume out of step at a window's left edge; the builtin
+// patterns are delimited by \b or non-alphanumeric guards, so their
+// candidates do not.)
 func (e *Engine) scanBlock(s *scanState, own, ownEnd int, out []Match) []Match {
 	reg := e.reg
 	ws, we := max(0, own-reg.context), min(len(s.buf), ownEnd+reg.context)
@@ -417,9 +692,8 @@ func (e *Engine) scanBlock(s *scanState, own, ownEnd int, out []Match) []Match {
 	if err == nil && len(hits) == 0 {
 		return out
 	}
-	if s.ids == nil {
-		s.ids = make([]idState, len(reg.ids))
-		s.hit = make([]bool, len(reg.ids)+len(reg.gated))
+	if n := len(reg.ids) + len(reg.gated); len(s.hit) != n {
+		s.hit = append(s.hit[:0], make([]bool, n)...)
 	}
 	clear(s.hit)
 	if err != nil {
@@ -442,18 +716,48 @@ func (e *Engine) scanBlock(s *scanState, own, ownEnd int, out []Match) []Match {
 		if st.count >= e.max {
 			continue
 		}
-		if c.keywords != nil && st.fieldHit == 0 {
-			st.fieldHit = -1
-			if s.fieldHas(c.keywords) {
-				st.fieldHit = 1
-			}
-		}
-		if c.gate >= 0 && !s.hit[c.gate] && st.fieldHit < 0 {
+		if c.gate >= 0 && !s.hit[c.gate] && !s.fieldKeyword(c, st) {
 			continue // keyword required, and none anywhere near
 		}
-		out = e.scanIdentifier(s, c, st, ws, win, own, ownEnd, out)
+		// Raw candidates are not capped: a block bounds their number and
+		// memory, and a run of rejected look-alikes (a column of order
+		// ids) must not hide later real values.
+		for _, loc := range c.re.FindAllIndex(win, -1) {
+			start, end := ws+loc[0], ws+loc[1]
+			if start < own {
+				continue
+			}
+			if start >= ownEnd {
+				break
+			}
+			var full bool
+			if out, full = e.accept(s, i, c, st, start, end, out); full {
+				break
+			}
+		}
 	}
 	return out
+}
+
+// keywordNear reports whether identifier i can have a keyword in the
+// dist bytes before start: on the automaton path, whether its keyword gate
+// has a match ending there (a superset of the keyword check); on the
+// go-re2 path, always.
+func (s *scanState) keywordNear(i, start, dist int) bool {
+	if s.gateOf == nil || s.gateOf[i] < 0 {
+		return true
+	}
+	gate := s.ends[s.gateOf[i]]
+	k, _ := slices.BinarySearch(gate, int32(max(0, start-dist)))
+	return k < len(gate) && int(gate[k]) <= start
+}
+
+// hash returns the scan's HMAC, taken from the engine's pool on first use.
+func (s *scanState) hash(e *Engine) hash.Hash {
+	if s.h == nil {
+		s.h = e.hashes.Get().(hash.Hash)
+	}
+	return s.h
 }
 
 // fieldHas reports whether the field name contains one of kws.
@@ -462,75 +766,75 @@ func (s *scanState) fieldHas(kws [][]byte) bool {
 		return false
 	}
 	if !s.fieldDone {
-		s.fieldWords = appendWords(nil, []byte(s.field))
+		s.fieldWords = appendWords(s.fieldWords[:0], []byte(s.field))
 		s.fieldDone = true
 	}
 	return containsAnyWord(s.fieldWords, kws)
 }
 
-// scanIdentifier appends the accepted matches of identifier c in win
-// (which starts at offset ws of the buffer) that start in [own, ownEnd).
-func (e *Engine) scanIdentifier(s *scanState, c *compiled, st *idState, ws int, win []byte, own, ownEnd int, out []Match) []Match {
+// accept applies identifier c's checks to the raw match buf[start:end]
+// and appends it to out if it passes; full reports that c has reached the
+// per-call cap.
+func (e *Engine) accept(s *scanState, i int, c *compiled, st *idState, start, end int, out []Match) (_ []Match, full bool) {
 	buf := s.buf
-	// Raw candidates are not capped: a block bounds their number and
-	// memory, and a run of rejected look-alikes (a column of order ids)
-	// must not hide later real values.
-	locs := c.re.FindAllIndex(win, -1)
-	for _, loc := range locs {
-		start, end := ws+loc[0], ws+loc[1]
-		if start < own {
-			continue
-		}
-		if start >= ownEnd {
-			break
-		}
-		if start < st.lastEnd || start >= end || end > len(buf) {
-			continue
-		}
-		if c.Refine != nil {
-			var ok bool
-			if start, end, ok = c.Refine(buf, start, end); !ok || start < st.lastEnd || start >= end || end > len(buf) {
-				continue
-			}
-		}
-		v := buf[start:end]
-		if c.Validate != nil && !c.Validate(v) {
-			continue
-		}
-		// A structured identifier is HIGH anyway: skip the look-up unless
-		// a rule depends on it.
-		kw := false
-		if c.keywords != nil && (!c.Structured || c.KeywordRequired || c.WeakForm != nil) {
-			kw = st.fieldHit > 0 || containsAnyWord(windowWords(s.window[:0], buf, start, c.distance), c.keywords)
-		}
-		if !kw && (c.KeywordRequired || (c.WeakForm != nil && c.WeakForm(v))) {
-			continue
-		}
-		norm := v
-		if c.Normalize != nil {
-			norm = c.Normalize(v)
-		}
-		out = append(out, Match{
-			Identifier:  c.ID,
-			Category:    c.Category,
-			Confidence:  c.confidence(kw),
-			Start:       start,
-			End:         end,
-			Redacted:    c.Redact(string(v)),
-			Fingerprint: e.Fingerprint(c.ID, norm),
-		})
-		st.lastEnd = end
-		if st.count++; st.count >= e.max {
-			break
+	if start < st.lastEnd || start >= end || end > len(buf) {
+		return out, false
+	}
+	if c.Refine != nil {
+		var ok bool
+		if start, end, ok = c.Refine(buf, start, end); !ok || start < st.lastEnd || start >= end || end > len(buf) || start < 0 {
+			return out, false
 		}
 	}
-	return out
+	if start < s.from {
+		return out, false
+	}
+	v := buf[start:end]
+	if c.Validate != nil && !c.Validate(v) {
+		return out, false
+	}
+	if c.ignore != nil && containsFold(v, c.ignore) {
+		return out, false
+	}
+	// A structured identifier is HIGH anyway: skip the look-up unless a
+	// rule depends on it.
+	kw := false
+	if c.keywords != nil && (!c.Structured || c.KeywordRequired || c.WeakForm != nil) {
+		kw = s.fieldKeyword(c, st) || (s.keywordNear(i, start, c.distance) &&
+			containsAnyWord(windowWords(s.window[:0], buf, start, c.distance), c.keywords))
+	}
+	if !kw && (c.KeywordRequired || (c.WeakForm != nil && c.WeakForm(v))) {
+		return out, false
+	}
+	norm := v
+	if c.Normalize != nil {
+		norm = c.Normalize(v)
+	}
+	if e.allow != nil && e.allow.allows(i, v, norm) {
+		return out, false
+	}
+	out = append(out, Match{
+		Identifier:  c.ID,
+		Category:    c.Category,
+		Confidence:  c.confidence(kw),
+		Start:       start,
+		End:         end,
+		Redacted:    c.Redact(string(v)),
+		Fingerprint: fingerprint(s.hash(e), c.fpPrefix, norm),
+	})
+	st.lastEnd = end
+	st.count++
+	return out, st.count >= e.max
 }
 
 // confidence applies the confidence rules: a validated match is MEDIUM,
 // an unvalidated one LOW, a structured one HIGH; keyword context raises a
-// match one level.
+// match one level. A custom identifier with a Severity is always reported
+// at that level.
 func (c *compiled) confidence(keyword bool) Confidence {
+	if c.fixed != "" {
+		return c.fixed
+	}
 	level := 1
 	if c.Validate != nil {
 		level = 2

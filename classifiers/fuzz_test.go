@@ -258,3 +258,280 @@ func FuzzKeywords(f *testing.F) {
 		}
 	})
 }
+
+// verhoeffReference is an independent Verhoeff check: the dihedral group
+// D5 multiplication computed from the group law (rotations 0-4,
+// reflections 5-9) and the position permutation as powers of σ =
+// (0 1 5 8 9 4 2 7)(3 6), instead of the tables verhoeffValid uses.
+func verhoeffReference(s string) bool {
+	if s == "" {
+		return false
+	}
+	mul := func(j, k int) int {
+		switch {
+		case j < 5 && k < 5:
+			return (j + k) % 5
+		case j < 5:
+			return 5 + (j+k-5)%5
+		case k < 5:
+			return 5 + (j-5-k+5)%5
+		}
+		return (j - k + 5) % 5
+	}
+	sigma := [10]int{1, 5, 7, 6, 2, 8, 3, 0, 9, 4}
+	c := 0
+	for i := range len(s) {
+		ch := s[len(s)-1-i]
+		if ch < '0' || ch > '9' {
+			return false
+		}
+		d := int(ch - '0')
+		for range i % 8 {
+			d = sigma[d]
+		}
+		c = mul(c, d)
+	}
+	return c == 0
+}
+
+func FuzzVerhoeff(f *testing.F) {
+	for _, s := range []string{"2363", "236", "234123412346", "498612345675", "", "0", "12a"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := verhoeffValid([]byte(s)), verhoeffReference(s); got != want {
+			t.Fatalf("verhoeffValid(%q) = %v, reference %v", s, got, want)
+		}
+		validAadhaar([]byte(s))
+	})
+}
+
+// mod11_10Reference validates ISO 7064 MOD 11,10 with the standard's
+// recursive form over the whole number: P = 10, then for every digit
+// S = (P + d) mod 10 (10 if 0), P = 2S mod 11, except that the last step
+// checks (P + check) mod 10 = 1.
+func mod11_10Reference(s string) bool {
+	if len(s) < 2 {
+		return false
+	}
+	p := 10
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+		d := int(s[i] - '0')
+		if i == len(s)-1 {
+			return (p+d)%10 == 1
+		}
+		sum := (p + d) % 10
+		if sum == 0 {
+			sum = 10
+		}
+		p = 2 * sum % 11
+	}
+	return false
+}
+
+func FuzzMod11_10(f *testing.F) {
+	for _, s := range []string{"86095742719", "65162480376", "86095742718", "", "1", "x9"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := mod11_10Valid([]byte(s)), mod11_10Reference(s); got != want {
+			t.Fatalf("mod11_10Valid(%q) = %v, reference %v", s, got, want)
+		}
+		if validDETaxID([]byte(s)) && !mod11_10Reference(string(digitsOnly([]byte(s)))) {
+			t.Fatalf("validDETaxID(%q) accepted a bad check digit", s)
+		}
+	})
+}
+
+// FuzzMod11 checks the weighted mod-11 validators (NHS, BSN, PT NIF, ABA,
+// PESEL, CNP, EGN, TFN) against sums written in their closed form: a valid
+// number's full weighted sum, check digit included, is divisible by 11
+// (or 10).
+func FuzzMod11(f *testing.F) {
+	for _, s := range []string{"9434765919", "111222333", "123456789", "021000021", "44051401359", "1800101221144", "7523169263", "123456782", "", "12345"} {
+		f.Add(s)
+	}
+	sum := func(s string, w ...int) int {
+		t := 0
+		for i, x := range w {
+			t += int(s[i]-'0') * x
+		}
+		return t
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b := []byte(s)
+		if validNHS(b) {
+			d := string(digitsOnly(b))
+			if sum(d, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1)%11 != 0 {
+				t.Fatalf("validNHS(%q): weighted sum not divisible by 11", s)
+			}
+		}
+		if validBSN(b) && (sum(s, 9, 8, 7, 6, 5, 4, 3, 2)-int(s[8]-'0'))%11 != 0 {
+			t.Fatalf("validBSN(%q) fails the eleven test", s)
+		}
+		if validPTNIF(b) {
+			if r := (sum(s, 9, 8, 7, 6, 5, 4, 3, 2) + int(s[8]-'0')) % 11; r != 0 && !(r == 1 && s[8] == '0') {
+				t.Fatalf("validPTNIF(%q): sum mod 11 = %d", s, r)
+			}
+		}
+		if validABA(b) && sum(s, 3, 7, 1, 3, 7, 1, 3, 7, 1)%10 != 0 {
+			t.Fatalf("validABA(%q) fails 3-7-1", s)
+		}
+		if validPESEL(b) && sum(s, 1, 3, 7, 9, 1, 3, 7, 9, 1, 3, 1)%10 != 0 {
+			t.Fatalf("validPESEL(%q) fails its check", s)
+		}
+		if validTFN(b) {
+			d := string(digitsOnly(b))
+			if len(d) == 9 && sum(d, 1, 4, 3, 7, 5, 8, 6, 9, 10)%11 != 0 {
+				t.Fatalf("validTFN(%q) fails its check", s)
+			}
+		}
+		validCNP(b)
+		validEGN(b)
+		validAMKA(b)
+		validSVNR(b)
+		validCPR(b)
+		validCZBirthNumber(b)
+		validNPI(b)
+		validSIN(b)
+		validCPF(b)
+		validBENationalNumber(b)
+		validNIR(b)
+		validPersonnummer(b)
+	})
+}
+
+// FuzzValidators runs every validator, normalizer and redactor of the
+// table on arbitrary input: none may panic, and no redactor may return
+// the value it was given (for values of eight bytes or more, not even as a
+// substring; a bare PEM armour line, which holds no key, is kept).
+func FuzzValidators(f *testing.F) {
+	for _, s := range seedStrings() {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b := []byte(s)
+		for _, id := range builtin {
+			if id.Validate != nil {
+				id.Validate(b)
+			}
+			if id.Normalize != nil {
+				id.Normalize(b)
+			}
+			if id.WeakForm != nil {
+				id.WeakForm(b)
+			}
+			r := id.Redact(s)
+			armourOnly := strings.HasPrefix(s, pemBeginPrefix) && strings.HasSuffix(s, pemDashes) && strings.HasPrefix(r, s)
+			if r == "" || (s != "" && r == s) || (len(s) >= 8 && strings.Contains(r, s) && !armourOnly) {
+				t.Fatalf("%s: Redact(%q) = %q", id.ID, s, r)
+			}
+		}
+	})
+}
+
+// FuzzRefine runs every Refine hook of the table, the keyword-adjacency
+// rule included, at arbitrary offsets: the result must stay inside the
+// buffer.
+func FuzzRefine(f *testing.F) {
+	for _, s := range seedStrings() {
+		f.Add(s, 0, len(s))
+	}
+	f.Add("passport: none, BSN: 111222333", 21, 30)
+	f.Add("ssn 123-45-6789, passport 536224081", 26, 35)
+	f.Fuzz(func(t *testing.T, s string, start, end int) {
+		buf := []byte(s)
+		if len(buf) == 0 {
+			return
+		}
+		start = ((start % len(buf)) + len(buf)) % len(buf)
+		end = start + 1 + ((end%len(buf))+len(buf))%(len(buf)-start)
+		for _, id := range builtin {
+			if id.Refine == nil {
+				continue
+			}
+			if ns, ne, ok := id.Refine(buf, start, end); ok && (ns < 0 || ne > len(buf) || ns >= ne) {
+				t.Fatalf("%s: Refine(%q, %d, %d) = %d:%d", id.ID, s, start, end, ns, ne)
+			}
+		}
+	})
+}
+
+func FuzzJWT(f *testing.F) {
+	for _, s := range []string{
+		"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+		"eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.", "eyJ.eyJ.", "eyJhbGciOiJIUzI1NiJ9.eyJ",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b := []byte(s)
+		if ns, ne, ok := refineJWT(b, 0, min(len(b), 3)); ok && (ns != 0 || ne > len(b)) {
+			t.Fatalf("refineJWT(%q) = %d:%d", s, ns, ne)
+		}
+		if validJWT(b) && strings.Count(s, ".") != 2 {
+			t.Fatalf("validJWT(%q) accepted a token without three parts", s)
+		}
+	})
+}
+
+func FuzzCredentials(f *testing.F) {
+	for _, s := range []string{"Basic YWxhZGRpbjpvcGVuc2VzYW1l", "https://u:p4ss@h.example.com", "postgres://:x@db", "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", "xoxb-1-2-abcdefghijklmnop", "://@", "Basic ="} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b := []byte(s)
+		validBasicAuth(b)
+		validURLCredentials(b)
+		validSlackToken(b)
+		validRandomTail(b)
+		lowerSchemeHost(b)
+		if validGitHubToken(b) && len(b) != 40 && len(b) != 93 {
+			t.Fatalf("validGitHubToken(%q) accepted length %d", s, len(b))
+		}
+		for _, r := range []string{redactBasicAuth(s), redactURLCredentials(s)} {
+			if len(s) >= 8 && strings.Contains(r, s) {
+				t.Fatalf("redactor exposed %q as %q", s, r)
+			}
+		}
+	})
+}
+
+func FuzzDOB(f *testing.F) {
+	for _, s := range []string{"1985-03-12", "12/03/1985", "7 March 1962", "Mar 12, 1985", "Sept. 1, 2001", "31/31/1985", "1985-02-30"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		validDOB([]byte(s))
+		validExpiry([]byte(s))
+		if r := redactShape(s); len(s) > 0 && r == s && strings.ContainsFunc(s, func(c rune) bool { return c < 0x80 && isAlnum(byte(c)) }) {
+			t.Fatalf("redactShape(%q) kept the value", s)
+		}
+	})
+}
+
+func FuzzIP(f *testing.F) {
+	for _, s := range []string{"203.0.113.42", "2001:db8::1", "::", "fe80::1%eth0", "1.2.3.4.5", "::ffff:1.2.3.4"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b := []byte(s)
+		if validIPv4(b) && strings.Count(s, ".") != 3 {
+			t.Fatalf("validIPv4(%q) accepted", s)
+		}
+		if validIPv6(b) && !strings.Contains(s, ":") {
+			t.Fatalf("validIPv6(%q) accepted", s)
+		}
+		if len(b) > 0 {
+			refineIPv6(b, 0, len(b))
+		}
+		for _, r := range []string{redactIPv4(s), redactIPv6(s)} {
+			if s != "" && r == s {
+				t.Fatalf("IP redactor kept %q", s)
+			}
+		}
+	})
+}

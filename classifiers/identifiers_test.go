@@ -1,10 +1,14 @@
 package classifiers
 
 import (
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	re2 "github.com/wasilibs/go-re2"
+
+	"github.com/cairnsec/cairn/classifiers/internal/corpus"
 )
 
 // testKey is the fingerprint key of test engines.
@@ -149,19 +153,194 @@ func TestKeywordGate(t *testing.T) {
 			for i, w := range words {
 				title[i] = strings.ToUpper(w[:1]) + w[1:]
 			}
-			for _, spelling := range []string{
+			spellings := []string{
 				strings.Join(words, "_"),
 				strings.ToUpper(strings.Join(words, "_")),
-				strings.Join(title, ""),
 				strings.Join(words, "-"),
 				strings.Join(words, " \t "),
 				strings.Join(words, "\u00a0"),
-			} {
+			}
+			// camelCase cannot spell a one-letter word ("driver's
+			// license" is "driver s license"; "DriverSLicense" reads
+			// "driver slicense").
+			if !slices.ContainsFunc(words, func(w string) bool { return len(w) == 1 }) {
+				spellings = append(spellings, strings.Join(title, ""))
+			}
+			for _, spelling := range spellings {
 				if !gate.MatchString("x " + spelling + " = y") {
 					t.Errorf("%s: gate misses %q", id.ID, spelling)
 				}
 				if !containsAnyWord(appendWords(nil, []byte("x "+spelling+" = y")), kws) {
 					t.Errorf("%s: keyword check misses %q", id.ID, spelling)
+				}
+			}
+		}
+	}
+}
+
+// TestConfidenceRules checks the confidence rules on generated values of
+// every identifier: alone, a keyword-required identifier is not reported,
+// a structured one is HIGH and a validated one MEDIUM; a weak form (bare
+// digits) is not reported alone; with a column name that holds a keyword,
+// every value is HIGH.
+func TestConfidenceRules(t *testing.T) {
+	e := newTestEngine(t)
+	for _, id := range builtin {
+		t.Run(id.ID, func(t *testing.T) {
+			cols := corpus.Columns(id.ID)
+			if len(cols) == 0 {
+				t.Fatalf("the corpus generator has no columns for %s", id.ID)
+			}
+			for seed := uint64(1); seed <= 40; seed++ {
+				v, weak, ok := corpus.Value(seed, id.ID)
+				if !ok {
+					t.Fatalf("the corpus generator does not know %s", id.ID)
+				}
+				alone := find(e.Scan([]byte(v), ""), id.ID)
+				var want Confidence
+				switch {
+				case id.KeywordRequired || weak:
+				case id.Structured:
+					want = ConfidenceHigh
+				default:
+					want = ConfidenceMedium
+				}
+				if want == "" && len(alone) != 0 {
+					t.Errorf("%q alone: found %s %s, want nothing without a keyword", v, alone[0].Confidence, alone[0].Redacted)
+				}
+				if want != "" && (len(alone) != 1 || alone[0].Confidence != want) {
+					t.Errorf("%q alone: %d matches %v, want one %s", v, len(alone), alone, want)
+				}
+				col := cols[int(seed)%len(cols)]
+				inCol := find(e.Scan([]byte(v), col), id.ID)
+				if len(inCol) != 1 || inCol[0].Confidence != ConfidenceHigh {
+					t.Errorf("%q in column %q: %d matches %v, want one HIGH", v, col, len(inCol), inCol)
+				}
+			}
+		})
+	}
+}
+
+// TestFieldHints checks that column names and JSON paths label values
+// through the field argument, in the spellings readers produce.
+func TestFieldHints(t *testing.T) {
+	e := newTestEngine(t)
+	tests := []struct {
+		value, field, id string
+	}{
+		{"536224081", "customer.ssn", "US_SSN"},
+		{"536224081\n372841935", "customers[].ssn", "US_SSN"},
+		{"1985-03-12", "dob", "DATE_OF_BIRTH"},
+		{"12/03/1985", "DateOfBirth", "DATE_OF_BIRTH"},
+		{"DE89370400440532013000", "iban", "IBAN"},
+		{"520194873", "customers[].passport_number", "US_PASSPORT"},
+		{"203.0.113.42", "client_ip", "IPV4_ADDRESS"},
+		{"2001:db8::8a2e:370:7334", "remote_addr", "IPV6_ADDRESS"},
+		{"123", "card_cvv", "CARD_CVV"},
+		{"09/27", "exp_date", "CARD_EXPIRY"},
+		{"4472918305", "bank_account_number", "US_BANK_ACCOUNT_NUMBER"},
+		{"021000021", "routing_number", "ABA_ROUTING_NUMBER"},
+		{"DEUTDEFF", "swift_bic", "SWIFT_BIC"},
+		{"111222333", "bsn", "NL_BSN"},
+		{"1234567893", "provider_npi", "US_NPI"},
+		{"9434765919", "nhsNumber", "UK_NHS_NUMBER"},
+		{"2125550142", "mobile_phone", "US_PHONE_NUMBER"},
+		{"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws.SecretAccessKey", "AWS_SECRET_ACCESS_KEY"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.field, func(t *testing.T) {
+			if ms := find(e.Scan([]byte(tt.value), ""), tt.id); len(ms) != 0 && tt.id != "IBAN" {
+				t.Errorf("without the field: found %d %s, want none", len(ms), tt.id)
+			}
+			ms := find(e.Scan([]byte(tt.value), tt.field), tt.id)
+			if want := strings.Count(tt.value, "\n") + 1; len(ms) != want {
+				t.Fatalf("with field %q: %d %s matches, want %d", tt.field, len(ms), tt.id, want)
+			}
+			for _, m := range ms {
+				if m.Confidence != ConfidenceHigh {
+					t.Errorf("with field %q: confidence %s, want HIGH", tt.field, m.Confidence)
+				}
+			}
+		})
+	}
+}
+
+// TestRedactors checks how every identifier's matches are redacted: one
+// example each with its exact redacted form, then generated values of
+// every identifier, none of which may show its raw value; structured ids
+// keep at most four characters and secrets only a length hint.
+func TestRedactors(t *testing.T) {
+	e := newTestEngine(t)
+	examples := []struct{ raw, field, id, want string }{
+		{"123456789", "passport", "US_PASSPORT", "******789"},
+		{"D5527410", "dl_number", "US_DRIVERS_LICENSE", "******10"},
+		{"912-70-1234", "", "US_ITIN", "***-**-1234"},
+		{"+44 20 7946 0958", "", "PHONE_NUMBER_E164", "+** ** **** 0958"},
+		{"1985-03-12", "dob", "DATE_OF_BIRTH", "****-**-**"},
+		{"203.0.113.42", "client_ip", "IPV4_ADDRESS", "***.***.***.42"},
+		{"2001:db8:85a3::8a2e:370:7334", "client_ip", "IPV6_ADDRESS", "****:***:****::****:***:7334"},
+		{"1M8GDM9AXKP042788", "", "VIN", "*************2788"},
+		{"AB123456C", "", "UK_NINO", "******56C"},
+		{"2341 2341 2346", "", "IN_AADHAAR", "**** **** 2346"},
+		{"123.456.789-09", "", "BR_CPF", "***.***.**9-09"},
+		{"RSSMRA85T10A562S", "", "IT_FISCAL_CODE", "************562S"},
+		{"1 85 05 78 006 084 91", "", "FR_INSEE_NIR", "* ** ** ** *** *84 91"},
+		{"123", "cvv", "CARD_CVV", "***"},
+		{"09/27", "exp", "CARD_EXPIRY", "**/**"},
+		{"%B4526018159083012^LOVELACE/ADA^2712101000000000000000?", "", "CARD_TRACK_DATA", "****(55 chars)"},
+		{"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", "", "GITHUB_TOKEN", "ghp_****(36 chars)"},
+		{"sk_live_4eC39HqLyjWDarjtT1zdp7dc", "", "STRIPE_SECRET_KEY", "sk_live_****(24 chars)"},
+		{"AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY", "", "GOOGLE_API_KEY", "AIza****(35 chars)"},
+		{"xoxb-263594206564-2343594206574-FGqddMF8t08v8N7Oq4i57vs1", "", "SLACK_TOKEN", "xoxb-****(51 chars)"},
+		{"https://hooks.slack.com/services/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", "", "SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/****(46 chars)"},
+		{"postgres://app:s3cr3t-Pa55@db.internal.example.com", "", "DATABASE_URL_WITH_PASSWORD", "postgres://****:****@db.internal.example.com"},
+		{"Basic YWxhZGRpbjpvcGVuc2VzYW1l", "", "HTTP_BASIC_AUTH", "Basic ****(24 chars)"},
+		{"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c", "", "JWT", "eyJ****(152 chars)"},
+		{"943 476 5919", "nhs_number", "UK_NHS_NUMBER", "*** *** *919"},
+		{"AB1234563", "dea", "US_DEA_NUMBER", "******563"},
+	}
+	for _, tt := range examples {
+		t.Run(tt.id, func(t *testing.T) {
+			buf := []byte("value: " + tt.raw + " end")
+			ms := find(e.Scan(buf, tt.field), tt.id)
+			if len(ms) != 1 {
+				t.Fatalf("got %d %s matches, want 1", len(ms), tt.id)
+			}
+			if got := string(buf[ms[0].Start:ms[0].End]); got != tt.raw {
+				t.Errorf("offsets select %q, want %q", got, tt.raw)
+			}
+			if ms[0].Redacted != tt.want {
+				t.Errorf("Redacted = %q, want %q", ms[0].Redacted, tt.want)
+			}
+		})
+	}
+	tail := map[string]bool{}
+	for _, id := range builtin {
+		if reflect.ValueOf(id.Redact).Pointer() == reflect.ValueOf(redactTail).Pointer() ||
+			reflect.ValueOf(id.Redact).Pointer() == reflect.ValueOf(redactShape).Pointer() {
+			tail[id.ID] = true
+		}
+	}
+	for _, id := range builtin {
+		cols := corpus.Columns(id.ID)
+		for seed := uint64(100); seed < 120; seed++ {
+			v, _, _ := corpus.Value(seed, id.ID)
+			for _, m := range find(e.Scan([]byte(v), cols[0]), id.ID) {
+				raw := v[m.Start:m.End]
+				assertNoRawValue(t, m, raw)
+				if tail[id.ID] {
+					kept := 0
+					for i := 0; i < len(m.Redacted); i++ {
+						if isAlnum(m.Redacted[i]) {
+							kept++
+						}
+					}
+					if kept > 4 {
+						t.Errorf("%s: %q keeps %d characters of %q", id.ID, m.Redacted, kept, raw)
+					}
+				}
+				if id.Category == CategoryCredentials && id.ID != "AWS_ACCESS_KEY_ID" && !strings.Contains(m.Redacted, "chars)") && !strings.Contains(m.Redacted, "://****:****@") && !strings.HasSuffix(m.Redacted, " ****") {
+					t.Errorf("%s: %q of a secret has no mask", id.ID, m.Redacted)
 				}
 			}
 		}

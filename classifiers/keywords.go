@@ -7,13 +7,69 @@ import "bytes"
 // case, camelCase split, digits kept, and every other run of bytes (space,
 // _, -, ., :, quotes, non-ASCII) one space. So "SecretAccessKey",
 // "secret_access_key" and "Secret-Access-Key" all read "secret access key".
-// A keyword counts only as whole words (an optional plural s allowed):
-// "tel" does not match inside "hotel".
+// A keyword counts only as whole words (an optional plural s or a short
+// trailing number allowed: "phones", "ssn2"): "tel" does not match inside
+// "hotel", nor "dea" inside the hex id "3b35dea9f1". Long random-looking tokens
+// (20 or more base64 characters mixing upper case, lower case and digits:
+// keys, blobs, hashes) are kept as one opaque word instead of being split
+// at their case changes, so "DxF6Ki7QGwDl1vG7Uqbf" does not read "dl".
+
+// opaqueMin is the length from which a mixed-case alphanumeric token is
+// taken as random (a key, a blob) rather than as camelCase words.
+const opaqueMin = 20
+
+// opaqueRun returns the length of the run of base64 characters at the
+// start of b if it is opaque: at least opaqueMin long with upper-case,
+// lower-case letters and digits. Otherwise it returns 0.
+func opaqueRun(b []byte) int {
+	var upper, lower, digit bool
+	n := 0
+	for n < len(b) {
+		c := b[n]
+		switch {
+		case isUpper(c):
+			upper = true
+		case isLower(c):
+			lower = true
+		case isDigit(c):
+			digit = true
+		case c == '+' || c == '/':
+		default:
+			goto done
+		}
+		n++
+	}
+done:
+	if n >= opaqueMin && upper && lower && digit {
+		return n
+	}
+	return 0
+}
 
 // appendWords appends the word form of src to dst.
 func appendWords(dst, src []byte) []byte {
 	prevLower := false
-	for _, c := range src {
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if i == 0 || !(isAlnum(src[i-1]) || src[i-1] == '+' || src[i-1] == '/') {
+			if n := opaqueRun(src[i:]); n > 0 {
+				if len(dst) > 0 && dst[len(dst)-1] != ' ' {
+					dst = append(dst, ' ')
+				}
+				for _, c := range src[i : i+n] {
+					switch {
+					case isUpper(c):
+						dst = append(dst, c+('a'-'A'))
+					case isLower(c), isDigit(c):
+						dst = append(dst, c)
+					}
+				}
+				dst = append(dst, ' ')
+				i += n - 1
+				prevLower = false
+				continue
+			}
+		}
 		switch {
 		case isLower(c):
 			dst = append(dst, c)
@@ -43,7 +99,10 @@ func wordForm(s string) []byte {
 }
 
 // containsWord reports whether the word-form keyword kw occurs in the
-// word-form text hay as whole words, allowing a plural s after it.
+// word-form text hay as whole words: after a space or the start, and
+// before a space, the end, a plural s, or (after a keyword of three
+// letters or more) one or two digits that end the word: "ssn2" reads
+// "ssn", but "dl1v", "cc551645" and the hex "3b35dea9f1" hold no keyword.
 func containsWord(hay, kw []byte) bool {
 	if len(kw) == 0 {
 		return false
@@ -54,12 +113,18 @@ func containsWord(hay, kw []byte) bool {
 			return false
 		}
 		i += off
-		j := i + len(kw)
-		left := i == 0 || !isLower(hay[i-1])
-		right := j == len(hay) || !isLower(hay[j]) ||
-			(hay[j] == 's' && (j+1 == len(hay) || !isLower(hay[j+1])))
-		if left && right {
-			return true
+		if i == 0 || hay[i-1] == ' ' {
+			j := i + len(kw)
+			if j < len(hay) && hay[j] == 's' {
+				j++
+			} else if len(kw) >= 3 {
+				for k := 0; k < 2 && j < len(hay) && isDigit(hay[j]); k++ {
+					j++
+				}
+			}
+			if j == len(hay) || hay[j] == ' ' {
+				return true
+			}
 		}
 		off = i + 1
 	}

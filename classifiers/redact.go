@@ -126,3 +126,118 @@ func redactPEM(v string) string {
 	}
 	return v[:hdr] + " " + maskAll(len(v)-hdr)
 }
+
+// redactTail masks every letter and digit of a structured identifier but
+// the last few, keeping its separators: "***-**-*789", "** ** ** 56 C".
+// It keeps at most four characters and at most a third of them, so a
+// short value (a nine-character id keeps three) is never half revealed.
+func redactTail(v string) string {
+	if v == "" {
+		return maskAll(0)
+	}
+	n := 0
+	for i := 0; i < len(v); i++ {
+		if isAlnum(v[i]) {
+			n++
+		}
+	}
+	keep := min(4, n/3)
+	out := []byte(v)
+	seen := 0
+	for i := range out {
+		if !isAlnum(out[i]) {
+			if out[i] >= 0x80 || out[i] < 0x20 {
+				out[i] = '?'
+			}
+			continue
+		}
+		if seen < n-keep {
+			out[i] = '*'
+		}
+		seen++
+	}
+	if string(out) == v {
+		return maskAll(len(v))
+	}
+	return string(out)
+}
+
+// redactShape masks every letter and digit and keeps the separators, for
+// short values where any kept digit says too much: a date of birth
+// "**/**/****", a CVV "***", a card expiry "**/**".
+func redactShape(v string) string {
+	if v == "" {
+		return maskAll(0)
+	}
+	out := []byte(v)
+	for i, c := range out {
+		switch {
+		case isAlnum(c):
+			out[i] = '*'
+		case c >= 0x80 || c < 0x20:
+			out[i] = '?'
+		}
+	}
+	if string(out) == v {
+		return maskAll(len(v))
+	}
+	return string(out)
+}
+
+// redactKnownPrefix returns a redactor that keeps a public, fixed prefix
+// of a secret (the token type: "ghp_", "sk_live_", "xoxb-") and masks the
+// rest with a length hint: "ghp_****(36 chars)". A value with none of the
+// prefixes is masked completely.
+func redactKnownPrefix(prefixes ...string) func(string) string {
+	return func(v string) string {
+		for _, p := range prefixes {
+			if strings.HasPrefix(v, p) && len(v) > len(p) {
+				return p + maskAll(len(v)-len(p))
+			}
+		}
+		return maskAll(len(v))
+	}
+}
+
+// redactURLCredentials keeps the scheme and host of a URL with
+// credentials and masks user and password: "postgres://****:****@db.example.com".
+func redactURLCredentials(v string) string {
+	scheme, rest, ok := strings.Cut(v, "://")
+	at := strings.LastIndexByte(rest, '@')
+	if !ok || at < 0 || len(scheme) > 32 {
+		return maskAll(len(v))
+	}
+	return scheme + "://****:****@" + rest[at+1:]
+}
+
+// redactBasicAuth masks an Authorization Basic credential ("Basic
+// ****(24 chars)") or a URL with credentials (redactURLCredentials).
+func redactBasicAuth(v string) string {
+	if strings.Contains(v, "://") {
+		return redactURLCredentials(v)
+	}
+	scheme, secret, ok := strings.Cut(v, " ")
+	if !ok || !strings.EqualFold(scheme, "basic") {
+		return maskAll(len(v))
+	}
+	secret = strings.TrimLeft(secret, " \t")
+	return "Basic " + maskAll(len(secret))
+}
+
+// redactIPv4 keeps the last octet: "***.***.***.42".
+func redactIPv4(v string) string {
+	i := strings.LastIndexByte(v, '.')
+	if i < 0 || len(v)-i > 4 {
+		return maskAll(len(v))
+	}
+	return "***.***.***" + v[i:]
+}
+
+// redactIPv6 keeps the last group: "****:****::7334".
+func redactIPv6(v string) string {
+	i := strings.LastIndexByte(v, ':')
+	if i < 0 || len(v)-i > 5 || redactShape(v[:i]) == v[:i] {
+		return maskAll(len(v))
+	}
+	return redactShape(v[:i]) + v[i:]
+}

@@ -1,12 +1,21 @@
 package classifiers
 
 import (
-	"bytes"
+	"slices"
+	"strings"
 )
 
 // Validators, normalizers and Refine hooks used by the builtin table. They
 // get raw bytes from the buffer being scanned and must accept any input
 // without panicking: the fuzz targets call them directly.
+//
+// This file holds the shared pieces (character classes, check-digit
+// algorithms, dates, the keyword-adjacency and isolation Refine hooks);
+// validators_credentials.go, validators_financial.go,
+// validators_personal.go and validators_health.go hold one category each.
+
+// refineFunc is the type of identifier.Refine.
+type refineFunc = func(buf []byte, start, end int) (newStart, newEnd int, ok bool)
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
@@ -15,6 +24,8 @@ func isUpper(c byte) bool { return 'A' <= c && c <= 'Z' }
 func isLower(c byte) bool { return 'a' <= c && c <= 'z' }
 
 func isLetter(c byte) bool { return isUpper(c) || isLower(c) }
+
+func isAlnum(c byte) bool { return isLetter(c) || isDigit(c) }
 
 // isAllDigits reports whether b is non-empty and only ASCII digits.
 func isAllDigits(b []byte) bool {
@@ -63,6 +74,75 @@ func lowerASCII(b []byte) []byte {
 	return out
 }
 
+// upperAlnum returns the ASCII letters and digits of b, letters upper
+// case: the normalized form of identifiers written with optional
+// separators ("AB 12 34 56 C" and "ab123456c" both give "AB123456C").
+func upperAlnum(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	for _, c := range b {
+		switch {
+		case isLower(c):
+			out = append(out, c-('a'-'A'))
+		case isUpper(c), isDigit(c):
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// distinct counts the distinct bytes of b.
+func distinct(b []byte) int {
+	var seen [256]bool
+	n := 0
+	for _, c := range b {
+		if !seen[c] {
+			seen[c] = true
+			n++
+		}
+	}
+	return n
+}
+
+// num parses the ASCII digits d as a non-negative integer; it returns -1
+// if d is empty, longer than 18 digits or holds anything else.
+func num(d []byte) int {
+	if len(d) == 0 || len(d) > 18 {
+		return -1
+	}
+	v := 0
+	for _, c := range d {
+		if !isDigit(c) {
+			return -1
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v
+}
+
+// digitGroups splits a candidate into its digits and the one separator
+// between its digit groups: "123-45-6789" gives ("123456789", '-'), a
+// contiguous number gives separator 0. ok is false if the candidate holds
+// a letter, mixes separators, or repeats a separator.
+func digitGroups(b []byte) (digits []byte, sep byte, ok bool) {
+	digits = make([]byte, 0, len(b))
+	prevSep := false
+	for i, c := range b {
+		switch {
+		case isDigit(c):
+			digits = append(digits, c)
+			prevSep = false
+		case isLetter(c):
+			return nil, 0, false
+		default:
+			if i == 0 || prevSep || (sep != 0 && c != sep) {
+				return nil, 0, false
+			}
+			sep, prevSep = c, true
+		}
+	}
+	return digits, sep, !prevSep && len(digits) > 0
+}
+
 // luhnValid reports whether s is a non-empty string of ASCII digits whose
 // Luhn (mod 10) checksum is 0.
 func luhnValid(s []byte) bool {
@@ -89,422 +169,313 @@ func luhnValid(s []byte) bool {
 	return sum%10 == 0
 }
 
-// cardIssuerValid reports whether the digits d (ASCII) have the prefix and
-// length of a Visa, Mastercard, American Express, Discover, JCB or Diners
-// Club card.
-func cardIssuerValid(d []byte) bool {
-	n := len(d)
-	if n < 13 || n > 19 || !isAllDigits(d) {
-		return false
+// Verhoeff tables: the dihedral group D5 multiplication, the position
+// permutation and the inverse.
+var (
+	verhoeffD = [10][10]byte{
+		{0, 1, 2, 3, 4, 5, 6, 7, 8, 9},
+		{1, 2, 3, 4, 0, 6, 7, 8, 9, 5},
+		{2, 3, 4, 0, 1, 7, 8, 9, 5, 6},
+		{3, 4, 0, 1, 2, 8, 9, 5, 6, 7},
+		{4, 0, 1, 2, 3, 9, 5, 6, 7, 8},
+		{5, 9, 8, 7, 6, 0, 4, 3, 2, 1},
+		{6, 5, 9, 8, 7, 1, 0, 4, 3, 2},
+		{7, 6, 5, 9, 8, 2, 1, 0, 4, 3},
+		{8, 7, 6, 5, 9, 3, 2, 1, 0, 4},
+		{9, 8, 7, 6, 5, 4, 3, 2, 1, 0},
 	}
-	prefix := func(k int) int {
-		v := 0
-		for _, c := range d[:k] {
-			v = v*10 + int(c-'0')
-		}
-		return v
+	verhoeffP = [8][10]byte{
+		{0, 1, 2, 3, 4, 5, 6, 7, 8, 9},
+		{1, 5, 7, 6, 2, 8, 3, 0, 9, 4},
+		{5, 8, 0, 3, 7, 9, 6, 1, 4, 2},
+		{8, 9, 1, 6, 0, 4, 3, 5, 2, 7},
+		{9, 4, 5, 3, 1, 2, 6, 8, 7, 0},
+		{4, 2, 8, 6, 5, 7, 3, 9, 0, 1},
+		{2, 7, 9, 3, 8, 0, 6, 4, 1, 5},
+		{7, 0, 4, 6, 9, 1, 3, 2, 5, 8},
 	}
-	p2, p3, p4, p6 := prefix(2), prefix(3), prefix(4), prefix(6)
-	switch {
-	case d[0] == '4': // Visa
-		return n == 13 || n == 16 || n == 19
-	case 51 <= p2 && p2 <= 55, 2221 <= p4 && p4 <= 2720: // Mastercard
-		return n == 16
-	case p2 == 34 || p2 == 37: // American Express
-		return n == 15
-	case p4 == 6011, 644 <= p3 && p3 <= 649, p2 == 65, 622126 <= p6 && p6 <= 622925: // Discover
-		return n >= 16
-	case 3528 <= p4 && p4 <= 3589: // JCB
-		return n >= 16
-	case 300 <= p3 && p3 <= 305, p4 == 3095, p2 == 36, p2 == 38, p2 == 39: // Diners Club
-		return n >= 14
-	}
-	return false
-}
-
-// validCard checks a card candidate: one consistent separator, 13-19
-// digits, issuer prefix and length, Luhn.
-func validCard(b []byte) bool {
-	var buf [19]byte
-	d := buf[:0]
-	var sep byte
-	for _, c := range b {
-		switch {
-		case isDigit(c):
-			if len(d) == cap(d) {
-				return false
-			}
-			d = append(d, c)
-		case c == ' ' || c == '-':
-			if sep != 0 && c != sep {
-				return false
-			}
-			sep = c
-		default:
-			return false
-		}
-	}
-	return cardIssuerValid(d) && luhnValid(d)
-}
-
-// ssnValid reports whether the nine ASCII digits d form an SSN the Social
-// Security Administration could issue: area not 000, 666 or 900-999,
-// group not 00, serial not 0000.
-func ssnValid(d []byte) bool {
-	if len(d) != 9 || !isAllDigits(d) {
-		return false
-	}
-	area, group, serial := string(d[:3]), string(d[3:5]), string(d[5:])
-	return area != "000" && area != "666" && d[0] != '9' && group != "00" && serial != "0000"
-}
-
-// validSSN checks an SSN candidate in any of its written forms.
-func validSSN(b []byte) bool {
-	if len(b) != 9 && len(b) != 11 {
-		return false
-	}
-	if len(b) == 11 && !(b[3] == b[6] && (b[3] == '-' || b[3] == ' ')) {
-		return false
-	}
-	return ssnValid(digitsOnly(b))
-}
-
-// ibanLengths is the IBAN length of each country in the SWIFT IBAN
-// registry that Cairn recognises: all SEPA countries, the United Kingdom,
-// and other registered countries.
-var ibanLengths = map[string]int{
-	// SEPA
-	"AD": 24, "AT": 20, "BE": 16, "BG": 22, "CH": 21, "CY": 28, "CZ": 24,
-	"DE": 22, "DK": 18, "EE": 20, "ES": 24, "FI": 18, "FR": 27, "GB": 22,
-	"GI": 23, "GR": 27, "HR": 21, "HU": 28, "IE": 22, "IS": 26, "IT": 27,
-	"LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MT": 31, "NL": 18,
-	"NO": 15, "PL": 28, "PT": 25, "RO": 24, "SE": 24, "SI": 19, "SK": 24,
-	"SM": 27, "VA": 22,
-	// Other registered countries and territories
-	"AE": 23, "AL": 28, "AZ": 28, "BA": 20, "BH": 22, "BR": 29, "BY": 28,
-	"CR": 22, "DO": 28, "EG": 29, "FO": 18, "GE": 22, "GL": 18, "GT": 28,
-	"IL": 23, "IQ": 23, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32,
-	"LY": 25, "MD": 24, "ME": 22, "MK": 19, "MR": 27, "MU": 30, "PK": 24,
-	"PS": 29, "QA": 29, "RS": 22, "SA": 24, "SC": 31, "SD": 18, "ST": 25,
-	"SV": 28, "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VG": 24, "XK": 20,
-}
-
-// ibanMod97 computes the ISO 7064 MOD 97-10 remainder of an IBAN in
-// electronic form (no spaces): the first four characters moved to the end,
-// letters read as 10..35. It returns -1 if s holds anything other than
-// ASCII digits and upper-case letters or is shorter than 5 characters.
-func ibanMod97(s []byte) int {
-	if len(s) < 5 {
-		return -1
-	}
-	r := 0
-	for i := range s {
-		c := s[(i+4)%len(s)]
-		switch {
-		case isDigit(c):
-			r = (r*10 + int(c-'0')) % 97
-		case isUpper(c):
-			r = (r*100 + int(c-'A') + 10) % 97
-		default:
-			return -1
-		}
-	}
-	return r
-}
-
-// validIBAN checks an IBAN candidate, in electronic form or grouped by
-// spaces: registered country, its exact length, numeric check digits, and
-// mod-97 remainder 1.
-func validIBAN(b []byte) bool {
-	s := stripSpaces(b)
-	if len(s) < 15 || len(s) > 34 {
-		return false
-	}
-	if !isUpper(s[0]) || !isUpper(s[1]) || !isDigit(s[2]) || !isDigit(s[3]) {
-		return false
-	}
-	if n, ok := ibanLengths[string(s[:2])]; !ok || n != len(s) {
-		return false
-	}
-	return ibanMod97(s) == 1
-}
-
-// refineIBAN cuts an IBAN candidate to its country's length. The pattern
-// cannot know that length, so for a grouped IBAN it may take in a
-// following upper-case word ("… 0005 1332 CODE"); a candidate with too few
-// characters, or one that runs on without a space into more letters and
-// digits, is dropped.
-func refineIBAN(buf []byte, start, end int) (int, int, bool) {
-	if end-start < 4 {
-		return 0, 0, false
-	}
-	n, ok := ibanLengths[string(buf[start:start+2])]
-	if !ok {
-		return 0, 0, false
-	}
-	count, i := 0, start
-	for ; i < end && count < n; i++ {
-		if buf[i] != ' ' {
-			count++
-		}
-	}
-	if count < n || (i < len(buf) && (isLetter(buf[i]) || isDigit(buf[i]))) {
-		return 0, 0, false
-	}
-	return start, i, true
-}
-
-// nanpValid reports whether the ASCII digits d are a NANP number: ten
-// digits (or eleven with a leading 1), area code 2-9XX and not N11,
-// exchange 2-9XX and not N11.
-func nanpValid(d []byte) bool {
-	if len(d) == 11 && d[0] == '1' {
-		d = d[1:]
-	}
-	if len(d) != 10 || !isAllDigits(d) {
-		return false
-	}
-	if d[0] < '2' || (d[1] == '1' && d[2] == '1') {
-		return false
-	}
-	if d[3] < '2' || (d[4] == '1' && d[5] == '1') {
-		return false
-	}
-	return true
-}
-
-// validNANP checks a phone candidate.
-func validNANP(b []byte) bool { return nanpValid(digitsOnly(b)) }
-
-// normalizePhone returns the ten national digits of a NANP number.
-func normalizePhone(b []byte) []byte {
-	d := digitsOnly(b)
-	if len(d) == 11 && d[0] == '1' {
-		d = d[1:]
-	}
-	return d
-}
-
-// isWeakPhone reports whether a phone candidate is written without the
-// punctuation that marks a phone number: no parentheses, no +1, and fewer
-// than two separators (2125550142, 212 5550142).
-func isWeakPhone(b []byte) bool {
-	seps := 0
-	for _, c := range b {
-		switch c {
-		case '(', '+':
-			return false
-		case ' ', '.', '-':
-			seps++
-		}
-	}
-	return seps < 2
-}
-
-// imageAndCodeSuffixes are file suffixes that look like top-level domains
-// in strings such as icon@2x.png but are not delegated TLDs.
-var imageAndCodeSuffixes = map[string]bool{
-	"png": true, "jpg": true, "jpeg": true, "gif": true, "svg": true, "webp": true,
-	"bmp": true, "ico": true, "tif": true, "tiff": true, "heic": true,
-	"css": true, "js": true, "mjs": true, "json": true, "html": true, "htm": true,
-	"xml": true, "txt": true, "pdf": true, "tsx": true, "jsx": true, "yaml": true,
-	"yml": true, "php": true, "java": true, "log": true, "csv": true, "zip": true,
-}
-
-// validEmail checks an email candidate: a local part without leading,
-// trailing or doubled dots, and a top-level domain that is not a file
-// suffix.
-func validEmail(b []byte) bool {
-	at := bytes.LastIndexByte(b, '@')
-	if at <= 0 || at == len(b)-1 {
-		return false
-	}
-	local, domain := b[:at], b[at+1:]
-	if local[0] == '.' || local[len(local)-1] == '.' || bytes.Contains(local, []byte("..")) {
-		return false
-	}
-	dot := bytes.LastIndexByte(domain, '.')
-	if dot < 0 || bytes.Contains(domain, []byte("..")) {
-		return false
-	}
-	tld := lowerASCII(domain[dot+1:])
-	if len(tld) < 2 || imageAndCodeSuffixes[string(tld)] {
-		return false
-	}
-	for _, c := range tld {
-		if !isLower(c) {
-			return false
-		}
-	}
-	return true
-}
-
-// validAWSKeyID rejects placeholder access key ids whose 16 characters
-// after the prefix use fewer than four distinct symbols (AKIAAAAAAAAAAAAAAAAA).
-func validAWSKeyID(b []byte) bool {
-	if len(b) != 20 {
-		return false
-	}
-	return distinct(b[4:]) >= 4
-}
-
-// distinct counts the distinct bytes of b.
-func distinct(b []byte) int {
-	var seen [256]bool
-	n := 0
-	for _, c := range b {
-		if !seen[c] {
-			seen[c] = true
-			n++
-		}
-	}
-	return n
-}
-
-// isBase64Char reports whether c belongs to the standard base64 alphabet
-// without padding.
-func isBase64Char(c byte) bool {
-	return isLetter(c) || isDigit(c) || c == '+' || c == '/'
-}
-
-// refineBase64Token drops a fixed-length base64 match that is part of a
-// longer base64 run (RE2 has no look-around to say so in the pattern).
-// Padding after the match also disqualifies it; '=' before it does not
-// (key=value).
-func refineBase64Token(buf []byte, start, end int) (int, int, bool) {
-	if start > 0 && isBase64Char(buf[start-1]) {
-		return 0, 0, false
-	}
-	if end < len(buf) && (isBase64Char(buf[end]) || buf[end] == '=') {
-		return 0, 0, false
-	}
-	return start, end, true
-}
-
-// validAWSSecret accepts a 40-character secret candidate only if it mixes
-// upper- and lower-case letters and is not a run of few symbols: this
-// rejects hex digests (SHA-1 is 40 hex characters), digit strings and
-// placeholders, while a random base64 key fails it with probability below
-// one in a million.
-func validAWSSecret(b []byte) bool {
-	if len(b) != 40 {
-		return false
-	}
-	var upper, lower bool
-	for _, c := range b {
-		upper = upper || isUpper(c)
-		lower = lower || isLower(c)
-	}
-	return upper && lower && distinct(b) >= 10
-}
-
-// Limits of the PEM Refine hook.
-const (
-	pemBeginPrefix = "-----BEGIN "
-	pemEndPrefix   = "-----END "
-	pemDashes      = "-----"
-	// maxPEMBody bounds how far past the BEGIN line the END line is
-	// searched for (a 16384-bit RSA key is about 12 KiB of PEM).
-	maxPEMBody = 64 << 10
-	// minPEMBody is the least key material (base64 characters) that makes
-	// a BEGIN line a finding; a bare armour line is usually code or docs
-	// that handle keys, not a key.
-	minPEMBody = 16
 )
 
-// pemBodyLen returns how many bytes of b, from its start, look like a PEM
-// body: base64, padding, whitespace and the escapes \n, \r, \t of a PEM
-// stored inside a JSON or YAML string.
-func pemBodyLen(b []byte) int {
-	n := 0
-	for n < len(b) {
-		switch c := b[n]; {
-		case isBase64Char(c), c == '=', c == '\n', c == '\r', c == ' ', c == '\t':
-			n++
-		case c == '\\' && n+1 < len(b) && (b[n+1] == 'n' || b[n+1] == 'r' || b[n+1] == 't'):
-			n += 2
-		default:
-			return n
-		}
+// verhoeffValid reports whether the ASCII digits s carry a valid Verhoeff
+// check digit (the last one).
+func verhoeffValid(s []byte) bool {
+	if len(s) == 0 {
+		return false
 	}
-	return n
+	c := byte(0)
+	for i := range s {
+		d := s[len(s)-1-i]
+		if !isDigit(d) {
+			return false
+		}
+		c = verhoeffD[c][verhoeffP[i%8][d-'0']]
+	}
+	return c == 0
 }
 
-// countBase64 counts the base64 characters of a PEM body, skipping the
-// escapes pemBodyLen accepts.
-func countBase64(b []byte) int {
-	n := 0
-	for i := 0; i < len(b); i++ {
-		if b[i] == '\\' && i+1 < len(b) {
-			i++
-			continue
-		}
-		if isBase64Char(b[i]) {
-			n++
-		}
+// mod11_10Valid reports whether the ASCII digits s end in a valid ISO/IEC
+// 7064 MOD 11,10 check digit (the German tax id's scheme).
+func mod11_10Valid(s []byte) bool {
+	if len(s) < 2 || !isAllDigits(s) {
+		return false
 	}
-	return n
+	product := 10
+	for _, c := range s[:len(s)-1] {
+		sum := (int(c-'0') + product) % 10
+		if sum == 0 {
+			sum = 10
+		}
+		product = (2 * sum) % 11
+	}
+	check := 11 - product
+	if check == 10 {
+		check = 0
+	}
+	return check == int(s[len(s)-1]-'0')
 }
 
-// refinePEM extends a PEM BEGIN line to its matching END line, so that the
-// fingerprint covers the key and not only the armour. Without an END line
-// within maxPEMBody (a truncated sample), it extends over the body that
-// follows. A BEGIN line with fewer than minPEMBody characters of key
-// material is dropped.
-func refinePEM(buf []byte, start, end int) (int, int, bool) {
-	header := buf[start:end]
-	if len(header) < len(pemBeginPrefix)+len(pemDashes) || !bytes.HasPrefix(header, []byte(pemBeginPrefix)) {
-		return 0, 0, false
+// weightedSum returns the sum of the ASCII digits d times weights,
+// position by position; d must hold at least len(weights) digits.
+func weightedSum(d []byte, weights ...int) int {
+	sum := 0
+	for i, w := range weights {
+		sum += int(d[i]-'0') * w
 	}
-	label := header[len(pemBeginPrefix) : len(header)-len(pemDashes)]
-	var mbuf [64]byte
-	marker := append(mbuf[:0], pemEndPrefix...)
-	marker = append(marker, label...)
-	marker = append(marker, pemDashes...)
-	region := buf[end:min(len(buf), end+maxPEMBody)]
-	// Stop at the next BEGIN line so two keys never merge into one match.
-	if i := bytes.Index(region, []byte(pemBeginPrefix)); i >= 0 {
-		region = region[:i]
+	return sum
+}
+
+// validDate reports whether year-month-day is a date of the Gregorian
+// calendar.
+func validDate(y, m, d int) bool {
+	if m < 1 || m > 12 || d < 1 {
+		return false
 	}
-	if i := bytes.Index(region, marker); i >= 0 {
-		if countBase64(region[:i]) < minPEMBody {
+	days := [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+	if m == 2 && y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+		return d <= 29
+	}
+	return d <= days[m]
+}
+
+// chainRefine returns a Refine that applies fs in order; nil entries are
+// skipped.
+func chainRefine(fs ...refineFunc) refineFunc {
+	return func(buf []byte, start, end int) (int, int, bool) {
+		for _, f := range fs {
+			if f == nil {
+				continue
+			}
+			var ok bool
+			if start, end, ok = f(buf, start, end); !ok {
+				return 0, 0, false
+			}
+		}
+		return start, end, true
+	}
+}
+
+// refineIsolated returns a Refine that drops a match glued to a further
+// letter or digit directly, or through one of seps to a digit (to a
+// letter too, for a separator other than a space): "4111 1111 1111"
+// inside a 16-digit card written in groups, "1.2.3.4" inside "1.2.3.4.5",
+// a date "12/27" inside "12/27/2023", "8900-4705-8921" inside a UUID.
+// RE2's \b cannot say "not followed by a space and a digit".
+func refineIsolated(seps string) refineFunc {
+	return func(buf []byte, start, end int) (int, int, bool) {
+		if start < 0 || end > len(buf) || start >= end {
 			return 0, 0, false
 		}
-		return start, end + i + len(marker), true
+		glued := func(sep, c byte) bool {
+			if strings.IndexByte(seps, sep) < 0 {
+				return false
+			}
+			return isDigit(c) || (sep != ' ' && isLetter(c))
+		}
+		if start > 0 {
+			c := buf[start-1]
+			if isAlnum(c) || (start > 1 && glued(c, buf[start-2])) {
+				return 0, 0, false
+			}
+		}
+		if end < len(buf) {
+			c := buf[end]
+			if isAlnum(c) || (end+1 < len(buf) && glued(c, buf[end+1])) {
+				return 0, 0, false
+			}
+		}
+		return start, end, true
 	}
-	body := region[:pemBodyLen(region)]
-	if countBase64(body) < minPEMBody {
-		return 0, 0, false
-	}
-	// Do not keep trailing whitespace in the match.
-	body = bytes.TrimRight(body, " \t\r\n")
-	return start, end + len(body), true
 }
 
-// normalizePEM reduces a PEM block to its label and base64 body, so line
-// endings, wrapping and JSON escaping do not change the fingerprint.
-func normalizePEM(b []byte) []byte {
-	rest, ok := bytes.CutPrefix(b, []byte(pemBeginPrefix))
-	i := bytes.Index(rest, []byte(pemDashes))
-	if !ok || i < 0 {
-		return bytes.Clone(b)
+// labelIndex finds the keyword closest before a value among the keywords
+// of every identifier of a table, so that a value is labelled by the
+// label right before it and not by an earlier one: in "passport: none,
+// BSN: 123456782" the BSN label, not the passport one, names the number.
+type labelIndex struct {
+	// byLast maps the last word of each keyword (word form) to the
+	// keywords ending in it.
+	byLast map[string][]labelEntry
+}
+
+// labelEntry is one keyword, as words, and the identifiers listing it.
+type labelEntry struct {
+	words []string
+	ids   []string
+}
+
+// newLabelIndex indexes the keywords of table.
+func newLabelIndex(table []identifier) *labelIndex {
+	byKW := map[string]*labelEntry{}
+	var order []string
+	for _, id := range table {
+		for _, kw := range id.Keywords {
+			wf := string(wordForm(kw))
+			if wf == "" {
+				continue
+			}
+			e := byKW[wf]
+			if e == nil {
+				e = &labelEntry{words: strings.Fields(wf)}
+				byKW[wf] = e
+				order = append(order, wf)
+			}
+			if !slices.Contains(e.ids, id.ID) {
+				e.ids = append(e.ids, id.ID)
+			}
+		}
 	}
-	label, body := rest[:i], rest[i+len(pemDashes):]
-	if j := bytes.Index(body, []byte(pemEndPrefix)); j >= 0 {
-		body = body[:j]
+	x := &labelIndex{byLast: map[string][]labelEntry{}}
+	for _, wf := range order {
+		e := byKW[wf]
+		last := e.words[len(e.words)-1]
+		x.byLast[last] = append(x.byLast[last], *e)
 	}
-	out := make([]byte, 0, len(label)+1+len(body))
-	out = append(out, label...)
-	out = append(out, ':')
-	for j := 0; j < len(body); j++ {
-		c := body[j]
-		if c == '\\' && j+1 < len(body) {
-			j++ // an escape such as \n
+	return x
+}
+
+// nearest returns the identifiers of the keyword that ends closest to the
+// end of words (the last word first; a word may carry a plural s, or up to
+// two trailing digits after a keyword of three letters or more), and the
+// index of the word it ends at; nil and -1 if no keyword occurs.
+func (x *labelIndex) nearest(words []string) ([]string, int) {
+	var ids []string
+	for k := len(words) - 1; k >= 0; k-- {
+		w := words[k]
+		cands := []string{w, strings.TrimSuffix(w, "s")}
+		if t := strings.TrimRight(w, "0123456789"); len(w)-len(t) <= 2 && len(t) >= 3 {
+			cands = append(cands, t)
+		}
+		for ci, c := range cands {
+			if c == "" || (ci > 0 && c == w) {
+				continue
+			}
+			for _, e := range x.byLast[c] {
+				n := len(e.words)
+				if k-n+1 >= 0 && slices.Equal(words[k-n+1:k], e.words[:n-1]) {
+					ids = append(ids, e.ids...)
+				}
+			}
+		}
+		if ids != nil {
+			return ids, k
+		}
+	}
+	return nil, -1
+}
+
+// labelDelimiter returns the position of the ':', '=' or '#' that
+// introduces the value at start ("passport: 123", "rtn=021000021",
+// "DL# S530…"), skipping blanks and quotes, or -1.
+func labelDelimiter(buf []byte, start int) int {
+	for i := start - 1; i >= 0 && i >= start-8; i-- {
+		switch buf[i] {
+		case ' ', '\t', '"', '\'':
+			continue
+		case ':', '=', '#':
+			return i
+		}
+		return -1
+	}
+	return -1
+}
+
+// keywordAdjacent reports whether a match of identifier id at start
+// passes the KeywordAdjacent rule. In the dist bytes before start, the
+// text after the last number must end with a label of id: of all keywords
+// of all identifiers there, the one closest to the match must be one of
+// id's (kws), and if a ':', '=' or '#' introduces the match, that keyword
+// must end at most one word before it ("passport number: …"). Without any label there, no keyword of id may stand before
+// that number either ("ssn 123-45-6789, passport 123456789": "ssn" does not
+// reach past the first number), and then only the field name can label the
+// match, which the engine checks. A number is a run of letters, digits and
+// underscores with a digit and no letter, so "cvv2:" and "ssn_2019" still
+// label what follows them.
+func keywordAdjacent(buf []byte, start, dist int, id string, kws [][]byte, labels *labelIndex) bool {
+	if start <= 0 || start > len(buf) {
+		return true
+	}
+	lo := max(0, start-dist)
+	from := lo
+	for i := start - 1; i >= lo; {
+		c := buf[i]
+		if !isAlnum(c) && c != '_' {
+			i--
 			continue
 		}
-		if isBase64Char(c) || c == '=' {
-			out = append(out, c)
+		j := i // the token is buf[j+1 .. i]
+		letter := false
+		for j >= lo && (isAlnum(buf[j]) || buf[j] == '_') {
+			letter = letter || isLetter(buf[j])
+			j--
 		}
+		if !letter && (j < 0 || !(isAlnum(buf[j]) || buf[j] == '_')) {
+			from = i + 1 // a whole number: a label must follow it
+			break
+		}
+		i = j
 	}
-	return out
+	var scratch [2*maxKeywordDistance + 1]byte
+	end := start
+	if d := labelDelimiter(buf, start); d >= from {
+		end = d
+	}
+	words := strings.Fields(string(windowWords(scratch[:0], buf, end, end-from)))
+	if near, k := labels.nearest(words); near != nil {
+		// Behind a delimiter the label is the word or two before it:
+		// "passport: on file, order=893878232" is an order number.
+		if end != start && k < len(words)-2 {
+			return false
+		}
+		return slices.Contains(near, id)
+	}
+	return from == lo || !containsAnyWord(windowWords(scratch[:0], buf, from, from-lo), kws)
+}
+
+// adjacentRefine wraps an identifier's Refine with its KeywordAdjacent
+// rule (see identifier.KeywordAdjacent). kws are its keywords in word
+// form, labels those of its whole table.
+func adjacentRefine(id identifier, kws [][]byte, labels *labelIndex) refineFunc {
+	dist := id.KeywordDistance
+	if dist == 0 {
+		dist = defaultKeywordDistance
+	}
+	inner, required, weak, name := id.Refine, id.KeywordRequired, id.WeakForm, id.ID
+	return func(buf []byte, start, end int) (int, int, bool) {
+		if inner != nil {
+			var ok bool
+			if start, end, ok = inner(buf, start, end); !ok {
+				return 0, 0, false
+			}
+		}
+		if start < 0 || end > len(buf) || start >= end {
+			return 0, 0, false
+		}
+		if !required && (weak == nil || !weak(buf[start:end])) {
+			return start, end, true
+		}
+		if keywordAdjacent(buf, start, dist, name, kws, labels) {
+			return start, end, true
+		}
+		return 0, 0, false
+	}
 }

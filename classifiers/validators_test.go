@@ -430,3 +430,372 @@ func TestRefineIBAN(t *testing.T) {
 		})
 	}
 }
+
+// TestValidators checks every validator of the table on values that must
+// pass and values that must fail. Valid values come from public
+// documentation examples or were computed by hand with the published
+// algorithm; invalid ones change one thing (a check digit, a range).
+func TestValidators(t *testing.T) {
+	tests := []struct {
+		name string
+		fn   func([]byte) bool
+		ok   []string
+		bad  []string
+	}{
+		{"validPAN", validPAN,
+			[]string{"4526018159083012", "4661 3186 0913 9090", "379093786579753", "36018955597976", "4507529170342366716"},
+			[]string{"4111111111111111", "4242 4242 4242 4242", "5555-5555-5555-4444", "378282246310005", "4526018159083013", ""}},
+		{"validTrack", validTrack,
+			[]string{"%B4526018159083012^LOVELACE/ADA^2712101000000000000000?", ";4526018159083012=27121010000000000?", "4526018159083012=2712201"},
+			[]string{"%B4526018159083012^LOVELACE/ADA^2713101?", ";4526018159083012=2712301?", ";4111111111111111=2712101?", ";4526018159083012=27", "%B4526018159083012", ""}},
+		{"validCVV", validCVV, []string{"123", "0000", "707"}, []string{"12", "12345", "12a", ""}},
+		{"validExpiry", validExpiry,
+			[]string{"09/27", "11/2029", "03-28", "2027-12", "12 / 27"},
+			[]string{"13/27", "00/27", "09/1999", "09/2", "2027/13", "09/27/01", ""}},
+		{"validABA", validABA,
+			[]string{"021000021", "011000015", "122105155", "026009593"},
+			[]string{"021000022", "991000020", "131000019", "000000000", "02100002", ""}},
+		{"validBankAccount", validBankAccount,
+			[]string{"4472918305", "000123456789", "123456"},
+			[]string{"12345", "111111111", "121212121", "123456789012345678", ""}},
+		{"validBIC", validBIC,
+			[]string{"DEUTDEFF", "NWBKGB2L", "CHASUS33XXX", "BNPAFRPPIFN"},
+			[]string{"DEUTDEF0", "DEUTXXFF", "DEUTDEFFX12", "DEUT1EFF", "DEUTDEF", ""}},
+		{"validITIN", validITIN,
+			[]string{"912-70-1234", "999881234", "958 94 0001", "900-50-0000"},
+			[]string{"912-12-1234", "912-93-1234", "812-70-1234", "912-70 1234", ""}},
+		{"validUSPassport", validUSPassport,
+			[]string{"520194873", "C62661541"},
+			[]string{"111111111", "12345678", "CC2661541", ""}},
+		{"validDriversLicense", validDriversLicense,
+			[]string{"D5527410", "S530-460-71-152-0", "123456789", "AB123456", "VP444404"},
+			[]string{"D1111111", "123456", "ABC123456", "S530-460-71-152", ""}},
+		{"validE164", validE164,
+			[]string{"+44 20 7946 0958", "+4930901820", "+33 6 12 34 56 78", "+91 98765 43210", "+353 85 123 4567"},
+			[]string{"+1 212 555 0142", "+999 1234 5678", "+44 20", "+0 20 7946 0958", "+44  20 7946 0958", "+44 20 7946 0958 1234 5678", "44 20 7946 0958", ""}},
+		{"validDOB", validDOB,
+			[]string{"1985-03-12", "12/03/1985", "03/31/1985", "31.12.1999", "7 March 1962", "Mar 12, 1985", "Sept 1, 2001", "2000-02-29"},
+			[]string{"1985-02-30", "31/31/1985", "1985-13-01", "1985/03-12", "1899-01-01", "1900-02-29", "12 Foo 1985", ""}},
+		{"validIPv4", validIPv4,
+			[]string{"203.0.113.42", "192.168.10.5", "10.0.0.1", "8.8.8.8"},
+			[]string{"256.1.2.3", "01.2.3.4", "0.1.2.3", "255.255.255.255", "1.2.3", "1.2.3.4.5", ""}},
+		{"validIPv6", validIPv6,
+			[]string{"2001:db8:85a3::8a2e:370:7334", "fe80::1ff:fe23:4567:890a", "2a02:1810:4d02:5b00:9d4b:1cf0:2e15:b1c2", "fe80::1"},
+			[]string{"::", "::1", "12:34:56", "2001:db8::g", "1:2:3:4:5:6:7:8:9", "::ffff:1.2.3.4", ""}},
+		{"validVIN", validVIN,
+			[]string{"1M8GDM9AXKP042788", "1HGCM82633A004352"},
+			[]string{"1M8GDM9AXKP042789", "11111111111111111", "1M8GDM9AXKP04278", "1M8GDM9AXIP042788", ""}},
+		{"validNINO", validNINO,
+			[]string{"AB123456C", "JG 10 37 63 A"},
+			[]string{"GB123456A", "DA123456A", "AO123456A", "AB123456E", "AB 123456 C", ""}},
+		{"validSIN", validSIN,
+			[]string{"130 692 544", "271-838-450", "512345679"},
+			[]string{"130 692 545", "046 454 286", "846 454 280", "130-692 544", ""}},
+		{"validAadhaar", validAadhaar,
+			[]string{"2341 2341 2346", "498612345675", "2341-2341-2346"},
+			[]string{"2341 2341 2347", "1341 2341 2346", "23412341-2346", "2341 23412346", ""}},
+		{"validINPAN", validINPAN,
+			[]string{"ABCPE1234F", "AAACR5055K"},
+			[]string{"ABCDE1234F", "ABCPE0000F", "ABCPE1234", "abcpe1234f", ""}},
+		{"validCPF", validCPF,
+			[]string{"123.456.789-09", "52998224725"},
+			[]string{"123.456.789-08", "111.111.111-11", "123.456789-09", "5299822472", ""}},
+		{"validDNI", validDNI,
+			[]string{"12345678Z", "00000000-T"},
+			[]string{"12345678A", "1234567Z", ""}},
+		{"validNIE", validNIE,
+			[]string{"X1234567L", "Y-7654321-G"},
+			[]string{"X1234567A", "W1234567L", ""}},
+		{"validTFN", validTFN,
+			[]string{"123 456 782", "876543210"},
+			[]string{"123 456 783", "123-456-782", "111111111", ""}},
+		{"validNIR", validNIR,
+			[]string{"1 85 05 78 006 084 91", "269034935012344", "269034935012344"},
+			[]string{"1 85 05 78 006 084 92", "3 85 05 78 006 084 91", "1 8505 78 006 084 91", "18505780060849", ""}},
+		{"validDETaxID", validDETaxID,
+			[]string{"86095742719", "65 162 480 376"},
+			[]string{"86095742718", "12345678903", "06095742719", "11123456780", ""}},
+		{"validITFiscalCode", validITFiscalCode,
+			[]string{"RSSMRA85T10A562S", "BNCGNN70E56F205W"},
+			[]string{"RSSMRA85T10A562T", "RSSMRA85T92A562S", "RSSMRA85F10A562S", ""}},
+		{"validBSN", validBSN,
+			[]string{"111222333", "123456782"},
+			[]string{"111222334", "000000000", "12345678", ""}},
+		{"validBENationalNumber", validBENationalNumber,
+			[]string{"85.07.30-033.28", "85073003328", "17073003384"},
+			[]string{"85.07.30-033.29", "85.07.30033.28", "85133003328", ""}},
+		{"validPESEL", validPESEL,
+			[]string{"44051401359"},
+			[]string{"44051401358", "44133401359", "02270803628", ""}},
+		{"validPersonnummer", validPersonnummer,
+			[]string{"19811228-9874", "811228-9874", "8112289874", "811228+9874"},
+			[]string{"19811228-9875", "19811328-9874", "8112-289874", ""}},
+		{"validHETU", validHETU,
+			[]string{"131052-308T", "010594Y899X", "311280-888Y", "020304-5128"},
+			[]string{"131052-308U", "010594Y903Y", "320552-308T", "131052G308T", ""}},
+		{"validCPR", validCPR,
+			[]string{"070761-4285", "2902882134", "010100-0000"},
+			[]string{"300261-4285", "070761 4285", "0707614285x", ""}},
+		{"validPTNIF", validPTNIF,
+			[]string{"123456789", "501964843"},
+			[]string{"123456788", "423456780", "023456789", ""}},
+		{"validPPSN", validPPSN,
+			[]string{"1234567T", "1234567FA", "1234567TW"},
+			[]string{"1234567A", "1234567TX", "123456T", ""}},
+		{"validSVNR", validSVNR,
+			[]string{"1237 010180", "1237010180"},
+			[]string{"1238 010180", "1237 310280", "0237 010180", ""}},
+		{"validAMKA", validAMKA,
+			[]string{"01018012342"},
+			[]string{"01018012343", "32018012341", ""}},
+		{"validCNP", validCNP,
+			[]string{"1800101221144", "2960325041234"},
+			[]string{"1800101221145", "3800101221144", "1800101991144", ""}},
+		{"validEGN", validEGN,
+			[]string{"7523169263", "0342011236"},
+			[]string{"7523169264", "7533169263", ""}},
+		{"validCZBirthNumber", validCZBirthNumber,
+			[]string{"736028/5163", "8553121236"},
+			[]string{"736028/5164", "731328/5163", "736028-5163", ""}},
+		{"validNPI", validNPI,
+			[]string{"1234567893", "1245319599"},
+			[]string{"1234567894", "3234567893", "123456789", ""}},
+		{"validMBI", validMBI,
+			[]string{"1EG4-TE5-MK73", "5RR7YY9UU31", "1EG4TE5MK73"},
+			[]string{"1EG4-TE5-MK7", "1SG4-TE5-MK73", "1EG4TE5-MK73", "0EG4TE5MK73", ""}},
+		{"validDEA", validDEA,
+			[]string{"AB1234563", "FS3456781", "A91234563"},
+			[]string{"AB1234564", "NB1234563", "AB1111111", "A!1234563", ""}},
+		{"validNHS", validNHS,
+			[]string{"943 476 5919", "4010232137", "943-476-5919"},
+			[]string{"943 476 5918", "1111111111", "94347659190", ""}},
+		{"validNDC", validNDC,
+			[]string{"0002-3227-30", "50090-2875-0", "12345-678-90", "12345-6789-01"},
+			[]string{"0000-3227-30", "12345-678-9", "1234-5678-901", "0002322730", ""}},
+		{"validJWT", validJWT,
+			[]string{"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+				"eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0."},
+			[]string{"eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiIxIn0.c2lnbmF0dXJlMDEyMzQ1Njc4OQ",
+				"eyJhbGciOiJIUzI1NiJ9.bm90LWpzb24tcGF5bG9hZA.c2lnbmF0dXJlMDEyMzQ1Njc",
+				"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.",
+				"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0", ""}},
+		{"validBasicAuth", validBasicAuth,
+			[]string{"Basic YWxhZGRpbjpvcGVuc2VzYW1l", "basic YWxhZGRpbjpvcGVuc2VzYW1l", "https://svc:Tr0ub4dor-3x@proxy.example.com"},
+			[]string{"Basic dXNlcm5hbWU=", "Basic AAECAwQFBgc=", "Basic YWRtaW46cGFzc3dvcmQ=", "https://user:password@api.example.com", "https://u:${PW}@h.example.com", "https://u:p@", ""}},
+		{"validGitHubToken", validGitHubToken,
+			[]string{"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", "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"},
+			[]string{"ghp_Zx9Qw3Er5Ty7Ui1Op3As5Df7Gh9Jk20KCJdi", "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "ghp_Zx9Qw3Er5Ty7Ui1Op3As5Df7Gh9Jk20KCJ!h", ""}},
+		{"validSlackToken", validSlackToken,
+			[]string{"xoxb-263594206564-2343594206574-FGqddMF8t08v8N7Oq4i57vs1"},
+			[]string{"xoxb-xxxxxxxxxxxx-xxxxxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxx", "xoxb-123-abc", "xoxb", ""}},
+		{"validGoogleAPIKey", validGoogleAPIKey,
+			[]string{"AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY"},
+			[]string{"AIzaAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "AIzaSyD", ""}},
+		{"validDatabaseURL", validDatabaseURL,
+			[]string{"postgres://app:s3cr3t-Pa55@db.internal.example.com", "redis://:h7Gk2pQ9z@cache.example.org"},
+			[]string{"postgres://app:${DB_PASSWORD}@db", "mysql://root:password@localhost", "postgres://app:****@db", "postgres://app@db", "postgres://app:x@", ""}},
+		{"validPEMKey", validPEMKey,
+			[]string{"-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34Gkx", "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,3F17\n\nKkU5FVZ0YJzGx9Yv"},
+			[]string{"-----BEGIN RSA PRIVATE KEY-----\n<your key here>", "-----BEGIN RSA PRIVATE KEY-----", "MIIBOgIBAAJBAKj34Gkx", ""}},
+		{"validPGPKey", validPGPKey,
+			[]string{"-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: GnuPG v2\n\nlQOYBF0lbNwBCAD", "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nxcLYBGVx2fQBDADG"},
+			[]string{"-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nmQENBF0lbNwBCAD", "-----BEGIN PGP PRIVATE KEY BLOCK-----", ""}},
+		{"validOpenSSHKey", validOpenSSHKey,
+			[]string{"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAA", `-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAA`},
+			[]string{"-----BEGIN OPENSSH PRIVATE KEY-----\nAAAAB3NzaC1yc2E", "b3BlbnNzaC1rZXktdjE", ""}},
+	}
+	for _, tt := range tests {
+		for _, v := range tt.ok {
+			if !tt.fn([]byte(v)) {
+				t.Errorf("%s(%q) = false, want true", tt.name, v)
+			}
+		}
+		for _, v := range tt.bad {
+			if tt.fn([]byte(v)) {
+				t.Errorf("%s(%q) = true, want false", tt.name, v)
+			}
+		}
+	}
+}
+
+// TestKnownTestPANs checks the ignore list: every entry is a Luhn-valid
+// number of 13-19 digits (a typo would silently let a test number
+// through), and each is ignored by validPAN.
+func TestKnownTestPANs(t *testing.T) {
+	for pan := range knownTestPANs {
+		if len(pan) < 13 || len(pan) > 19 || !luhnValid([]byte(pan)) {
+			t.Errorf("knownTestPANs entry %q is not a Luhn-valid PAN", pan)
+		}
+		if validPAN([]byte(pan)) {
+			t.Errorf("validPAN(%q) accepts a published test number", pan)
+		}
+	}
+}
+
+func TestVerhoeff(t *testing.T) {
+	for _, s := range []string{"2363", "236", "12340", "234123412346", "498612345675", "0", "2364", "12341", "234123412347"} {
+		want := s != "2364" && s != "12341" && s != "234123412347"
+		if got := verhoeffValid([]byte(s)); got != want {
+			t.Errorf("verhoeffValid(%q) = %v, want %v", s, got, want)
+		}
+		if got, ref := verhoeffValid([]byte(s)), verhoeffReference(s); got != ref {
+			t.Errorf("verhoeffValid(%q) = %v, reference %v", s, got, ref)
+		}
+	}
+}
+
+func TestMod11_10(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want bool
+	}{{"86095742719", true}, {"65162480376", true}, {"86095742718", false}, {"0", false}, {"", false}, {"8609574271x", false}} {
+		if got := mod11_10Valid([]byte(tt.in)); got != tt.want {
+			t.Errorf("mod11_10Valid(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestDigitGroups(t *testing.T) {
+	tests := []struct {
+		in     string
+		digits string
+		sep    byte
+		ok     bool
+	}{
+		{"123-45-6789", "123456789", '-', true},
+		{"123456789", "123456789", 0, true},
+		{"2341 2341 2346", "234123412346", ' ', true},
+		{"123-45 6789", "", 0, false},
+		{"123--456", "", 0, false},
+		{"-123", "", 0, false},
+		{"123-", "", 0, false},
+		{"12a3", "", 0, false},
+		{"", "", 0, false},
+	}
+	for _, tt := range tests {
+		d, sep, ok := digitGroups([]byte(tt.in))
+		if ok != tt.ok || (ok && (string(d) != tt.digits || sep != tt.sep)) {
+			t.Errorf("digitGroups(%q) = %q, %q, %v; want %q, %q, %v", tt.in, d, sep, ok, tt.digits, tt.sep, tt.ok)
+		}
+	}
+}
+
+func TestValidDate(t *testing.T) {
+	for _, tt := range []struct {
+		y, m, d int
+		want    bool
+	}{{2000, 2, 29, true}, {1900, 2, 29, false}, {2024, 2, 29, true}, {2023, 2, 29, false}, {2023, 4, 31, false}, {2023, 12, 31, true}, {2023, 0, 1, false}, {2023, 13, 1, false}, {2023, 1, 0, false}} {
+		if got := validDate(tt.y, tt.m, tt.d); got != tt.want {
+			t.Errorf("validDate(%d, %d, %d) = %v, want %v", tt.y, tt.m, tt.d, got, tt.want)
+		}
+	}
+}
+
+func TestRefineIsolated(t *testing.T) {
+	f := refineIsolated(" -.")
+	tests := []struct {
+		buf, value string
+		want       bool
+	}{
+		{"x 2341 2341 2346 y", "2341 2341 2346", true},
+		{"4526 2341 2341 2346", "2341 2341 2346", false},     // a card's last twelve digits
+		{"2341 2341 2346 9855", "2341 2341 2346", false},     // its first twelve
+		{"0c3e919f-8900-4705-8921-a6b2", "8900-4705", false}, // inside a UUID
+		{"Aadhaar 2341 2341 2346.", "2341 2341 2346", true},
+		{"a2341", "2341", false},
+	}
+	for _, tt := range tests {
+		i := strings.Index(tt.buf, tt.value)
+		_, _, ok := f([]byte(tt.buf), i, i+len(tt.value))
+		if ok != tt.want {
+			t.Errorf("refineIsolated(%q in %q) = %v, want %v", tt.value, tt.buf, ok, tt.want)
+		}
+	}
+}
+
+func TestRefineCard(t *testing.T) {
+	tests := []struct {
+		buf, value string
+		want       bool
+	}{
+		{"card 4526018159083012 ok", "4526018159083012", true},
+		{";4526018159083012=2712101?", "4526018159083012", false},
+		{"%B4526018159083012^ADA", "4526018159083012", false},
+		{"^3005101679798655010?", "3005101679798655010", false},
+		{"QA83 4479 0213 0195 9029 0381", "4479 0213 0195 9029", false},
+		{"xoxb-101-4400428787277-S24Y", "4400428787277", false},
+		{"phone: +4999177620449", "4999177620449", false},
+		{"pan=4526018159083012", "4526018159083012", true},
+		{"4526-0181-5908-3012.", "4526-0181-5908-3012", true},
+	}
+	for _, tt := range tests {
+		i := strings.Index(tt.buf, tt.value)
+		_, _, ok := refineCard([]byte(tt.buf), i, i+len(tt.value))
+		if ok != tt.want {
+			t.Errorf("refineCard(%q in %q) = %v, want %v", tt.value, tt.buf, ok, tt.want)
+		}
+	}
+}
+
+// TestKeywordAdjacent checks the label rule of keyword-required and
+// weak-form identifiers, through the engine.
+func TestKeywordAdjacent(t *testing.T) {
+	e := newTestEngine(t)
+	tests := []struct {
+		text, field, id string
+		want            bool
+	}{
+		{"passport: 520194873", "", "US_PASSPORT", true},
+		{"passport number 520194873", "", "US_PASSPORT", true},
+		{"Passport No. C62661541", "", "US_PASSPORT", true},
+		{"passport: none, BSN: 111222333", "", "US_PASSPORT", false},
+		{"passport: none, BSN: 111222333", "", "NL_BSN", true},
+		{"passport: on file, order=520194873", "", "US_PASSPORT", false},
+		{"ssn 000-00-0000, passport 536224081", "", "US_SSN", false},
+		{"ssn 123-45-6789 then 536224081", "", "US_SSN", true}, // the dashed one only
+		{"520194873", "passport_number", "US_PASSPORT", true},
+		{"value: 520194873 end", "passport", "US_PASSPORT", true},
+		{"cvv 3 of 5, amount 123", "", "CARD_CVV", false},
+		{"card cvv2: 123", "", "CARD_CVV", true},
+		{"req=3b35dda9b35b acct 4472918305", "", "US_BANK_ACCOUNT_NUMBER", false},
+		{"blob=DxF6Ki7QGwDl1vG7Uqbf PO6297181", "", "US_DRIVERS_LICENSE", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			ms := find(e.Scan([]byte(tt.text), tt.field), tt.id)
+			if tt.id == "US_SSN" && tt.want {
+				if len(ms) != 1 || tt.text[ms[0].Start:ms[0].End] != "123-45-6789" {
+					t.Errorf("got %d matches %v, want only the dashed SSN", len(ms), ms)
+				}
+				return
+			}
+			if got := len(ms) > 0; got != tt.want {
+				t.Errorf("%s found = %v, want %v", tt.id, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestKeywordWordsTokens(t *testing.T) {
+	tests := []struct {
+		text, kw string
+		want     bool
+	}{
+		{"req=3b35dda9b35b", "dda", false},         // inside a hex id
+		{"ref dea91f0", "dea", false},              // hex after a space: digits then letters
+		{"blob=DxF6Ki7QGwDl1vG7Uqbf", "dl", false}, // random base64 is one opaque word
+		{"id CC551645", "cc", false},               // a short keyword before many digits
+		{"ssn2019:", "ssn", false},                 // more than two digits
+		{"ssn2:", "ssn", true},
+		{"cvv2 ", "cvv", true},
+		{"customer_ssn_2019", "ssn", true},
+		{"AWS_SECRET_ACCESS_KEY=", "secret access key", true},
+		{"SecretAccessKey", "secret access key", true},
+	}
+	for _, tt := range tests {
+		hay := appendWords(nil, []byte(tt.text))
+		if got := containsWord(hay, wordForm(tt.kw)); got != tt.want {
+			t.Errorf("containsWord(%q, %q) = %v, want %v", hay, tt.kw, got, tt.want)
+		}
+	}
+}

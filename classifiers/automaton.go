@@ -1,0 +1,829 @@
+package classifiers
+
+import (
+	"bytes"
+	"errors"
+	"regexp/syntax"
+	"slices"
+	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The pure-Go matching automaton. Each identifier pattern is parsed with
+// regexp/syntax (RE2 syntax) and compiled to a byte-level NFA the way RE2
+// compiles for its DFA: character classes become UTF-8 byte sequences, so
+// invalid UTF-8 never matches a class (as in go-re2), and \b is the ASCII
+// word boundary. Lazy DFAs over these NFAs (dfa.go) then find, in one
+// pass, where every identifier has a match ending, and per identifier the
+// exact leftmost-first spans RE2 would return; differential tests check
+// the spans against go-re2 FindAllIndex.
+
+// nfaOp is the kind of an NFA nfaNode.
+type nfaOp uint8
+
+const (
+	opByte   nfaOp = iota + 1 // consume one byte in set, go to out
+	opSplit                   // epsilon to out (preferred), then out1
+	opAssert                  // empty-width assertion cond, then out
+	opMatch                   // accept pattern pat
+	opFail                    // dead end
+)
+
+// nfaNode is one NFA node.
+type nfaNode struct {
+	op   nfaOp
+	cond syntax.EmptyOp // opAssert
+	set  int32          // opByte: index into nfaProgram.sets
+	out  int32
+	out1 int32 // opSplit
+	pat  int32 // opMatch
+}
+
+// byteSet is a set of bytes.
+type byteSet [4]uint64
+
+func (s *byteSet) has(c byte) bool { return s[c>>6]&(1<<(c&63)) != 0 }
+func (s *byteSet) add(c byte)      { s[c>>6] |= 1 << (c & 63) }
+func (s *byteSet) addRange(lo, hi byte) {
+	for c := int(lo); c <= int(hi); c++ {
+		s.add(byte(c))
+	}
+}
+
+// nfaProgram is a byte-level NFA for one or more patterns.
+type nfaProgram struct {
+	nodes []nfaNode
+	sets  []byteSet
+	setID map[byteSet]int32
+	// starts[i] is the entry nfaNode of pattern i.
+	starts []int32
+}
+
+func newNFAProgram() *nfaProgram {
+	return &nfaProgram{setID: map[byteSet]int32{}}
+}
+
+func (p *nfaProgram) add(n nfaNode) int32 {
+	p.nodes = append(p.nodes, n)
+	return int32(len(p.nodes) - 1)
+}
+
+func (p *nfaProgram) byteNode(s byteSet, out int32) int32 {
+	id, ok := p.setID[s]
+	if !ok {
+		id = int32(len(p.sets))
+		p.sets = append(p.sets, s)
+		p.setID[s] = id
+	}
+	return p.add(nfaNode{op: opByte, set: id, out: out})
+}
+
+func (p *nfaProgram) split(a, b int32) int32 { return p.add(nfaNode{op: opSplit, out: a, out1: b}) }
+
+// errNFATooLarge is returned for patterns whose NFA would be too big.
+var errNFATooLarge = errors.New("pattern too large for the automaton")
+
+// maxNFANodes bounds one nfaProgram.
+const maxNFANodes = 1 << 20
+
+// addPattern compiles re (already simplified) as pattern pat; reverse
+// builds the NFA of the reversed language, for scanning backwards from a
+// match end.
+func (p *nfaProgram) addPattern(re *syntax.Regexp, pat int32, reverse bool) error {
+	c := nfaCompiler{p: p, reverse: reverse}
+	m := p.add(nfaNode{op: opMatch, pat: pat})
+	start := c.compile(re, m)
+	if c.err != nil {
+		return c.err
+	}
+	p.starts = append(p.starts, start)
+	return nil
+}
+
+type nfaCompiler struct {
+	p       *nfaProgram
+	reverse bool
+	err     error
+}
+
+// compile returns the entry nfaNode of re followed by next.
+func (c *nfaCompiler) compile(re *syntax.Regexp, next int32) int32 {
+	if c.err != nil {
+		return next
+	}
+	if len(c.p.nodes) > maxNFANodes {
+		c.err = errNFATooLarge
+		return next
+	}
+	p := c.p
+	switch re.Op {
+	case syntax.OpNoMatch:
+		return p.add(nfaNode{op: opFail})
+	case syntax.OpEmptyMatch:
+		return next
+	case syntax.OpLiteral:
+		runes := re.Rune
+		fold := re.Flags&syntax.FoldCase != 0
+		for i := range runes {
+			r := runes[len(runes)-1-i]
+			if c.reverse {
+				r = runes[i]
+			}
+			if fold {
+				next = c.class(foldRanges(r), next)
+			} else {
+				next = c.class([]rune{r, r}, next)
+			}
+		}
+		return next
+	case syntax.OpCharClass:
+		return c.class(re.Rune, next)
+	case syntax.OpAnyCharNotNL:
+		return c.class([]rune{0, '\n' - 1, '\n' + 1, unicode.MaxRune}, next)
+	case syntax.OpAnyChar:
+		return c.class([]rune{0, unicode.MaxRune}, next)
+	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return p.add(nfaNode{op: opAssert, cond: c.assertion(re.Op), out: next})
+	case syntax.OpCapture:
+		return c.compile(re.Sub[0], next)
+	case syntax.OpConcat:
+		for i := range re.Sub {
+			sub := re.Sub[len(re.Sub)-1-i]
+			if c.reverse {
+				sub = re.Sub[i]
+			}
+			next = c.compile(sub, next)
+		}
+		return next
+	case syntax.OpAlternate:
+		entries := make([]int32, len(re.Sub))
+		for i, sub := range re.Sub {
+			entries[i] = c.compile(sub, next)
+		}
+		e := entries[len(entries)-1]
+		for i := len(entries) - 2; i >= 0; i-- {
+			e = p.split(entries[i], e)
+		}
+		return e
+	case syntax.OpQuest:
+		body := c.compile(re.Sub[0], next)
+		if re.Flags&syntax.NonGreedy != 0 {
+			return p.split(next, body)
+		}
+		return p.split(body, next)
+	case syntax.OpStar, syntax.OpPlus:
+		loop := p.split(-1, -1)
+		body := c.compile(re.Sub[0], loop)
+		if re.Flags&syntax.NonGreedy != 0 {
+			p.nodes[loop].out, p.nodes[loop].out1 = next, body
+		} else {
+			p.nodes[loop].out, p.nodes[loop].out1 = body, next
+		}
+		if re.Op == syntax.OpStar {
+			return loop
+		}
+		return body
+	case syntax.OpRepeat:
+		// Simplify removes counted repetition; expand whatever is left.
+		if re.Max < 0 {
+			star := &syntax.Regexp{Op: syntax.OpStar, Flags: re.Flags, Sub: re.Sub}
+			next = c.compile(star, next)
+		} else {
+			quest := &syntax.Regexp{Op: syntax.OpQuest, Flags: re.Flags, Sub: re.Sub}
+			for i := re.Min; i < re.Max; i++ {
+				next = c.compile(quest, next)
+			}
+		}
+		for i := 0; i < re.Min; i++ {
+			next = c.compile(re.Sub[0], next)
+		}
+		return next
+	}
+	c.err = errors.New("unsupported regexp operator")
+	return next
+}
+
+// assertion maps an empty-width operator to its condition, swapping the
+// sides when the NFA runs backwards.
+func (c *nfaCompiler) assertion(op syntax.Op) syntax.EmptyOp {
+	switch op {
+	case syntax.OpBeginLine:
+		if c.reverse {
+			return syntax.EmptyEndLine
+		}
+		return syntax.EmptyBeginLine
+	case syntax.OpEndLine:
+		if c.reverse {
+			return syntax.EmptyBeginLine
+		}
+		return syntax.EmptyEndLine
+	case syntax.OpBeginText:
+		if c.reverse {
+			return syntax.EmptyEndText
+		}
+		return syntax.EmptyBeginText
+	case syntax.OpEndText:
+		if c.reverse {
+			return syntax.EmptyBeginText
+		}
+		return syntax.EmptyEndText
+	case syntax.OpWordBoundary:
+		return syntax.EmptyWordBoundary
+	}
+	return syntax.EmptyNoWordBoundary
+}
+
+// foldRanges returns the case-folding orbit of r as sorted ranges.
+func foldRanges(r rune) []rune {
+	rs := []rune{r}
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		rs = append(rs, f)
+	}
+	out := make([]rune, 0, 2*len(rs))
+	for _, x := range rs {
+		out = append(out, x, x)
+	}
+	return out
+}
+
+// class compiles a rune class (pairs of lo, hi) followed by next: the
+// ASCII part is one byte nfaNode, each multi-byte part a chain of byte nodes.
+func (c *nfaCompiler) class(ranges []rune, next int32) int32 {
+	var ascii byteSet
+	hasASCII := false
+	var seqs [][]utf8Range
+	for i := 0; i+1 < len(ranges); i += 2 {
+		lo, hi := ranges[i], ranges[i+1]
+		if lo <= 0x7f {
+			a := min(hi, 0x7f)
+			ascii.addRange(byte(lo), byte(a))
+			hasASCII = true
+			lo = 0x80
+		}
+		if lo <= hi {
+			utf8Sequences(lo, hi, func(s []utf8Range) {
+				seqs = append(seqs, append([]utf8Range(nil), s...))
+			})
+		}
+	}
+	var entries []int32
+	if hasASCII {
+		entries = append(entries, c.p.byteNode(ascii, next))
+	}
+	for _, s := range seqs {
+		e := next
+		for i := range s {
+			br := s[len(s)-1-i]
+			if c.reverse {
+				br = s[i]
+			}
+			var bs byteSet
+			bs.addRange(br.lo, br.hi)
+			e = c.p.byteNode(bs, e)
+		}
+		entries = append(entries, e)
+	}
+	if len(entries) == 0 {
+		return c.p.add(nfaNode{op: opFail})
+	}
+	e := entries[len(entries)-1]
+	for i := len(entries) - 2; i >= 0; i-- {
+		e = c.p.split(entries[i], e)
+	}
+	return e
+}
+
+type utf8Range struct{ lo, hi byte }
+
+// utf8Sequences calls emit with the byte-range sequences whose
+// concatenations are exactly the UTF-8 encodings of [lo, hi] (lo >= 0x80),
+// surrogates excluded.
+func utf8Sequences(lo, hi rune, emit func([]utf8Range)) {
+	if hi > unicode.MaxRune {
+		hi = unicode.MaxRune
+	}
+	if lo > hi {
+		return
+	}
+	if lo <= 0xdfff && hi >= 0xd800 {
+		utf8Sequences(lo, 0xd7ff, emit)
+		utf8Sequences(0xe000, hi, emit)
+		return
+	}
+	for _, m := range []rune{0x7f, 0x7ff, 0xffff} {
+		if lo <= m && hi > m {
+			utf8Sequences(lo, m, emit)
+			utf8Sequences(m+1, hi, emit)
+			return
+		}
+	}
+	n := utf8.RuneLen(lo)
+	for i := 1; i < n; i++ {
+		m := rune(1)<<(6*i) - 1
+		if lo&^m != hi&^m {
+			if lo&m != 0 {
+				utf8Sequences(lo, lo|m, emit)
+				utf8Sequences((lo|m)+1, hi, emit)
+				return
+			}
+			if hi&m != m {
+				utf8Sequences(lo, (hi&^m)-1, emit)
+				utf8Sequences(hi&^m, hi, emit)
+				return
+			}
+		}
+	}
+	var a, b [utf8.UTFMax]byte
+	utf8.EncodeRune(a[:], lo)
+	utf8.EncodeRune(b[:], hi)
+	seq := make([]utf8Range, n)
+	for i := range n {
+		seq[i] = utf8Range{a[i], b[i]}
+	}
+	emit(seq)
+}
+
+// patternWidths returns the shortest and longest match of re in bytes; max is -1
+// when unbounded.
+func patternWidths(re *syntax.Regexp) (lo, hi int) {
+	runeMin := func(r rune) int {
+		if n := utf8.RuneLen(r); n > 0 {
+			return n
+		}
+		return 1
+	}
+	runeMax := func(r rune) int {
+		if n := utf8.RuneLen(r); n > 0 {
+			return n
+		}
+		return utf8.UTFMax
+	}
+	switch re.Op {
+	case syntax.OpNoMatch, syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine,
+		syntax.OpBeginText, syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return 0, 0
+	case syntax.OpLiteral:
+		for _, r := range re.Rune {
+			lo += runeMin(r)
+			hi += runeMax(r)
+		}
+		if re.Flags&syntax.FoldCase != 0 {
+			hi = len(re.Rune) * utf8.UTFMax
+		}
+		return lo, hi
+	case syntax.OpCharClass:
+		if len(re.Rune) == 0 {
+			return 0, 0
+		}
+		lo = utf8.UTFMax
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			lo = min(lo, runeMin(re.Rune[i]))
+			hi = max(hi, runeMax(re.Rune[i+1]))
+		}
+		return lo, hi
+	case syntax.OpAnyCharNotNL, syntax.OpAnyChar:
+		return 1, utf8.UTFMax
+	case syntax.OpCapture:
+		return patternWidths(re.Sub[0])
+	case syntax.OpQuest:
+		_, h := patternWidths(re.Sub[0])
+		return 0, h
+	case syntax.OpStar:
+		return 0, -1
+	case syntax.OpPlus:
+		l, _ := patternWidths(re.Sub[0])
+		return l, -1
+	case syntax.OpRepeat:
+		l, h := patternWidths(re.Sub[0])
+		if re.Max < 0 || h < 0 {
+			return l * re.Min, -1
+		}
+		return l * re.Min, h * re.Max
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			l, h := patternWidths(sub)
+			lo += l
+			if hi >= 0 {
+				if h < 0 {
+					hi = -1
+				} else {
+					hi += h
+				}
+			}
+		}
+		return lo, hi
+	case syntax.OpAlternate:
+		lo = -1
+		for _, sub := range re.Sub {
+			l, h := patternWidths(sub)
+			if lo < 0 || l < lo {
+				lo = l
+			}
+			if hi >= 0 {
+				if h < 0 {
+					hi = -1
+				} else {
+					hi = max(hi, h)
+				}
+			}
+		}
+		return max(lo, 0), hi
+	}
+	return 0, -1
+}
+
+// addKeywordGate adds pattern pat matching wherever one of the word-form
+// keywords could be found by the keyword check (keywords.go): letters in
+// either case, digits as they are, and between words any run of bytes
+// other than ASCII letters and digits, or none (camelCase). It is a
+// superset of the check, built from bytes rather than from a regexp so
+// that non-ASCII and invalid UTF-8 separators count as the check counts
+// them.
+func (p *nfaProgram) addKeywordGate(keywords [][]byte, pat int32) {
+	m := p.add(nfaNode{op: opMatch, pat: pat})
+	var sep byteSet
+	for c := range 256 {
+		if b := byte(c); !isLetter(b) && !isDigit(b) {
+			sep.add(b)
+		}
+	}
+	var entries []int32
+	for _, kw := range keywords {
+		words := bytes.Fields(kw)
+		next := m
+		for i := len(words) - 1; i >= 0; i-- {
+			w := words[i]
+			for j := len(w) - 1; j >= 0; j-- {
+				var s byteSet
+				s.add(w[j])
+				if isLower(w[j]) {
+					s.add(w[j] - 'a' + 'A')
+				}
+				next = p.byteNode(s, next)
+			}
+			if i > 0 {
+				loop := p.split(-1, next)
+				p.nodes[loop].out = p.byteNode(sep, loop)
+				next = loop
+			}
+		}
+		entries = append(entries, next)
+	}
+	if len(entries) == 0 {
+		p.starts = append(p.starts, p.add(nfaNode{op: opFail}))
+		return
+	}
+	e := entries[len(entries)-1]
+	for i := len(entries) - 2; i >= 0; i-- {
+		e = p.split(entries[i], e)
+	}
+	p.starts = append(p.starts, e)
+}
+
+// DFA state limits (variables for tests). A cache that fills up is
+// replaced by an empty one for later scans; the scan that hit the limit
+// falls back to go-re2. At about 350 bytes a state, a full cache of the
+// builtin table stays under 100 MB even when every DFA fills up, and
+// typical data needs well under 20 MB.
+var (
+	multiStateLimit   = 40000
+	patternStateLimit = 4000
+)
+
+// automaton is the compiled pure-Go matcher of a registry.
+type automaton struct {
+	// fwd holds pattern i for registry identifier i, then the keyword
+	// gates: gateOf[i] is the pattern of identifier i's gate, or -1 if it
+	// has no keywords.
+	fwd    *nfaProgram
+	gateOf []int
+	// byteOf[i] >= 0 is the rare byte every match of identifier i holds:
+	// it is scanned around those bytes, not in the multi-pattern pass.
+	byteOf     []int
+	rev, first []*nfaProgram // per identifier: reversed, and forward alone
+	minw, maxw []int         // per identifier: match length bounds
+	cls        *classMap
+	// overlap is how far each interleaved stream of the forward scan
+	// starts before the region it reports: more than the longest match
+	// and the longest keyword look-back.
+	overlap int
+	cache   atomic.Pointer[dfaCache]
+}
+
+// dfaCache holds the lazily built DFAs of an automaton.
+type dfaCache struct {
+	multi      *lazyDFA
+	rev, first []*lazyDFA
+	solo       []*lazyDFA // keyword-required identifiers: unanchored, alone
+}
+
+// newAutomaton compiles the identifier patterns and keyword gates. It
+// fails only for patterns the NFA compiler cannot take (none of RE2's
+// syntax is missing; the limit is size).
+func newAutomaton(ids []*compiled, context int) (*automaton, error) {
+	a := &automaton{fwd: newNFAProgram(), overlap: context + maxKeywordDistance + 1}
+	progs := []*nfaProgram{a.fwd}
+	for i, c := range ids {
+		re, err := syntax.Parse(c.Pattern, syntax.Perl)
+		if err != nil {
+			return nil, err
+		}
+		re = re.Simplify()
+		lo, hi := patternWidths(re)
+		if hi < 0 {
+			return nil, errors.New("unbounded pattern")
+		}
+		a.byteOf = append(a.byteOf, -1)
+		if b, ok := requiredByte(re); ok && !c.KeywordRequired {
+			a.byteOf[i] = int(b)
+		}
+		a.minw = append(a.minw, max(lo, 1))
+		a.maxw = append(a.maxw, hi)
+		rp, fp := newNFAProgram(), newNFAProgram()
+		for _, x := range []struct {
+			p   *nfaProgram
+			pat int32
+			rev bool
+		}{{a.fwd, int32(i), false}, {rp, 0, true}, {fp, 0, false}} {
+			if x.p == a.fwd && (c.KeywordRequired || a.byteOf[i] >= 0) {
+				// Found through its keyword gate instead (windowEnds): its
+				// weak shapes (any 3 or 9 digits) would flood the pass.
+				x.p.starts = append(x.p.starts, x.p.add(nfaNode{op: opFail}))
+				continue
+			}
+			if err := x.p.addPattern(re, x.pat, x.rev); err != nil {
+				return nil, err
+			}
+		}
+		a.rev = append(a.rev, rp)
+		a.first = append(a.first, fp)
+		progs = append(progs, rp, fp)
+	}
+	for _, c := range ids {
+		if len(c.keywords) == 0 {
+			a.gateOf = append(a.gateOf, -1)
+			continue
+		}
+		a.gateOf = append(a.gateOf, len(a.fwd.starts))
+		a.fwd.addKeywordGate(c.keywords, int32(len(a.fwd.starts)))
+	}
+	a.cls = newClassMap(progs...)
+	a.cache.Store(a.newCache())
+	return a, nil
+}
+
+func (a *automaton) newCache() *dfaCache {
+	c := &dfaCache{multi: newLazyDFA(a.fwd, modeMulti, a.fwd.starts, a.cls, multiStateLimit)}
+	for i := range a.rev {
+		c.rev = append(c.rev, newLazyDFA(a.rev[i], modeReverse, a.rev[i].starts, a.cls, patternStateLimit))
+		c.first = append(c.first, newLazyDFA(a.first[i], modeFirst, a.first[i].starts, a.cls, patternStateLimit))
+		c.solo = append(c.solo, newLazyDFA(a.first[i], modeMulti, a.first[i].starts, a.cls, patternStateLimit))
+	}
+	return c
+}
+
+// windowEnds appends to ends the ends of identifier i's matches in the
+// windows where a keyword can be close enough before them: after each end
+// g of its keyword gate, [g, g+reach]. With gate nil it scans all of buf.
+// It returns false if a DFA filled up.
+func (a *automaton) windowEnds(c *dfaCache, buf []byte, i int, gate []int32, reach int, ends []int32) ([]int32, bool) {
+	solo := c.solo[i]
+	if gate == nil {
+		return solo.scanRange(buf, 0, len(buf), ends)
+	}
+	for k := 0; k < len(gate); {
+		from := int(gate[k])
+		to := min(len(buf), from+reach)
+		for k++; k < len(gate) && int(gate[k]) <= to; k++ {
+			to = min(len(buf), int(gate[k])+reach)
+		}
+		var ok bool
+		if ends, ok = solo.scanRange(buf, from, to, ends); !ok {
+			return ends, false
+		}
+	}
+	return ends, true
+}
+
+// reset replaces a full cache by an empty one (once, however many scans
+// saw it fill up).
+func (a *automaton) reset(full *dfaCache) {
+	a.cache.CompareAndSwap(full, a.newCache())
+}
+
+// spans calls fn with the leftmost-first, non-overlapping matches of
+// identifier i (what go-re2's FindAllIndex returns), given ends, the
+// increasing offsets where a match of i ends. Runs of ends with gaps
+// shorter than the longest match depend on one another; a gap that long
+// resets nothing, as no match can span it. fn returns false to stop.
+// spans returns false if a DFA filled up.
+func (a *automaton) spans(c *dfaCache, buf []byte, i int, ends []int32, fn func(start, end int) bool) bool {
+	rev, first := c.rev[i], c.first[i]
+	minw, maxw := a.minw[i], a.maxw[i]
+	cursor := 0
+	for lo := 0; lo < len(ends); {
+		// One run of dependent ends: ends[lo:hi].
+		hi := lo + 1
+		for hi < len(ends) && int(ends[hi]-ends[hi-1]) < maxw {
+			hi++
+		}
+		run := ends[lo:hi]
+		j := 0
+		for {
+			for j < len(run) && int(run[j]) < cursor+minw {
+				j++
+			}
+			if j == len(run) {
+				break
+			}
+			// The leftmost start of any match at or after cursor; a match
+			// ending beyond bestS+maxw cannot start before bestS.
+			bestS := -1
+			for k := j; k < len(run); k++ {
+				e := int(run[k])
+				if bestS >= 0 && e > bestS+maxw {
+					break
+				}
+				s, ok := rev.leftmostStart(buf, e, cursor)
+				if !ok {
+					return false
+				}
+				if s >= 0 && (bestS < 0 || s < bestS) {
+					if bestS = s; s == cursor {
+						break
+					}
+				}
+			}
+			if bestS < 0 {
+				break
+			}
+			// The leftmost-first end from bestS is one of the ends in
+			// (bestS, bestS+maxw]; when there is only one, it is that one.
+			end, n := -1, 0
+			k, _ := slices.BinarySearch(run, int32(bestS+minw))
+			for ; k < len(run) && int(run[k]) <= bestS+maxw && n < 2; k++ {
+				end, n = int(run[k]), n+1
+			}
+			if n > 1 {
+				var ok bool
+				if end, ok = first.firstEnd(buf, bestS); !ok {
+					return false
+				}
+			}
+			if end <= bestS { // cannot happen: patterns never match empty
+				end = bestS + 1
+			} else if !fn(bestS, end) {
+				return true
+			}
+			cursor = end
+		}
+		lo = hi
+	}
+	return true
+}
+
+// Required bytes. Some patterns cannot match without one particular rare
+// byte ('@' in an email address). Such an identifier is left out of the
+// multi-pattern pass (where its long bounded repetitions would multiply
+// the DFA states of all the others) and scanned alone only around the
+// occurrences of that byte, found with bytes.IndexByte. Every match holds
+// the byte and lies within the pattern's longest match of it, so the
+// windows hold every match, whole, and the spans are the same as a scan
+// of the whole buffer.
+
+// byteWeight estimates how common a byte is in text, for choosing the
+// rarest byte set a pattern requires.
+func byteWeight(c byte) int {
+	switch {
+	case isLower(c), c == ' ':
+		return 30
+	case isDigit(c):
+		return 20
+	case isUpper(c), c == '\n':
+		return 10
+	case c == '.', c == ',', c == '-', c == '_', c == ':', c == '/', c == '=', c == '"':
+		return 8
+	}
+	return 1
+}
+
+// requiredByte returns a byte that every match of re contains, if there
+// is one rare enough to be worth a scan of its own.
+func requiredByte(re *syntax.Regexp) (byte, bool) {
+	set, ok := requiredSet(re)
+	if !ok {
+		return 0, false
+	}
+	n, w, b := 0, 0, byte(0)
+	for c := range 256 {
+		if set.has(byte(c)) {
+			n, w, b = n+1, w+byteWeight(byte(c)), byte(c)
+		}
+	}
+	return b, n == 1 && w == 1
+}
+
+// requiredSet returns a set of ASCII bytes of which every match of re
+// contains at least one, choosing the rarest it can prove.
+func requiredSet(re *syntax.Regexp) (byteSet, bool) {
+	weight := func(s byteSet) int {
+		w := 0
+		for c := range 256 {
+			if s.has(byte(c)) {
+				w += byteWeight(byte(c))
+			}
+		}
+		return w
+	}
+	switch re.Op {
+	case syntax.OpLiteral:
+		var best byteSet
+		found := false
+		for _, r := range re.Rune {
+			if r >= utf8.RuneSelf {
+				continue
+			}
+			var s byteSet
+			for _, f := range foldRanges(r) {
+				if re.Flags&syntax.FoldCase != 0 || f == r {
+					if f < utf8.RuneSelf {
+						s.add(byte(f))
+					}
+				}
+			}
+			if !found || weight(s) < weight(best) {
+				best, found = s, true
+			}
+		}
+		return best, found
+	case syntax.OpCharClass:
+		var s byteSet
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if re.Rune[i+1] >= utf8.RuneSelf {
+				return s, false
+			}
+			s.addRange(byte(re.Rune[i]), byte(re.Rune[i+1]))
+		}
+		return s, len(re.Rune) > 0
+	case syntax.OpCapture, syntax.OpPlus:
+		return requiredSet(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return requiredSet(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		var best byteSet
+		found := false
+		for _, sub := range re.Sub {
+			if s, ok := requiredSet(sub); ok && (!found || weight(s) < weight(best)) {
+				best, found = s, true
+			}
+		}
+		return best, found
+	case syntax.OpAlternate:
+		var u byteSet
+		for _, sub := range re.Sub {
+			s, ok := requiredSet(sub)
+			if !ok {
+				return u, false
+			}
+			for k := range u {
+				u[k] |= s[k]
+			}
+		}
+		return u, len(re.Sub) > 0
+	}
+	return byteSet{}, false
+}
+
+// byteEnds appends to ends the ends of identifier i's matches, scanning it
+// alone around each occurrence of its required byte b: a match holding
+// the byte at p lies within [p-w, p+w], w its longest match; windows that
+// overlap or touch are scanned as one.
+func (a *automaton) byteEnds(c *dfaCache, buf []byte, i int, b byte, ends []int32) ([]int32, bool) {
+	solo, w := c.solo[i], a.maxw[i]
+	for p := 0; p < len(buf); {
+		k := bytes.IndexByte(buf[p:], b)
+		if k < 0 {
+			break
+		}
+		at := p + k
+		from, to := max(0, at-w), min(len(buf), at+w)
+		for to < len(buf) {
+			k = bytes.IndexByte(buf[at+1:min(len(buf), to+w+1)], b)
+			if k < 0 {
+				break
+			}
+			at += 1 + k
+			to = min(len(buf), at+w)
+		}
+		var ok bool
+		if ends, ok = solo.scanRange(buf, from, to, ends); !ok {
+			return ends, false
+		}
+		p = to
+	}
+	return ends, true
+}

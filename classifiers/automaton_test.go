@@ -1,0 +1,213 @@
+package classifiers
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"sync"
+	"testing"
+
+	re2 "github.com/wasilibs/go-re2"
+
+	"github.com/cairnsec/cairn/classifiers/internal/corpus"
+)
+
+// The automaton must return, for every identifier, exactly the raw spans
+// go-re2's FindAllIndex returns; these tests and FuzzAutomaton compare the
+// two on the builtin table and on hand-written edge cases.
+
+// autoFindAll returns identifier i's raw matches in buf as the automaton
+// finds them, however Scan would route the identifier.
+func autoFindAll(tb testing.TB, a *automaton, i int, buf []byte) [][]int {
+	tb.Helper()
+	c := a.cache.Load()
+	var ends []int32
+	ok := true
+	switch {
+	case a.byteOf[i] >= 0:
+		ends, ok = a.byteEnds(c, buf, i, byte(a.byteOf[i]), nil)
+	case a.fwd.nodes[a.fwd.starts[i]].op == opFail:
+		ends, ok = a.windowEnds(c, buf, i, nil, 0, nil)
+	default:
+		all := make([][]int32, len(a.fwd.starts))
+		ok = c.multi.scanMulti4(buf, a.overlap, all, &[4][]uint64{})
+		ends = all[i]
+	}
+	if !ok {
+		tb.Fatal("DFA cache full")
+	}
+	var out [][]int
+	if !a.spans(c, buf, i, ends, func(s, e int) bool { out = append(out, []int{s, e}); return true }) {
+		tb.Fatal("DFA cache full")
+	}
+	return out
+}
+
+// compareWithRE2 checks every identifier of reg on buf.
+func compareWithRE2(t *testing.T, reg *registry, name string, buf []byte) {
+	t.Helper()
+	for i, c := range reg.ids {
+		got := autoFindAll(t, reg.auto, i, buf)
+		want := c.re.FindAllIndex(buf, -1)
+		if len(got) == 0 && len(want) == 0 {
+			continue
+		}
+		if !reflect.DeepEqual(got, want) {
+			k := 0
+			for k < min(len(got), len(want)) && reflect.DeepEqual(got[k], want[k]) {
+				k++
+			}
+			t.Errorf("%s: %s: automaton %d spans, go-re2 %d; first difference at #%d", name, c.ID, len(got), len(want), k)
+		}
+	}
+}
+
+func TestAutomatonMatchesRE2(t *testing.T) {
+	reg, err := loadRegistry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reg.auto == nil {
+		t.Fatal("the builtin table does not compile to an automaton")
+	}
+	var examples bytes.Buffer
+	for _, id := range builtin {
+		for _, s := range append(append([]string{}, id.Examples...), id.NonExamples...) {
+			examples.WriteString(s)
+			examples.WriteString("\n\xff ")
+		}
+	}
+	r := rand.New(rand.NewPCG(5, 5))
+	noise := make([]byte, 64<<10)
+	for i := range noise {
+		noise[i] = "0123456789 -./:@_AKIZaz\n\xc3\xa9\xff"[r.IntN(27)]
+	}
+	for name, buf := range map[string][]byte{
+		"examples": examples.Bytes(),
+		"low":      corpus.Bench(3, 384<<10, corpus.Low),
+		"dense":    corpus.Bench(3, 64<<10, corpus.Dense),
+		"mixed":    mixedText(64<<10, 5),
+		"noise":    noise,
+	} {
+		compareWithRE2(t, reg, name, buf)
+	}
+}
+
+// TestAutomatonEdgeCases covers what the builtin patterns do not use:
+// alternation priority, lazy and unbounded repetition, line and text
+// anchors, \B, case folding and non-ASCII classes.
+func TestAutomatonEdgeCases(t *testing.T) {
+	patterns := []string{
+		`a|ab`, `x\d{2}|\d{2}`, `ab??c?`, `\d{1,4}?`, `(?m)^\w{2,3}$`, `^foo`, `bar$`, `\Bx\B`,
+		`(?i)straße|ǅ`, `[^\s:@/]{2,4}@`, `é{1,3}`, `[\x{80}-\x{10FFFF}]{2}`, `(?s:.)\n`, `\bx\b`,
+	}
+	var ids []*compiled
+	for _, p := range patterns {
+		ids = append(ids, &compiled{identifier: identifier{ID: "X", Pattern: p}, re: re2.MustCompile(p), gate: -1})
+	}
+	reg := &registry{ids: ids, context: 64}
+	var err error
+	if reg.auto, err = newAutomaton(ids, reg.context); err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(9, 9))
+	alphabet := []string{"a", "b", "c", "x", "1", "2", " ", "\n", "@", "é", "ß", "SS", "ǆ", "\xff", "\xc3", "foo", "bar"}
+	for n := range 400 {
+		var b bytes.Buffer
+		for range r.IntN(40) {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		compareWithRE2(t, reg, fmt.Sprintf("random %d %q", n, b.String()), b.Bytes())
+	}
+}
+
+// TestEngineParity checks that Scan gives the same matches on the
+// automaton path and on the go-re2 path.
+func TestEngineParity(t *testing.T) {
+	e := newTestEngine(t)
+	ref := newTestEngine(t)
+	ref.noAuto = true
+	for name, buf := range map[string][]byte{
+		"low":   corpus.Bench(4, 256<<10, corpus.Low),
+		"dense": corpus.Bench(4, 64<<10, corpus.Dense),
+		"mixed": mixedText(64<<10, 5),
+	} {
+		for _, field := range []string{"", "ssn"} {
+			if got, want := e.Scan(buf, field), ref.Scan(buf, field); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s field %q: automaton %d matches, go-re2 %d", name, field, len(got), len(want))
+			}
+		}
+	}
+}
+
+// TestAutomatonCacheFull forces the DFA caches to fill up: Scan must fall
+// back to go-re2 with the same results and start later scans afresh.
+func TestAutomatonCacheFull(t *testing.T) {
+	defer func(m, p int) { multiStateLimit, patternStateLimit = m, p }(multiStateLimit, patternStateLimit)
+	multiStateLimit, patternStateLimit = 50, 20
+	reg, err := compileRegistry(builtin) // a registry of its own, with the small limits
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newTestEngine(t)
+	e.reg = reg
+	ref := newTestEngine(t)
+	ref.noAuto = true
+	buf := corpus.Bench(6, 128<<10, corpus.Low)
+	before := reg.auto.cache.Load()
+	if got, want := e.Scan(buf, ""), ref.Scan(buf, ""); !reflect.DeepEqual(got, want) {
+		t.Errorf("after a full cache: %d matches, want %d", len(got), len(want))
+	}
+	if reg.auto.cache.Load() == before {
+		t.Error("the full cache was not replaced")
+	}
+}
+
+// TestAutomatonConcurrent scans from many goroutines on a cold cache, so
+// that states are built concurrently (run with -race).
+func TestAutomatonConcurrent(t *testing.T) {
+	reg, err := compileRegistry(builtin) // cold cache
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newTestEngine(t)
+	e.reg = reg
+	ref := newTestEngine(t)
+	ref.noAuto = true
+	bufs := [][]byte{corpus.Bench(7, 96<<10, corpus.Low), corpus.Bench(8, 48<<10, corpus.Dense), mixedText(64<<10, 3)}
+	want := make([][]Match, len(bufs))
+	for i, b := range bufs {
+		want[i] = ref.Scan(b, "")
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for k := range 6 {
+				i := (g + k) % len(bufs)
+				if got := e.Scan(bufs[i], ""); !reflect.DeepEqual(got, want[i]) {
+					t.Errorf("goroutine %d buffer %d: %d matches, want %d", g, i, len(got), len(want[i]))
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// FuzzAutomaton compares the automaton's spans with go-re2's for every
+// builtin identifier on arbitrary bytes:
+// go test -run='^$' -fuzz=FuzzAutomaton -fuzztime=60s ./classifiers/
+func FuzzAutomaton(f *testing.F) {
+	for _, s := range seedStrings() {
+		f.Add([]byte(s))
+	}
+	f.Add(corpus.Bench(1, 4<<10, corpus.Dense))
+	reg, err := loadRegistry()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		compareWithRE2(t, reg, "fuzz", data)
+	})
+}
