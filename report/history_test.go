@@ -425,7 +425,7 @@ var contract = map[string][]col{
 	TableFindings: {
 		{"scan_id", kString}, {"account_id", kString}, {"observed_at", kTimestamp},
 		{"asset_arn", kString}, {"service", kString}, {"region", kString}, {"location", kString},
-		{"field", kString}, {"identifier", kString}, {"category", kString},
+		{"field", kString}, {"field_sensitive", kBool}, {"identifier", kString}, {"category", kString},
 		{"confidence", kString}, {"count", kInt64}, {"redacted_examples", kStringList},
 		{"fingerprints", kStringList},
 	},

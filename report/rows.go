@@ -81,7 +81,8 @@ type FindingRow struct {
 	Service          string    `parquet:"service"`
 	Region           string    `parquet:"region"`
 	Location         string    `parquet:"location"`
-	Field            string    `parquet:"field"` // column / JSON path context, if any
+	Field            string    `parquet:"field"`           // column / JSON path context, if any
+	FieldSensitive   bool      `parquet:"field_sensitive"` // most sampled values of the column / attribute matched
 	Identifier       string    `parquet:"identifier"`
 	Category         string    `parquet:"category"`
 	Confidence       string    `parquet:"confidence"`

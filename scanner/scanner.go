@@ -65,7 +65,7 @@ type Asset struct {
 	Service          string // s3, rds, dynamodb
 	Region           string
 	Name             string
-	Encryption       string // NONE, SSE-S3, SSE-KMS, DSSE-KMS, UNKNOWN
+	Encryption       string // NONE, SSE-S3, SSE-KMS, DSSE-KMS, AWS_OWNED (DynamoDB), UNKNOWN
 	KMSKeyARN        string
 	KMSKeyManager    string // AWS, CUSTOMER or ""
 	Public           bool
@@ -112,7 +112,11 @@ type Finding struct {
 	Count            int64
 	RedactedExamples []string
 	Fingerprints     []string
-	ObservedAt       time.Time
+	// FieldSensitive is set for structured fields (a SQL column, a DynamoDB
+	// attribute path) whose sampled values hold this identifier as a whole:
+	// at least half of the field's non-empty values match, and at least 3 do.
+	FieldSensitive bool
+	ObservedAt     time.Time
 }
 
 // Sink receives a scan's results. The scanner calls it from a single

@@ -38,12 +38,7 @@ func severityRank(s configchecks.Severity) int {
 func runChecks(ctx context.Context, cfg aws.Config, ao scanner.AWSOptions, regions []string, hw *report.HistoryWriter, scanID string, log *slog.Logger) checkOutcome {
 	var out checkOutcome
 	if len(regions) == 0 {
-		rs, err := scanner.EnabledRegions(ctx, cfg)
-		if err != nil || len(rs) == 0 {
-			log.Warn("checks: enabled regions unknown; checking the default region only", "error", err)
-			rs = []string{cfg.Region}
-		}
-		regions = rs
+		regions = resolveRegions(ctx, cfg, nil, log)
 	}
 	log.Info("checks: collecting account state", "regions", len(regions))
 	st, err := scanner.CollectAccountState(ctx, cfg, ao, regions, log)

@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/cairnsec/cairn/scanner"
 )
 
 // fileConfig is the YAML config file (--config). Every key mirrors a flag;
@@ -30,6 +32,12 @@ type fileConfig struct {
 	Concurrency        int      `yaml:"concurrency"`
 	FailOn             string   `yaml:"fail_on"`
 	FingerprintKeyFile string   `yaml:"fingerprint_key_file"`
+	SampleRows         int      `yaml:"sample_rows"`
+	RDSIdentifiers     []string `yaml:"rds_identifiers"`
+	DynamoDBTables     []string `yaml:"dynamodb_tables"`
+	// Databases holds connection settings per RDS instance or cluster
+	// identifier (docs/databases.md).
+	Databases map[string]scanner.DBCredentials `yaml:"databases"`
 }
 
 // loadFileConfig reads and strictly decodes a config file: an unknown key is

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
 	"github.com/cairnsec/cairn/classifiers"
@@ -41,13 +42,17 @@ type scanSettings struct {
 	FingerprintKeyFile string
 	LogLevel           string
 	NoPDF              bool
+	SampleRows         int
+	RDSIdentifiers     []string
+	DynamoDBTables     []string
+	Databases          map[string]scanner.DBCredentials
 }
 
 // services Cairn can scan in this version, and those announced in the
 // contract that are not implemented yet (rejected with a clear error).
 var (
 	knownServices   = []string{"s3", "rds", "dynamodb", "checks"}
-	enabledServices = map[string]bool{"s3": true, "checks": true}
+	enabledServices = map[string]bool{"s3": true, "rds": true, "dynamodb": true, "checks": true}
 )
 
 func newScanCmd() *cobra.Command {
@@ -88,11 +93,12 @@ func newScanCmd() *cobra.Command {
 	f.StringVar(&regions, "regions", "all", "comma-separated regions to scan, or all")
 	f.StringVar(&s.EndpointURL, "endpoint-url", "", "AWS-compatible endpoint for every client, e.g. an emulator")
 	f.StringVar(&s.Out, "out", "./cairn-out", "history directory (Parquet tables and reports/)")
-	f.StringVar(&only, "only", "s3,checks", "comma-separated services: "+strings.Join(knownServices, ","))
+	f.StringVar(&only, "only", "s3,rds,dynamodb,checks", "comma-separated services: "+strings.Join(knownServices, ","))
 	f.StringVar(&buckets, "buckets", "", "comma-separated bucket names to scan (default: all)")
 	f.IntVar(&s.SampleObjects, "sample-objects", 100, "objects sampled per bucket")
 	f.Int64Var(&s.SampleBytes, "sample-bytes", 1<<20, "bytes read per object (ranged GET)")
 	f.Int64Var(&s.MaxKeysListed, "max-keys-listed", 100_000, "keys listed per bucket before sampling stops listing")
+	f.IntVar(&s.SampleRows, "sample-rows", 1000, "rows (RDS) and items (DynamoDB) sampled per table")
 	f.IntVar(&s.Concurrency, "concurrency", 16, "objects read at once")
 	f.StringVar(&s.FailOn, "fail-on", "low", "exit 1 when a finding of at least this confidence exists: low, medium, high, none")
 	f.StringVar(&s.FingerprintKeyFile, "fingerprint-key-file", "", "HMAC key for fingerprints (default: <user config dir>/cairn/fingerprint.key, created on first use)")
@@ -140,6 +146,10 @@ func (s *scanSettings) merge(cmd *cobra.Command, fc fileConfig) {
 	if set("fingerprint-key-file") && fc.FingerprintKeyFile != "" {
 		s.FingerprintKeyFile = fc.FingerprintKeyFile
 	}
+	if set("sample-rows") && fc.SampleRows != 0 {
+		s.SampleRows = fc.SampleRows
+	}
+	s.RDSIdentifiers, s.DynamoDBTables, s.Databases = fc.RDSIdentifiers, fc.DynamoDBTables, fc.Databases
 }
 
 func (s *scanSettings) validate() error {
@@ -152,7 +162,7 @@ func (s *scanSettings) validate() error {
 			return fmt.Errorf("--only: unknown service %q (want %s)", svc, strings.Join(knownServices, ","))
 		}
 		if !enabledServices[svc] {
-			return fmt.Errorf("--only: %s is not implemented in this version of Cairn (available: s3, checks)", svc)
+			return fmt.Errorf("--only: %s is not implemented in this version of Cairn (available: s3, rds, dynamodb, checks)", svc)
 		}
 	}
 	if strings.HasPrefix(s.Out, "s3://") {
@@ -161,8 +171,11 @@ func (s *scanSettings) validate() error {
 	if s.Out == "" {
 		return errors.New("--out: must not be empty")
 	}
-	if s.SampleObjects <= 0 || s.SampleBytes <= 0 || s.Concurrency <= 0 || s.MaxKeysListed <= 0 {
-		return errors.New("--sample-objects, --sample-bytes, --max-keys-listed and --concurrency must be positive")
+	if s.SampleObjects <= 0 || s.SampleBytes <= 0 || s.Concurrency <= 0 || s.MaxKeysListed <= 0 || s.SampleRows <= 0 {
+		return errors.New("--sample-objects, --sample-bytes, --sample-rows, --max-keys-listed and --concurrency must be positive")
+	}
+	if err := s.dbOptions(nil).Validate(); err != nil {
+		return fmt.Errorf("config databases: %w", err)
 	}
 	if s.SampleBytes > 1<<30 {
 		return errors.New("--sample-bytes: at most 1 GiB per object")
@@ -278,10 +291,36 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 		}, log)
 		stats, scanErr = s3s.Scan(ctx, account, sink)
 	}
+	add := func(st scanner.Stats, err error) {
+		stats.Assets += st.Assets
+		stats.Objects += st.Objects
+		stats.Skipped += st.Skipped
+		stats.Unread += st.Unread
+		stats.Findings += st.Findings
+		stats.Matches += st.Matches
+		stats.BytesRead += st.BytesRead
+		if scanErr == nil {
+			scanErr = err
+		}
+	}
+	// Databases, DynamoDB and the checks work per region: "all" means every
+	// region enabled for the account.
+	var regions []string
+	if scanErr == nil && (hasService(s.Only, "rds") || hasService(s.Only, "dynamodb") || hasService(s.Only, "checks")) {
+		regions = resolveRegions(ctx, cfg, scanRegions, log)
+	}
+	if scanErr == nil && hasService(s.Only, "rds") {
+		add(scanner.NewRDSScanner(cfg, ao, engine, s.dbOptions(regions), log).Scan(ctx, account, sink))
+	}
+	if scanErr == nil && hasService(s.Only, "dynamodb") {
+		add(scanner.NewDynamoDBScanner(cfg, ao, engine, scanner.DynamoOptions{
+			Regions: regions, Tables: s.DynamoDBTables, SampleItems: s.SampleRows,
+		}, log).Scan(ctx, account, sink))
+	}
 	prog.stop()
 	var checks checkOutcome
 	if hasService(s.Only, "checks") && scanErr == nil {
-		checks = runChecks(ctx, cfg, ao, scanRegions, hw, scanID, log)
+		checks = runChecks(ctx, cfg, ao, regions, hw, scanID, log)
 		if checks.unread > 0 {
 			stats.Unread += checks.unread
 		}
@@ -466,7 +505,8 @@ func (h *historySink) Finding(f scanner.Finding) error {
 	h.prog.finding(f.Count)
 	return h.fail(h.w.WriteFinding(report.FindingRow{
 		ScanID: h.scanID, AccountID: h.account, ObservedAt: f.ObservedAt,
-		AssetARN: f.AssetARN, Service: f.Service, Region: f.Region, Location: f.Location, Field: f.Field,
+		AssetARN: f.AssetARN, Service: f.Service, Region: f.Region, Location: f.Location,
+		Field: f.Field, FieldSensitive: f.FieldSensitive,
 		Identifier: f.Identifier, Category: f.Category, Confidence: f.Confidence, Count: f.Count,
 		RedactedExamples: f.RedactedExamples, Fingerprints: f.Fingerprints,
 	}))
@@ -484,4 +524,26 @@ func (h *historySink) regionList(requested []string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// dbOptions builds the RDS scanner's options for the given regions.
+func (s *scanSettings) dbOptions(regions []string) scanner.DBOptions {
+	return scanner.DBOptions{
+		Regions: regions, Identifiers: s.RDSIdentifiers, Databases: s.Databases, SampleRows: s.SampleRows,
+	}
+}
+
+// resolveRegions returns the requested regions, or every enabled region
+// when none were named (falling back to the default region, with a
+// warning, when the list cannot be read).
+func resolveRegions(ctx context.Context, cfg aws.Config, requested []string, log *slog.Logger) []string {
+	if len(requested) > 0 {
+		return requested
+	}
+	rs, err := scanner.EnabledRegions(ctx, cfg)
+	if err != nil || len(rs) == 0 {
+		log.Warn("enabled regions unknown; using the default region only", "region", cfg.Region, "error", err)
+		return []string{cfg.Region}
+	}
+	return rs
 }
