@@ -15,12 +15,14 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/cairnsec/cairn/cmd/cairn/internal/fixture"
+	"github.com/cairnsec/cairn/scanner/dbtest"
 	"github.com/cairnsec/cairn/scanner/mototest"
 )
 
@@ -64,10 +66,36 @@ func run(cairn, out string) error {
 		return err
 	}
 
+	args := []string{"scan", "--endpoint-url", proxyURL, "--regions", "us-east-1", "--out", out}
+	pg, err := dbtest.StartPostgres(ctx)
+	switch {
+	case errors.Is(err, dbtest.ErrNotInstalled):
+		fmt.Fprintln(os.Stderr, "demo: PostgreSQL is not installed; the demo account has no database")
+	case err != nil:
+		return err
+	default:
+		defer pg.Stop()
+		fmt.Fprintln(os.Stderr, "demo: seeding a PostgreSQL database (RDS instance "+fixture.ShopDB+") and a DynamoDB table")
+		yml, err := fixture.SeedDatabases(ctx, cfg, pg)
+		if err != nil {
+			return err
+		}
+		confDir, err := os.MkdirTemp("", "cairn-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(confDir)
+		conf := filepath.Join(confDir, "cairn.yaml")
+		if err := os.WriteFile(conf, []byte(yml), 0o600); err != nil {
+			return err
+		}
+		args = append(args, "--config", conf)
+	}
+
 	if err := os.RemoveAll(out); err != nil {
 		return err
 	}
-	cmd := exec.CommandContext(ctx, cairn, "scan", "--endpoint-url", proxyURL, "--regions", "us-east-1", "--out", out)
+	cmd := exec.CommandContext(ctx, cairn, args...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	cmd.Env = append(os.Environ(),
 		"AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing", "AWS_REGION=us-east-1",
