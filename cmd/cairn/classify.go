@@ -98,9 +98,15 @@ func runClassify(ctx context.Context, s classifySettings, args []string, stdin i
 	if err != nil {
 		return usageErr("%w", err)
 	}
-	engine, err := classifiers.NewEngine(classifiers.Options{FingerprintKey: key})
+	var fc fileConfig
+	if s.Config != "" {
+		if fc, err = loadFileConfig(s.Config); err != nil {
+			return usageErr("%w", err)
+		}
+	}
+	engine, err := classifiers.NewEngine(fc.engineOptions(key))
 	if err != nil {
-		return usageErr("%w", err)
+		return usageErr("config: %w", err)
 	}
 	lim := scanner.FileLimits{MaxBytes: s.MaxBytes, MaxExamples: s.MaxExamples}
 

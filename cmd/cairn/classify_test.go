@@ -108,3 +108,44 @@ func TestClassifyMissingPathIsIncomplete(t *testing.T) {
 		t.Fatalf("exit = %d, want %d", code, exitIncomplete)
 	}
 }
+
+func TestClassifyCustomRulesAndAllowList(t *testing.T) {
+	t.Setenv(fingerprintKeyEnv, hex.EncodeToString(bytes.Repeat([]byte{3}, 32)))
+	dir := writeFiles(t, map[string]string{
+		"hr.txt": "badge EMP-123456 issued; contact ada@example.com or privacy@example.com\n",
+		"cairn.yaml": `custom_identifiers:
+  - name: EMPLOYEE_ID
+    regex: '\bEMP-\d{6}\b'
+    keywords: [badge]
+    category: PERSONAL
+allow_list:
+  values: [privacy@example.com]
+`,
+	})
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"classify", "--format", "jsonl", "--config", filepath.Join(dir, "cairn.yaml"), filepath.Join(dir, "hr.txt")}, &stdout, &stderr)
+	if code != exitFindings {
+		t.Fatalf("exit = %d; stderr: %s", code, stderr.String())
+	}
+	counts := map[string]int64{}
+	sc := bufio.NewScanner(&stdout)
+	for sc.Scan() {
+		var rec classifyRecord
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			t.Fatal(err)
+		}
+		counts[rec.Identifier] = rec.Count
+	}
+	if counts["EMPLOYEE_ID"] != 1 || counts["EMAIL_ADDRESS"] != 1 {
+		t.Errorf("counts = %v, want EMPLOYEE_ID 1 and EMAIL_ADDRESS 1 (the allow-listed address suppressed)", counts)
+	}
+
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("custom_identifiers:\n  - name: BROKEN_RULE\n    regex: '(['\n    category: PERSONAL\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stderr.Reset()
+	if code := run([]string{"classify", "--config", bad, filepath.Join(dir, "hr.txt")}, &stdout, &stderr); code != exitUsage || !strings.Contains(stderr.String(), "BROKEN_RULE") {
+		t.Errorf("invalid rule: exit %d, stderr %q; want exit %d naming the rule", code, stderr.String(), exitUsage)
+	}
+}

@@ -14,6 +14,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/cairnsec/cairn/classifiers"
 	"github.com/cairnsec/cairn/scanner"
 )
 
@@ -38,6 +39,41 @@ type fileConfig struct {
 	// Databases holds connection settings per RDS instance or cluster
 	// identifier (docs/databases.md).
 	Databases map[string]scanner.DBCredentials `yaml:"databases"`
+	// CustomIdentifiers and AllowList feed the engine
+	// (docs/custom-identifiers.md).
+	CustomIdentifiers []customIdentifier `yaml:"custom_identifiers"`
+	AllowList         struct {
+		Values  []string `yaml:"values"`
+		Regexes []string `yaml:"regexes"`
+	} `yaml:"allow_list"`
+}
+
+// customIdentifier is one user-defined identifier in the config file.
+type customIdentifier struct {
+	Name            string   `yaml:"name"`
+	Regex           string   `yaml:"regex"`
+	Keywords        []string `yaml:"keywords"`
+	MaxDistance     int      `yaml:"max_distance"`
+	KeywordRequired bool     `yaml:"keyword_required"`
+	IgnoreWords     []string `yaml:"ignore_words"`
+	Category        string   `yaml:"category"`
+	Severity        string   `yaml:"severity"`
+}
+
+// engineOptions builds the engine options from the key and the config
+// file's custom identifiers and allow list. NewEngine validates them: a bad
+// rule is a configuration error naming the rule.
+func (c fileConfig) engineOptions(key []byte) classifiers.Options {
+	o := classifiers.Options{FingerprintKey: key}
+	for _, ci := range c.CustomIdentifiers {
+		o.CustomIdentifiers = append(o.CustomIdentifiers, classifiers.CustomIdentifier{
+			Name: ci.Name, Regex: ci.Regex, Keywords: ci.Keywords, MaxDistance: ci.MaxDistance,
+			KeywordRequired: ci.KeywordRequired, IgnoreWords: ci.IgnoreWords,
+			Category: classifiers.Category(ci.Category), Severity: ci.Severity,
+		})
+	}
+	o.AllowList = classifiers.AllowList{Values: c.AllowList.Values, Regexes: c.AllowList.Regexes}
+	return o
 }
 
 // loadFileConfig reads and strictly decodes a config file: an unknown key is

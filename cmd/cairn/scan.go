@@ -46,6 +46,7 @@ type scanSettings struct {
 	RDSIdentifiers     []string
 	DynamoDBTables     []string
 	Databases          map[string]scanner.DBCredentials
+	File               fileConfig // the config file as read (custom identifiers, allow list)
 }
 
 // services Cairn can scan in this version, and those announced in the
@@ -150,6 +151,7 @@ func (s *scanSettings) merge(cmd *cobra.Command, fc fileConfig) {
 		s.SampleRows = fc.SampleRows
 	}
 	s.RDSIdentifiers, s.DynamoDBTables, s.Databases = fc.RDSIdentifiers, fc.DynamoDBTables, fc.Databases
+	s.File = fc
 }
 
 func (s *scanSettings) validate() error {
@@ -246,9 +248,9 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 		return usageErr("%w", err)
 	}
 	log.Debug("fingerprint key", "source", keySource)
-	engine, err := classifiers.NewEngine(classifiers.Options{FingerprintKey: key})
+	engine, err := classifiers.NewEngine(s.File.engineOptions(key))
 	if err != nil {
-		return usageErr("%w", err)
+		return usageErr("config: %w", err)
 	}
 
 	scanRegions := s.Regions
