@@ -1,5 +1,7 @@
 package readers
 
+import "sync"
+
 // batcher groups values by field and emits each field's values, joined by
 // '\n', as one Segment once they reach segmentSize, and all of them at the
 // end. Field 0 is the catch-all "" that takes free text and the values of
@@ -54,14 +56,49 @@ func (b *batcher) add(i int, v string) error {
 	if b.err != nil || v == "" {
 		return b.err
 	}
+	b.reserve(i, len(v))
 	buf := b.bufs[i]
-	before := cap(buf)
 	if len(buf) > 0 {
 		buf = append(buf, '\n')
 	}
 	buf = append(buf, v...)
+	return b.stored(i, buf)
+}
+
+// addBytes is add for a value held in bytes, which it copies.
+func (b *batcher) addBytes(i int, v []byte) error {
+	if b.err != nil || len(v) == 0 {
+		return b.err
+	}
+	b.reserve(i, len(v))
+	buf := b.bufs[i]
+	if len(buf) > 0 {
+		buf = append(buf, '\n')
+	}
+	buf = append(buf, v...)
+	return b.stored(i, buf)
+}
+
+// reserve makes room for a value of n bytes in field i. A buffer that
+// outgrows 8 KiB moves to a pooled one of bigBufCap bytes, so that the
+// fields that fill whole segments do not reallocate as they grow, from
+// one reader to the next.
+func (b *batcher) reserve(i, n int) {
+	buf := b.bufs[i]
+	need := len(buf) + 1 + n
+	if need <= cap(buf) || cap(buf) < 8<<10 || cap(buf) >= bigBufCap || need > bigBufCap {
+		return
+	}
+	nb := (*bigBufPool.Get().(*[]byte))[:len(buf)]
+	copy(nb, buf)
+	b.held += cap(nb) - cap(buf)
+	b.bufs[i] = nb
+}
+
+// stored records buf as field i's buffer and flushes as needed.
+func (b *batcher) stored(i int, buf []byte) error {
+	b.held += cap(buf) - cap(b.bufs[i])
 	b.bufs[i] = buf
-	b.held += cap(buf) - before
 	if len(buf) >= segmentSize {
 		if err := b.flush(i); err != nil {
 			return err
@@ -71,6 +108,28 @@ func (b *batcher) add(i int, v string) error {
 		return b.flushAll(true)
 	}
 	return nil
+}
+
+// release returns pooled buffers; b must not be used afterwards. Readers
+// call it when done, after their last flush.
+func (b *batcher) release() {
+	for i, buf := range b.bufs {
+		putBigBuf(buf)
+		b.bufs[i] = nil
+	}
+}
+
+// bigBufCap is the capacity of pooled field buffers: a segment and a value.
+const bigBufCap = segmentSize + 64<<10
+
+var bigBufPool = sync.Pool{New: func() any { b := make([]byte, 0, bigBufCap); return &b }}
+
+// putBigBuf returns a pooled buffer.
+func putBigBuf(buf []byte) {
+	if cap(buf) == bigBufCap {
+		buf = buf[:0]
+		bigBufPool.Put(&buf)
+	}
 }
 
 // flush emits field i if it holds anything.
@@ -98,6 +157,7 @@ func (b *batcher) flushAll(release bool) error {
 		}
 		if release {
 			b.held -= cap(b.bufs[i])
+			putBigBuf(b.bufs[i])
 			b.bufs[i] = nil
 		}
 	}

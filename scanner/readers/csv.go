@@ -30,6 +30,7 @@ func readCSV(ctx context.Context, f Format, d *textDecoder, emit func(Segment) e
 
 	cr := newCSVReader(br, comma)
 	b := newBatcher(emit)
+	defer b.release()
 	var cols []int // column index → batcher field
 	field := func(i int) int {
 		if i >= maxFields {
@@ -60,7 +61,7 @@ func readCSV(ctx context.Context, f Format, d *textDecoder, emit func(Segment) e
 			return err
 		}
 		last := err == io.EOF
-		if last && d.n > 0 && d.last != '\n' {
+		if last && d.n > 0 && d.last != '\n' && !(d.trustEOF && d.readErr == nil) {
 			// The input stops inside this row: its last cell may be cut.
 			res.Truncated = true
 			rec = rec[:len(rec)-1]

@@ -31,6 +31,9 @@ func Detect(name string, head []byte) Format {
 		return FormatUnknown
 	}
 	if f := magic(head); f != "" {
+		if f == FormatZip {
+			return zipHeadKind(name, head)
+		}
 		return f
 	}
 	text := decodeHead(head)
@@ -43,7 +46,7 @@ func Detect(name string, head []byte) Format {
 			return FormatJSONL
 		}
 		return f
-	case FormatText, FormatCSV, FormatTSV, FormatJSONL:
+	case FormatText, FormatCSV, FormatTSV, FormatJSONL, FormatXML, FormatHTML, FormatEML:
 		return f
 	}
 	return sniffText(text)
@@ -67,7 +70,8 @@ var extFormats = map[string]Format{
 
 	".txt": FormatText, ".text": FormatText, ".log": FormatText, ".out": FormatText,
 	".md": FormatText, ".markdown": FormatText, ".rst": FormatText, ".tex": FormatText,
-	".xml": FormatText, ".html": FormatText, ".htm": FormatText, ".xhtml": FormatText, ".svg": FormatText,
+	".xml": FormatXML, ".html": FormatHTML, ".htm": FormatHTML, ".xhtml": FormatXML, ".svg": FormatXML,
+	".xsd": FormatXML, ".xsl": FormatXML, ".plist": FormatXML, ".rss": FormatXML, ".atom": FormatXML,
 	".yaml": FormatText, ".yml": FormatText, ".toml": FormatText, ".ini": FormatText,
 	".cfg": FormatText, ".conf": FormatText, ".config": FormatText, ".env": FormatText,
 	".properties": FormatText, ".sql": FormatText, ".tf": FormatText, ".tfvars": FormatText,
@@ -77,12 +81,15 @@ var extFormats = map[string]Format{
 	".rb": FormatText, ".php": FormatText, ".c": FormatText, ".h": FormatText, ".cpp": FormatText,
 	".cs": FormatText, ".rs": FormatText, ".kt": FormatText, ".swift": FormatText, ".scala": FormatText,
 	".pem": FormatText, ".crt": FormatText, ".cer": FormatText, ".pub": FormatText, ".asc": FormatText,
-	".eml": FormatText, ".vcf": FormatText, ".ics": FormatText, ".ldif": FormatText,
+	".eml": FormatEML, ".vcf": FormatText, ".ics": FormatText, ".ldif": FormatText,
 	".diff": FormatText, ".patch": FormatText,
 
-	".gz": FormatGzip, ".tgz": FormatGzip, ".zip": FormatZip, ".jar": FormatZip,
-	".docx": FormatZip, ".xlsx": FormatZip, ".pptx": FormatZip, ".odt": FormatZip, ".ods": FormatZip,
-	".bz2": FormatBzip2, ".xz": FormatXZ, ".zst": FormatZstd, ".lz4": FormatLZ4, ".7z": Format7z,
+	".gz": FormatGzip, ".tgz": FormatGzip, ".gzip": FormatGzip, ".zip": FormatZip, ".jar": FormatZip,
+	".docx": FormatDOCX, ".docm": FormatDOCX, ".xlsx": FormatXLSX, ".xlsm": FormatXLSX,
+	".pptx": FormatPPTX, ".pptm": FormatPPTX, ".odt": FormatZip, ".ods": FormatZip,
+	".bz2": FormatBzip2, ".tbz2": FormatBzip2, ".tbz": FormatBzip2, ".xz": FormatXZ, ".txz": FormatXZ,
+	".zst": FormatZstd, ".zstd": FormatZstd, ".tzst": FormatZstd, ".sz": FormatSnappy, ".snappy": FormatSnappy,
+	".lz4": FormatLZ4, ".7z": Format7z,
 	".tar": FormatTar, ".parquet": FormatParquet, ".avro": FormatAvro, ".orc": FormatORC,
 	".pdf": FormatPDF, ".doc": FormatOLE, ".xls": FormatOLE, ".ppt": FormatOLE, ".msg": FormatOLE,
 	".sqlite": FormatSQLite, ".sqlite3": FormatSQLite, ".db": FormatSQLite,
@@ -104,6 +111,8 @@ var signatures = []struct {
 	{0, "PK\x07\x08", FormatZip}, // spanned archive
 	{0, "\xfd7zXZ\x00", FormatXZ},
 	{0, "\x28\xb5\x2f\xfd", FormatZstd},
+	{0, "\xff\x06\x00\x00sNaPpY", FormatSnappy},
+	{0, "\xff\x06\x00\x00S2sTwO", FormatSnappy},
 	{0, "\x04\x22\x4d\x18", FormatLZ4},
 	{0, "7z\xbc\xaf\x27\x1c", Format7z},
 	{257, "ustar", FormatTar},
@@ -159,6 +168,12 @@ func sniffText(text []byte) Format {
 			return FormatJSON
 		}
 	}
+	if looksLikeEmail(trimmed) {
+		return FormatEML
+	}
+	if f := sniffMarkup(trimmed); f != "" {
+		return f
+	}
 	lines := completeLines(text, 20)
 	if len(lines) >= 3 {
 		if sameCount(lines, '\t') {
@@ -169,6 +184,86 @@ func sniffText(text []byte) Format {
 		}
 	}
 	return FormatText
+}
+
+// sniffMarkup recognises an XML declaration or an HTML document.
+func sniffMarkup(text []byte) Format {
+	start := bytes.ToLower(text[:min(len(text), 512)])
+	switch {
+	case bytes.HasPrefix(start, []byte("<!doctype html")), bytes.HasPrefix(start, []byte("<html")):
+		return FormatHTML
+	case bytes.HasPrefix(start, []byte("<?xml")):
+		if bytes.Contains(start, []byte("<html")) {
+			return FormatHTML
+		}
+		return FormatXML
+	}
+	return ""
+}
+
+// mailHeaders are header names seen in e-mail messages; mailFirst are
+// those that start one (as written by mail servers and clients).
+var (
+	mailHeaders = map[string]bool{
+		"from": true, "to": true, "cc": true, "bcc": true, "subject": true, "date": true,
+		"received": true, "return-path": true, "message-id": true, "mime-version": true,
+		"delivered-to": true, "reply-to": true, "content-type": true, "content-transfer-encoding": true,
+		"sender": true, "in-reply-to": true, "references": true, "dkim-signature": true,
+		"authentication-results": true, "arc-seal": true, "arc-message-signature": true,
+		"arc-authentication-results": true, "x-mailer": true, "user-agent": true,
+		"thread-topic": true, "thread-index": true, "importance": true, "x-priority": true,
+		"x-received": true, "x-original-to": true, "envelope-to": true, "x-apparently-to": true,
+	}
+	mailFirst = map[string]bool{
+		"from": true, "received": true, "return-path": true, "mime-version": true,
+		"delivered-to": true, "message-id": true, "dkim-signature": true, "arc-seal": true,
+		"x-received": true, "x-apparently-to": true, "authentication-results": true,
+		"envelope-to": true, "x-original-to": true, "date": true,
+	}
+)
+
+// looksLikeEmail reports whether text starts with an e-mail header block:
+// a capitalised first line naming one of mailFirst, and at least two known headers
+// among lines that are all headers or their continuations, up to the
+// blank line or the end of text.
+func looksLikeEmail(text []byte) bool {
+	known := 0
+	for n := 0; len(text) > 0 && n < 64; n++ {
+		i := bytes.IndexByte(text, '\n')
+		line := text
+		if i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = nil
+		}
+		line = bytes.TrimRight(line, "\r")
+		if len(line) == 0 {
+			break
+		}
+		if line[0] == ' ' || line[0] == '\t' {
+			if n == 0 {
+				return false
+			}
+			continue
+		}
+		colon := bytes.IndexByte(line, ':')
+		if colon <= 0 {
+			return i < 0 && n > 0 && known >= 2 // a header cut by the end of text
+		}
+		name := bytes.ToLower(line[:colon])
+		for _, c := range name {
+			if c <= ' ' || c > '~' {
+				return false
+			}
+		}
+		if n == 0 && (!mailFirst[string(name)] || line[0] < 'A' || line[0] > 'Z') {
+			return false // mail software writes "From:", "Received:"; YAML keys are lower case
+		}
+		if mailHeaders[string(name)] {
+			known++
+		}
+	}
+	return known >= 2
 }
 
 // sameCount reports whether c occurs, outside quotes, the same non-zero

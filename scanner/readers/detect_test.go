@@ -31,7 +31,23 @@ func TestDetect(t *testing.T) {
 		// Magic bytes win over the name.
 		{"gzip", "data.csv.gz", "\x1f\x8b\x08\x00\x00\x00", FormatGzip},
 		{"gzip named csv", "data.csv", "\x1f\x8b\x08\x00\x00\x00", FormatGzip},
-		{"zip", "book.xlsx", "PK\x03\x04\x14\x00\x06\x00", FormatZip},
+		{"xlsx by extension", "book.xlsx", "PK\x03\x04\x14\x00\x06\x00", FormatXLSX},
+		{"zip", "archive.zip", "PK\x03\x04\x14\x00\x06\x00", FormatZip},
+		{"docx by part name", "upload.bin", zipLocal("word/document.xml"), FormatDOCX},
+		{"xlsx by part name", "upload", zipLocal("[Content_Types].xml") + zipLocal("xl/workbook.xml"), FormatXLSX},
+		{"pptx by part name", "x.zip", zipLocal("ppt/presentation.xml"), FormatPPTX},
+		{"zip with other names", "x.docx.bak", zipLocal("data.csv"), FormatZip},
+		{"snappy framed", "a", "\xff\x06\x00\x00sNaPpY\x00", FormatSnappy},
+		{"s2 framed", "a", "\xff\x06\x00\x00S2sTwO\x00", FormatSnappy},
+		{"xml declaration", "feed", "<?xml version=\"1.0\"?>\n<a>b</a>", FormatXML},
+		{"xml by extension", "a.xml", "<a>b</a>", FormatXML},
+		{"html doctype", "page", "<!DOCTYPE html>\n<html><body>hi</body></html>", FormatHTML},
+		{"html by extension", "a.htm", "<p>hi</p>", FormatHTML},
+		{"eml by headers", "msg", "Received: from mx\r\n\tby host\r\nFrom: Ada <ada@example.com>\r\nTo: b@example.com\r\nSubject: hi\r\n\r\nbody\r\n", FormatEML},
+		{"eml mime-version first", "msg", "MIME-Version: 1.0\nContent-Type: text/plain\n\nhello\n", FormatEML},
+		{"eml by extension", "a.eml", "hello", FormatEML},
+		{"yaml with a from key is text", "cfg", "from: here\nto: there\n", FormatText},
+		{"http dump is text", "dump", "HTTP/1.1 200 OK\nContent-Type: text/plain\nDate: x\n\nbody", FormatText},
 		{"empty zip", "x", "PK\x05\x06" + strings.Repeat("\x00", 18), FormatZip},
 		{"parquet", "part-0000", "PAR1\x15\x04\x15", FormatParquet},
 		{"pdf upper-case ext", "Report.PDF", "%PDF-1.7\n%\xe2\xe3", FormatPDF},
@@ -105,7 +121,7 @@ func TestDetect(t *testing.T) {
 }
 
 func TestReadable(t *testing.T) {
-	for _, f := range []Format{FormatText, FormatCSV, FormatTSV, FormatJSON, FormatJSONL} {
+	for _, f := range []Format{FormatText, FormatCSV, FormatTSV, FormatJSON, FormatJSONL, FormatXML, FormatHTML} {
 		if !Readable(f) {
 			t.Errorf("Readable(%q) = false", f)
 		}
@@ -137,6 +153,14 @@ func TestSniffEncoding(t *testing.T) {
 			t.Errorf("sniffEncoding(%q) = %d, %d; want %d, %d", tt.head, enc, bom, tt.enc, tt.bom)
 		}
 	}
+}
+
+// zipLocal returns a local file header for an empty stored entry.
+func zipLocal(name string) string {
+	h := make([]byte, 30)
+	copy(h, "PK\x03\x04")
+	h[26] = byte(len(name))
+	return string(h) + name
 }
 
 func trim(s string) string {

@@ -75,7 +75,8 @@ var cp1252 = [32]rune{
 // around it looks like Latin-1 rather than binary noise. Otherwise invalid
 // bytes pass through unchanged (the engine treats them as boundaries). It
 // records the first error of its source other than io.EOF, the number of
-// bytes it delivered and the last of them. Not safe for concurrent use.
+// bytes it delivered and the last of them, and reports any source error to
+// its consumer as io.EOF. Not safe for concurrent use.
 type textDecoder struct {
 	src     io.Reader
 	enc     encoding
@@ -86,11 +87,13 @@ type textDecoder struct {
 	carry int
 	out   []byte // decoded bytes not yet delivered: out[pos:]
 	pos   int
-	err   error // sticky source error, io.EOF included
+	err   error // io.EOF once the source has ended or failed
 
-	readErr error // first source error other than io.EOF
-	n       int64 // bytes delivered
-	last    byte  // last byte delivered
+	idle     int   // reads in a row that returned nothing
+	readErr  error // first source error other than io.EOF
+	trustEOF bool  // a clean end of the source is the end of the content
+	n        int64 // bytes delivered
+	last     byte  // last byte delivered
 }
 
 // Read implements io.Reader.
@@ -108,7 +111,13 @@ func (d *textDecoder) Read(p []byte) (int, error) {
 			d.setErr(err)
 			d.deliver(p[:n])
 			if n > 0 {
+				d.idle = 0
 				return n, nil
+			}
+			if err == nil {
+				if d.idle++; d.idle > 100 {
+					d.setErr(io.ErrNoProgress)
+				}
 			}
 			continue
 		}
@@ -127,11 +136,15 @@ func (d *textDecoder) deliver(b []byte) {
 	}
 }
 
+// setErr records the first error of the source. Its consumer sees io.EOF
+// whatever the error, so that readers flush what they read before a failure
+// (a cut sample, a corrupt compressed stream); the error itself is kept in
+// readErr for the caller.
 func (d *textDecoder) setErr(err error) {
 	if err == nil || d.err != nil {
 		return
 	}
-	d.err = err
+	d.err = io.EOF
 	if err != io.EOF {
 		d.readErr = err
 	}
@@ -153,8 +166,12 @@ func (d *textDecoder) fill() {
 			n += m
 			d.setErr(err)
 			if m == 0 && err == nil {
+				if d.idle++; d.idle > 100 {
+					d.setErr(io.ErrNoProgress)
+				}
 				break
 			}
+			d.idle = 0
 		}
 	}
 	chunk := d.raw[:n]

@@ -9,14 +9,15 @@ import (
 	"testing"
 )
 
-var readable = []Format{FormatText, FormatCSV, FormatTSV, FormatJSON, FormatJSONL}
+var readable = []Format{FormatText, FormatCSV, FormatTSV, FormatJSON, FormatJSONL, FormatXML, FormatHTML}
 
 var knownFormats = map[Format]bool{
 	FormatText: true, FormatCSV: true, FormatTSV: true, FormatJSON: true, FormatJSONL: true,
 	FormatUnknown: true, FormatGzip: true, FormatZip: true, FormatBzip2: true, FormatXZ: true,
 	FormatZstd: true, FormatLZ4: true, Format7z: true, FormatTar: true, FormatParquet: true,
 	FormatAvro: true, FormatORC: true, FormatPDF: true, FormatOLE: true, FormatSQLite: true,
-	FormatImage: true, FormatBinary: true,
+	FormatImage: true, FormatBinary: true, FormatXML: true, FormatHTML: true, FormatSnappy: true,
+	FormatDOCX: true, FormatXLSX: true, FormatPPTX: true, FormatEML: true,
 }
 
 // fuzzSeeds are inputs of every format, whole and cut.

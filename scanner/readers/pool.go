@@ -16,6 +16,8 @@ var (
 	}}
 	segmentPool = sync.Pool{New: func() any { b := make([]byte, segmentSize); return &b }}
 	bufioPool   = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, peekSize) }}
+
+	jsonWalkerPool = sync.Pool{New: func() any { return new(jsonWalker) }}
 )
 
 // newTextDecoder returns a decoder of src; call release when done with it.
@@ -31,7 +33,7 @@ func (d *textDecoder) release() {
 	if cap(d.out) > 1<<20 {
 		d.out = nil // do not keep an outsized buffer
 	}
-	d.src, d.err, d.readErr = nil, nil, nil
+	d.src, d.err, d.readErr, d.trustEOF = nil, nil, nil, false
 	decoderPool.Put(d)
 }
 

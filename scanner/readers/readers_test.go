@@ -33,6 +33,11 @@ func readAll(t testing.TB, f Format, in string) ([]seg, Result) {
 	return segs, res
 }
 
+// sameResult compares the fields that Read reports.
+func sameResult(a, b Result) bool {
+	return a.Records == b.Records && a.Truncated == b.Truncated && a.Malformed == b.Malformed
+}
+
 // byField joins the data of each field with '\n', in order.
 func byField(segs []seg) map[string]string {
 	m := map[string]string{}
@@ -263,7 +268,7 @@ func TestReadCSV(t *testing.T) {
 			if got := byField(segs); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("segments\n got %q\nwant %q", got, tt.want)
 			}
-			if res != tt.result {
+			if !sameResult(res, tt.result) {
 				t.Errorf("result %+v, want %+v", res, tt.result)
 			}
 		})
@@ -444,7 +449,7 @@ func TestReadJSON(t *testing.T) {
 			if got := byField(segs); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("segments\n got %q\nwant %q", got, tt.want)
 			}
-			if res != tt.result {
+			if !sameResult(res, tt.result) {
 				t.Errorf("result %+v, want %+v", res, tt.result)
 			}
 		})
@@ -546,7 +551,7 @@ func TestReadJSONL(t *testing.T) {
 			if got := byField(segs); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("segments\n got %q\nwant %q", got, tt.want)
 			}
-			if res != tt.result {
+			if !sameResult(res, tt.result) {
 				t.Errorf("result %+v, want %+v", res, tt.result)
 			}
 		})
