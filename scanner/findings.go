@@ -89,3 +89,46 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// locationAggs aggregates findings per location of one object: the object
+// itself and, inside archives, each entry ("key!inner/path").
+type locationAggs struct {
+	base        string
+	maxExamples int
+	byLoc       map[string]*findingAgg
+}
+
+func newLocationAggs(base string, maxExamples int) *locationAggs {
+	return &locationAggs{base: base, maxExamples: maxExamples, byLoc: map[string]*findingAgg{}}
+}
+
+// add folds the matches of one segment found in entry ("" for the object).
+func (l *locationAggs) add(entry, field string, ms []classifiers.Match) {
+	loc := l.base
+	if entry != "" {
+		loc += "!" + entry
+	}
+	a, ok := l.byLoc[loc]
+	if !ok {
+		a = newFindingAgg(l.maxExamples)
+		l.byLoc[loc] = a
+	}
+	a.add(field, ms)
+}
+
+// findings returns the rows of every location, based on tmpl, sorted by
+// location then identifier.
+func (l *locationAggs) findings(tmpl Finding) []Finding {
+	locs := make([]string, 0, len(l.byLoc))
+	for loc := range l.byLoc {
+		locs = append(locs, loc)
+	}
+	sort.Strings(locs)
+	var out []Finding
+	for _, loc := range locs {
+		t := tmpl
+		t.Location = loc
+		out = append(out, l.byLoc[loc].findings(t)...)
+	}
+	return out
+}

@@ -1,7 +1,6 @@
 package scanner
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -235,7 +234,8 @@ func (s *S3Scanner) scanBucket(ctx context.Context, b bucketRef, accountBPA Bloc
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			res, findings := s.readObject(ctx, b, arn, o)
+			objResults, findings := s.readObject(ctx, b, arn, o)
+			res := objResults[0]
 			mu.Lock()
 			asset.SampledObjects++
 			asset.SampledBytes += res.BytesRead
@@ -246,7 +246,9 @@ func (s *S3Scanner) scanBucket(ctx context.Context, b bucketRef, accountBPA Bloc
 				tally.add(findings[i])
 			}
 			mu.Unlock()
-			results <- result{object: &res}
+			for i := range objResults {
+				results <- result{object: &objResults[i]}
+			}
 			for i := range findings {
 				results <- result{finding: &findings[i]}
 			}
@@ -290,10 +292,13 @@ func (s *S3Scanner) list(ctx context.Context, b bucketRef, smp *sampler) (bool, 
 	return false, nil
 }
 
-// readObject reads the head of one object (a ranged GET capped at
-// SampleBytes), detects its format and classifies it. Every outcome is an
-// ObjectResult; failures carry a reason code and never abort the scan.
-func (s *S3Scanner) readObject(ctx context.Context, b bucketRef, arn string, o ObjectRef) (ObjectResult, []Finding) {
+// readObject reads one object with a ranged GET of its first SampleBytes,
+// then hands it to the readers: streaming formats are read from that
+// prefix alone, random-access formats (zip central directory, Parquet
+// footer) fetch what else they need through further ranged GETs. Every
+// outcome is an ObjectResult, plus one per archive entry that was not fully
+// read; failures carry a reason code and never abort the scan.
+func (s *S3Scanner) readObject(ctx context.Context, b bucketRef, arn string, o ObjectRef) ([]ObjectResult, []Finding) {
 	res := ObjectResult{
 		AssetARN: arn, Location: o.Key, Size: o.Size, StorageClass: o.StorageClass,
 		Status: StatusSkipped, ObservedAt: time.Now().UTC(),
@@ -303,7 +308,7 @@ func (s *S3Scanner) readObject(ctx context.Context, b bucketRef, arn string, o O
 	}
 	if o.Size == 0 {
 		res.Status, res.Format = StatusComplete, string(readers.FormatText)
-		return res, nil
+		return []ObjectResult{res}, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.opts.ObjectTimeout)
 	defer cancel()
@@ -317,51 +322,85 @@ func (s *S3Scanner) readObject(ctx context.Context, b bucketRef, arn string, o O
 	if err != nil {
 		res.Reason = readReason(err)
 		s.log.Debug("s3: object skipped", "bucket", b.name, "key", o.Key, "reason", res.Reason, "error", describeErr(err))
-		return res, nil
+		return []ObjectResult{res}, nil
 	}
-	defer out.Body.Close()
 	res.Encryption = string(out.ServerSideEncryption)
 	if out.SSECustomerAlgorithm != nil {
 		res.Encryption = "SSE-C"
 	}
-
-	buf := make([]byte, 0, want)
-	w := bytes.NewBuffer(buf)
-	n, err := io.Copy(w, io.LimitReader(out.Body, want))
-	res.BytesRead = n
+	prefix := make([]byte, want)
+	n, err := io.ReadFull(out.Body, prefix)
+	out.Body.Close()
 	if err != nil {
-		res.Reason = readReason(err)
-		return res, nil
-	}
-	data := w.Bytes()
-	format := readers.Detect(o.Key, data[:min(len(data), 4096)])
-	res.Format = string(format)
-	if !readers.Readable(format) {
-		res.Reason = ReasonUnsupportedFileType
-		return res, nil
+		// A body shorter than the range asked for is a truncated read.
+		res.BytesRead, res.Reason = int64(n), readReason(err)
+		return []ObjectResult{res}, nil
 	}
 
-	agg := newFindingAgg(s.opts.MaxExamples)
-	rr, err := readers.Read(ctx, format, bytes.NewReader(data), func(seg readers.Segment) error {
-		agg.add(seg.Field, s.engine.Scan(seg.Data, seg.Field))
+	rest := &s3ReaderAt{
+		ctx: ctx, client: s.s3, bucket: b.name, key: o.Key, region: b.region, etag: o.ETag,
+		size: o.Size, budget: maxRandomAccessBytes,
+	}
+	src := readers.Source{Name: o.Key, Size: o.Size, At: prefixReaderAt{prefix: prefix, rest: rest}, Head: prefix[:min(len(prefix), 4096)]}
+	lim := readers.DefaultLimits()
+	lim.MaxBytes = s.opts.SampleBytes
+	lim.Timeout = s.opts.ObjectTimeout
+
+	aggs := newLocationAggs(o.Key, s.opts.MaxExamples)
+	rr, err := readers.ReadSource(ctx, src, lim, func(seg readers.Segment) error {
+		aggs.add(seg.Entry, seg.Field, s.engine.Scan(seg.Data, seg.Field))
 		return nil
 	})
-	if err != nil {
+	res.Format, res.Status, res.Reason = string(rr.Format), string(rr.Status), string(rr.Reason)
+	res.BytesRead = int64(len(prefix)) + rest.Fetched() // bytes downloaded from S3
+	if err != nil && res.Reason == "" {
 		res.Reason = readReason(err)
-		return res, nil
 	}
-	res.Status = StatusComplete
-	switch {
-	case n < o.Size:
-		res.Status, res.Reason = StatusPartial, ReasonByteLimit
-	case rr.Malformed:
-		res.Reason = ReasonMalformed
+	if res.Status == "" {
+		res.Status = StatusSkipped
 	}
-	findings := agg.findings(Finding{AssetARN: arn, Service: "s3", Region: b.region, Location: o.Key, ObservedAt: res.ObservedAt})
+
+	findings := aggs.findings(Finding{AssetARN: arn, Service: "s3", Region: b.region, ObservedAt: res.ObservedAt})
 	for _, f := range findings {
 		res.Findings += f.Count
 	}
-	return res, findings
+	results := []ObjectResult{res}
+	for _, e := range rr.Entries {
+		if e.Status == readers.StatusComplete {
+			continue
+		}
+		results = append(results, ObjectResult{
+			AssetARN: arn, Location: o.Key + "!" + e.Entry, Format: string(e.Format), Status: string(e.Status),
+			Reason: string(e.Reason), BytesRead: e.Bytes, StorageClass: res.StorageClass,
+			Encryption: res.Encryption, ObservedAt: res.ObservedAt,
+		})
+	}
+	return results, findings
+}
+
+// maxRandomAccessBytes caps what one object's random-access reads (zip
+// central directory, Parquet footer and row groups) may fetch beyond the
+// first ranged GET.
+const maxRandomAccessBytes = 64 << 20
+
+// prefixReaderAt serves reads from an already fetched prefix of the object
+// and sends the rest to S3, so formats read front to back cost one GET.
+type prefixReaderAt struct {
+	prefix []byte
+	rest   *s3ReaderAt
+}
+
+// ReadAt implements io.ReaderAt.
+func (p prefixReaderAt) ReadAt(b []byte, off int64) (int, error) {
+	if off < int64(len(p.prefix)) {
+		n := copy(b, p.prefix[off:])
+		if n == len(b) {
+			return n, nil
+		}
+		m, err := p.rest.ReadAt(b[n:], off+int64(n))
+		return n + m, err
+	}
+	return p.rest.ReadAt(b, off)
 }
 
 // readReason maps a read error to a reason code.

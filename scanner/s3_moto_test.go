@@ -1,7 +1,9 @@
 package scanner_test
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/hex"
 	"strings"
@@ -107,6 +109,19 @@ func TestS3PostureAndFindings(t *testing.T) {
 		put("many-objects", []string{"a/", "b/", "c/"}[i%3]+"f"+string(rune('a'+i%26))+hex.EncodeToString([]byte{byte(i)})+".txt", "plain text")
 	}
 
+	mk("formats")
+	var zbuf bytes.Buffer
+	zw := zip.NewWriter(&zbuf)
+	zf, _ := zw.Create("inner/people.csv")
+	zf.Write([]byte("name,ssn\nAda,536-22-8147\n"))
+	zw.Close()
+	put("formats", "exports/archive.zip", zbuf.String())
+	var gbuf bytes.Buffer
+	gw := gzip.NewWriter(&gbuf)
+	gw.Write([]byte(`{"customer":{"email":"grace@example.com"}}`))
+	gw.Close()
+	put("formats", "exports/profile.json.gz", gbuf.String())
+
 	engine, err := classifiers.NewEngine(classifiers.Options{FingerprintKey: bytes.Repeat([]byte{1}, 32)})
 	if err != nil {
 		t.Fatal(err)
@@ -147,6 +162,19 @@ func TestS3PostureAndFindings(t *testing.T) {
 	}
 	if len(prefixes) != 3 {
 		t.Errorf("sample covers prefixes %v, want a, b and c", prefixes)
+	}
+	found := map[string]string{}
+	for _, f := range sink.findings {
+		found[f.Location+"|"+f.Identifier] = f.Field
+	}
+	if field, ok := found["exports/archive.zip!inner/people.csv|US_SSN"]; !ok || field != "ssn" {
+		t.Errorf("zip entry finding: ok=%v field=%q (all: %v)", ok, field, found)
+	}
+	if field, ok := found["exports/profile.json.gz|EMAIL_ADDRESS"]; !ok || field != "customer.email" {
+		t.Errorf("gzip JSON finding: ok=%v field=%q", ok, field)
+	}
+	if o := sink.objects["arn:aws:s3:::formats/exports/archive.zip"]; o.Format != "zip" || o.Status != scanner.StatusComplete {
+		t.Errorf("zip object result = %+v", o)
 	}
 	for _, f := range sink.findings {
 		if f.Location == "people.csv" && f.Identifier == "US_SSN" {

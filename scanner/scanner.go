@@ -43,6 +43,13 @@ const (
 	ReasonPostureIncomplete = "POSTURE_INCOMPLETE"
 	// ReasonObjectsSkipped marks an asset some of whose sampled objects were skipped.
 	ReasonObjectsSkipped = "OBJECTS_SKIPPED"
+	// Reasons from the readers (scanner/readers, docs/formats.md) for
+	// hostile or damaged content.
+	ReasonDecompressionBomb = "DECOMPRESSION_BOMB"
+	ReasonArchiveDepthLimit = "ARCHIVE_DEPTH_LIMIT"
+	ReasonArchiveEntryLimit = "ARCHIVE_ENTRY_LIMIT"
+	ReasonCorruptFile       = "CORRUPT_FILE"
+	ReasonEncryptedFile     = "ENCRYPTED_FILE"
 	// ReasonListFailed marks a bucket whose objects could not be listed.
 	ReasonListFailed = "LIST_FAILED"
 )
@@ -52,7 +59,11 @@ const (
 // are recorded but are a known limit of the readers, not a failed read.
 func couldNotRead(reason string) bool {
 	switch reason {
-	case ReasonUnsupportedFileType, ReasonByteLimit, ReasonMalformed, "":
+	case ReasonUnsupportedFileType, ReasonByteLimit, ReasonMalformed, "",
+		// Policy limits on hostile or oversized content: recorded, but the
+		// limit is the verdict, not a failed read.
+		ReasonExceedsSizeQuota, ReasonDecompressionBomb, ReasonArchiveDepthLimit, ReasonArchiveEntryLimit,
+		ReasonUnsupportedEngine, ReasonColumnLimit, ReasonTableLimit:
 		return false
 	}
 	return true
