@@ -4,7 +4,7 @@ BIN     ?= bin/cairn
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build test demo vet fmt-check race clean bench
+.PHONY: all build test demo vet fmt-check race clean fuzz-short bench
 
 all: build
 
@@ -15,6 +15,21 @@ build:
 # on a free loopback port; in CI (CI=true) a missing server is a failure.
 test: vet fmt-check
 	$(GO) test -count=1 -timeout 30m ./...
+	$(MAKE) fuzz-short
+
+# Every fuzz target (parsers of untrusted bytes, validators, the engine) runs
+# a short, count-bounded session on top of its seed corpus, which plain
+# `go test` already runs. Count-bounded (not time-bounded) because Go's fuzz
+# coordinator can report a spurious deadline on a loaded machine.
+FUZZ_EXECS ?= 300
+fuzz-short:
+	@set -e; for pkg in $$(grep -rlE '^func Fuzz' --include='*_test.go' . | xargs -n1 dirname | sort -u); do \
+	  for fz in $$(grep -hoE '^func (Fuzz[A-Za-z0-9_]+)' $$pkg/*_test.go | awk '{print $$2}'); do \
+	    echo "fuzz $$pkg $$fz"; \
+	    $(GO) test -run '^$$' -fuzz "^$$fz\$$" -fuzztime $(FUZZ_EXECS)x $$pkg >/dev/null || { echo "fuzz $$fz failed"; \
+	      $(GO) test -run '^$$' -fuzz "^$$fz\$$" -fuzztime $(FUZZ_EXECS)x $$pkg; exit 1; }; \
+	  done; \
+	done
 
 race:
 	$(GO) test -race -count=1 -timeout 30m ./...
