@@ -13,9 +13,8 @@ build:
 
 # Unit and integration tests. Integration tests start their own moto server
 # on a free loopback port; in CI (CI=true) a missing server is a failure.
-test: vet fmt-check
+test: vet fmt-check fuzz-short
 	$(GO) test -count=1 -timeout 30m ./...
-	$(MAKE) fuzz-short
 
 # Every fuzz target (parsers of untrusted bytes, validators, the engine) runs
 # a short, count-bounded session on top of its seed corpus, which plain
