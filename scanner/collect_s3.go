@@ -20,10 +20,9 @@ func (c *stateCollector) collectS3(ctx context.Context) configchecks.S3State {
 	sc := &S3Scanner{
 		s3:      NewS3Client(c.cfg, c.ao),
 		control: NewS3ControlClient(c.cfg, c.ao),
-		kms:     kms.NewFromConfig(c.cfg, func(o *kms.Options) { o.APIOptions = guardOpts(o.APIOptions) }),
+		keys:    newKeyResolver(kms.NewFromConfig(c.cfg, func(o *kms.Options) { o.APIOptions = guardOpts(o.APIOptions) })),
 		opts:    Options{Regions: c.st.Regions}.withDefaults(),
 		log:     c.log,
-		keys:    map[string]keyInfo{},
 	}
 	var s configchecks.S3State
 	acct := accountBlockPublicAccess(ctx, sc.control, c.st.AccountID)

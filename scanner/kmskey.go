@@ -12,13 +12,16 @@ import (
 
 // keyResolver resolves KMS key ids, ARNs and aliases to the key's ARN and its
 // manager (AWS or CUSTOMER) with kms DescribeKey, caching per region and key:
-// many stores share a key. It is the same approach as S3Scanner.describeKey,
-// shared by the RDS and DynamoDB scanners. Safe for concurrent use.
+// many stores share a key. Shared by the S3, RDS and DynamoDB scanners.
+// Safe for concurrent use.
 type keyResolver struct {
 	kms  *kms.Client
 	mu   sync.Mutex
 	keys map[string]keyInfo
 }
+
+// keyInfo is a resolved KMS key: its ARN, its manager and a value-free error.
+type keyInfo struct{ arn, manager, err string }
 
 func newKeyResolver(c *kms.Client) *keyResolver {
 	return &keyResolver{kms: c, keys: map[string]keyInfo{}}

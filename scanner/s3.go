@@ -64,13 +64,10 @@ func (o Options) withDefaults() Options {
 type S3Scanner struct {
 	s3      *s3.Client
 	control *s3control.Client
-	kms     *kms.Client
+	keys    *keyResolver
 	engine  *classifiers.Engine
 	opts    Options
 	log     *slog.Logger
-
-	keyMu sync.Mutex
-	keys  map[string]keyInfo
 }
 
 // NewS3Scanner builds a scanner from a guarded config (LoadAWSConfig).
@@ -81,11 +78,10 @@ func NewS3Scanner(cfg aws.Config, ao AWSOptions, engine *classifiers.Engine, opt
 	return &S3Scanner{
 		s3:      NewS3Client(cfg, ao),
 		control: NewS3ControlClient(cfg, ao),
-		kms:     kms.NewFromConfig(cfg),
+		keys:    newKeyResolver(kms.NewFromConfig(cfg)),
 		engine:  engine,
 		opts:    opts.withDefaults(),
 		log:     log,
-		keys:    map[string]keyInfo{},
 	}
 }
 

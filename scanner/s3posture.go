@@ -9,8 +9,6 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
-	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
@@ -451,51 +449,11 @@ func (s *S3Scanner) bucketEncryption(ctx context.Context, bucket, region string)
 		enc.Note = "AWS managed key aws/s3"
 		return enc
 	}
-	enc.KMSKeyARN, enc.KeyManager, enc.Error = s.describeKey(ctx, enc.KMSKeyID, region)
+	k := s.keys.describe(ctx, enc.KMSKeyID, region)
+	enc.KMSKeyARN, enc.KeyManager, enc.Error = k.arn, k.manager, k.err
 	return enc
 }
 
-// describeKey resolves a KMS key id, ARN or alias to its ARN and manager.
-// Results are cached per key id: many buckets share a key.
-func (s *S3Scanner) describeKey(ctx context.Context, keyID, region string) (arn, manager, errText string) {
-	keyRegion := region
-	if strings.HasPrefix(keyID, "arn:") {
-		if parts := strings.Split(keyID, ":"); len(parts) > 3 && parts[3] != "" {
-			keyRegion = parts[3]
-		}
-	}
-	cacheKey := keyRegion + "|" + keyID
-	s.keyMu.Lock()
-	if k, ok := s.keys[cacheKey]; ok {
-		s.keyMu.Unlock()
-		return k.arn, k.manager, k.err
-	}
-	s.keyMu.Unlock()
-
-	out, err := s.kms.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(keyID)},
-		func(o *kms.Options) { o.Region = keyRegion })
-	k := keyInfo{arn: keyID}
-	switch {
-	case err != nil:
-		k.err = "kms DescribeKey: " + describeErr(err)
-		if strings.HasPrefix(keyID, "alias/aws/") {
-			k.manager = KeyManagerAWS
-		}
-	case out.KeyMetadata != nil:
-		k.arn = aws.ToString(out.KeyMetadata.Arn)
-		if out.KeyMetadata.KeyManager == kmstypes.KeyManagerTypeAws {
-			k.manager = KeyManagerAWS
-		} else {
-			k.manager = KeyManagerCustomer
-		}
-	}
-	s.keyMu.Lock()
-	s.keys[cacheKey] = k
-	s.keyMu.Unlock()
-	return k.arn, k.manager, k.err
-}
-
-type keyInfo struct{ arn, manager, err string }
 
 const (
 	allUsersURI           = "http://acs.amazonaws.com/groups/global/AllUsers"
