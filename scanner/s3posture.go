@@ -454,7 +454,6 @@ func (s *S3Scanner) bucketEncryption(ctx context.Context, bucket, region string)
 	return enc
 }
 
-
 const (
 	allUsersURI           = "http://acs.amazonaws.com/groups/global/AllUsers"
 	authenticatedUsersURI = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
