@@ -31,7 +31,7 @@ type StreamResult struct {
 // is a SKIPPED result with a reason. Safe for concurrent use with distinct r.
 func ClassifyStream(ctx context.Context, engine *classifiers.Engine, name string, r io.Reader, lim FileLimits) (StreamResult, []Finding) {
 	if lim.MaxExamples <= 0 {
-		lim.MaxExamples = 3
+		lim.MaxExamples = defaultMaxExamples
 	}
 	src := readers.Source{Name: name, Size: -1, Stream: r}
 	if f, ok := r.(*os.File); ok {

@@ -2,7 +2,6 @@ package scanner
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -67,7 +66,7 @@ func (o DynamoOptions) withDefaults() DynamoOptions {
 		o.Concurrency = max(4, 2*runtime.NumCPU())
 	}
 	if o.MaxExamples <= 0 {
-		o.MaxExamples = 3
+		o.MaxExamples = defaultMaxExamples
 	}
 	return o
 }
@@ -217,15 +216,6 @@ type ItemSampling struct {
 	Paths         int   `json:"paths"`
 }
 
-// JSON renders the posture for the assets table's posture column.
-func (p *TablePosture) JSON() string {
-	b, err := json.Marshal(p)
-	if err != nil {
-		return "{}"
-	}
-	return string(b)
-}
-
 // derivePublic sets Public from the resource policy: a statement allowing
 // "*" without a condition that restricts the caller makes the table public.
 func (p *TablePosture) derivePublic() {
@@ -259,7 +249,7 @@ func (s *DynamoDBScanner) scanTable(ctx context.Context, account, region, name s
 		asset.Status = StatusError
 		asset.Reason = reason + ": dynamodb DescribeTable: " + detail
 		p.Incomplete = []string{"table"}
-		asset.Posture = p.JSON()
+		asset.Posture = postureJSON(p)
 		res := ObjectResult{AssetARN: asset.ARN, Location: name, Format: "dynamodb", Status: StatusSkipped, Reason: reason, ObservedAt: started}
 		results <- result{object: &res}
 		results <- result{asset: &asset}
@@ -301,7 +291,7 @@ func (s *DynamoDBScanner) scanTable(ctx context.Context, account, region, name s
 	asset.DataClasses = tally.classes()
 	asset.SensitivityScore = tally.score()
 	asset.Reason = strings.Join(reasons, "; ")
-	asset.Posture = p.JSON()
+	asset.Posture = postureJSON(p)
 	results <- result{asset: &asset}
 }
 

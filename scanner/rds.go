@@ -230,7 +230,7 @@ func (o DBOptions) withDefaults() DBOptions {
 		o.Concurrency = max(4, 2*runtime.NumCPU())
 	}
 	if o.MaxExamples <= 0 {
-		o.MaxExamples = 3
+		o.MaxExamples = defaultMaxExamples
 	}
 	return o
 }
@@ -492,7 +492,7 @@ func (s *RDSScanner) scanTarget(ctx context.Context, t *dbTarget, rc *regionCach
 	asset.DataClasses = run.tally.classes()
 	asset.SensitivityScore = run.tally.score()
 	asset.Reason = strings.Join(reasons, "; ")
-	asset.Posture = posture.JSON()
+	asset.Posture = postureJSON(posture)
 	results <- result{asset: &asset}
 }
 

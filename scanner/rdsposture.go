@@ -2,7 +2,6 @@ package scanner
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -90,15 +89,6 @@ type DBSubnet struct {
 	Public           bool   `json:"public"`
 	RouteTable       string `json:"route_table,omitempty"`
 	InternetGateway  string `json:"internet_gateway,omitempty"`
-}
-
-// JSON renders the posture for the assets table's posture column.
-func (p *DBPosture) JSON() string {
-	b, err := json.Marshal(p)
-	if err != nil {
-		return "{}"
-	}
-	return string(b)
 }
 
 // derivePublic sets Public and PublicReason. A database is public when its

@@ -54,7 +54,7 @@ func (o Options) withDefaults() Options {
 		o.ObjectTimeout = 60 * time.Second
 	}
 	if o.MaxExamples <= 0 {
-		o.MaxExamples = 3
+		o.MaxExamples = defaultMaxExamples
 	}
 	return o
 }
@@ -260,7 +260,7 @@ func (s *S3Scanner) scanBucket(ctx context.Context, b bucketRef, accountBPA Bloc
 	asset.DataClasses = tally.classes()
 	asset.SensitivityScore = tally.score()
 	asset.Reason = strings.Join(reasons, "; ")
-	asset.Posture = posture.JSON()
+	asset.Posture = postureJSON(posture)
 	results <- result{asset: &asset}
 }
 

@@ -84,15 +84,6 @@ type BucketPosture struct {
 	Incomplete []string `json:"incomplete,omitempty"`
 }
 
-// JSON renders the posture for the assets table's posture column.
-func (p *BucketPosture) JSON() string {
-	b, err := json.Marshal(p)
-	if err != nil {
-		return "{}"
-	}
-	return string(b)
-}
-
 // effective combines account and bucket Block Public Access: a setting is
 // on when either level turns it on.
 func effective(account, bucket BlockPublicAccess) BlockPublicAccess {

@@ -4,6 +4,7 @@
 package scanner
 
 import (
+	"encoding/json"
 	"sort"
 	"time"
 
@@ -149,6 +150,21 @@ type Stats struct {
 	Findings  int64 // finding rows
 	Matches   int64 // matches summed over finding rows
 	BytesRead int64
+}
+
+// defaultMaxExamples is the number of redacted examples kept per finding
+// when an option leaves it unset.
+const defaultMaxExamples = 3
+
+// postureJSON renders a store's posture for the assets table's posture
+// column. The posture types hold only plain fields, so marshalling cannot
+// fail in practice; "{}" keeps the column valid JSON if it ever does.
+func postureJSON(posture any) string {
+	b, err := json.Marshal(posture)
+	if err != nil {
+		return "{}"
+	}
+	return string(b)
 }
 
 // Incomplete reports whether anything could not be read.
