@@ -501,10 +501,18 @@ type automaton struct {
 	gateOf []int
 	// byteOf[i] >= 0 is the rare byte every match of identifier i holds:
 	// it is scanned around those bytes, not in the multi-pattern pass.
-	byteOf     []int
+	byteOf []int
+	// bytesOf[i] holds every byte a match of identifier i can contain,
+	// for the identifiers with a byteOf; all bytes if it could not be
+	// bounded. A match lies inside one run of such bytes.
+	bytesOf    []byteSet
 	rev, first []*nfaProgram // per identifier: reversed, and forward alone
 	minw, maxw []int         // per identifier: match length bounds
-	cls        *classMap
+	// cls is the byte classes of the multi-pattern pass (fwd); patCls[i]
+	// those of identifier i's own programs, far fewer: a digit pattern
+	// needs a handful, and its DFA rows stay small and in cache.
+	cls    *classMap
+	patCls []*classMap
 	// overlap is how far each interleaved stream of the forward scan
 	// starts before the region it reports: more than the longest match
 	// and the longest keyword look-back.
@@ -524,7 +532,6 @@ type dfaCache struct {
 // syntax is missing; the limit is size).
 func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 	a := &automaton{fwd: newNFAProgram(), overlap: context + maxKeywordDistance + 1}
-	progs := []*nfaProgram{a.fwd}
 	for i, c := range ids {
 		re, err := syntax.Parse(c.Pattern, syntax.Perl)
 		if err != nil {
@@ -536,8 +543,10 @@ func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 			return nil, errors.New("unbounded pattern")
 		}
 		a.byteOf = append(a.byteOf, -1)
+		a.bytesOf = append(a.bytesOf, byteSet{})
 		if b, ok := requiredByte(re); ok && !c.KeywordRequired {
 			a.byteOf[i] = int(b)
+			a.bytesOf[i] = matchBytes(re)
 		}
 		a.minw = append(a.minw, max(lo, 1))
 		a.maxw = append(a.maxw, hi)
@@ -559,7 +568,6 @@ func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 		}
 		a.rev = append(a.rev, rp)
 		a.first = append(a.first, fp)
-		progs = append(progs, rp, fp)
 	}
 	for _, c := range ids {
 		if len(c.keywords) == 0 {
@@ -569,7 +577,10 @@ func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 		a.gateOf = append(a.gateOf, len(a.fwd.starts))
 		a.fwd.addKeywordGate(c.keywords, int32(len(a.fwd.starts)))
 	}
-	a.cls = newClassMap(progs...)
+	a.cls = newClassMap(a.fwd)
+	for i := range a.rev {
+		a.patCls = append(a.patCls, newClassMap(a.rev[i], a.first[i]))
+	}
 	a.cache.Store(a.newCache())
 	return a, nil
 }
@@ -577,9 +588,10 @@ func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 func (a *automaton) newCache() *dfaCache {
 	c := &dfaCache{multi: newLazyDFA(a.fwd, modeMulti, a.fwd.starts, a.cls, multiStateLimit)}
 	for i := range a.rev {
-		c.rev = append(c.rev, newLazyDFA(a.rev[i], modeReverse, a.rev[i].starts, a.cls, patternStateLimit))
-		c.first = append(c.first, newLazyDFA(a.first[i], modeFirst, a.first[i].starts, a.cls, patternStateLimit))
-		c.solo = append(c.solo, newLazyDFA(a.first[i], modeMulti, a.first[i].starts, a.cls, patternStateLimit))
+		cls := a.patCls[i]
+		c.rev = append(c.rev, newLazyDFA(a.rev[i], modeReverse, a.rev[i].starts, cls, patternStateLimit))
+		c.first = append(c.first, newLazyDFA(a.first[i], modeFirst, a.first[i].starts, cls, patternStateLimit))
+		c.solo = append(c.solo, newLazyDFA(a.first[i], modeMulti, a.first[i].starts, cls, patternStateLimit))
 	}
 	return c
 }
@@ -799,31 +811,86 @@ func requiredSet(re *syntax.Regexp) (byteSet, bool) {
 }
 
 // byteEnds appends to ends the ends of identifier i's matches, scanning it
-// alone around each occurrence of its required byte b: a match holding
-// the byte at p lies within [p-w, p+w], w its longest match; windows that
-// overlap or touch are scanned as one.
+// alone around each occurrence of its required byte b. A match holding the
+// byte at p lies within [p-w, p+w], w its longest match, and within the run
+// of bytes around p that a match can contain (in "id,jane@example.com,"
+// the run of an email address ends at the commas), so only that much is
+// scanned; windows that overlap or touch are scanned as one.
 func (a *automaton) byteEnds(c *dfaCache, buf []byte, i int, b byte, ends []int32) ([]int32, bool) {
-	solo, w := c.solo[i], a.maxw[i]
+	solo, w, in := c.solo[i], a.maxw[i], &a.bytesOf[i]
+	from, to := -1, -1 // the window being grown
 	for p := 0; p < len(buf); {
 		k := bytes.IndexByte(buf[p:], b)
 		if k < 0 {
 			break
 		}
 		at := p + k
-		from, to := max(0, at-w), min(len(buf), at+w)
-		for to < len(buf) {
-			k = bytes.IndexByte(buf[at+1:min(len(buf), to+w+1)], b)
-			if k < 0 {
-				break
+		lo, hi := at, at+1
+		for lim := max(0, at-w); lo > lim && in.has(buf[lo-1]); lo-- {
+		}
+		for lim := min(len(buf), at+w); hi < lim && in.has(buf[hi]); hi++ {
+		}
+		if from >= 0 && lo > to {
+			var ok bool
+			if ends, ok = solo.scanRange(buf, from, to, ends); !ok {
+				return ends, false
 			}
-			at += 1 + k
-			to = min(len(buf), at+w)
+			from = -1
 		}
-		var ok bool
-		if ends, ok = solo.scanRange(buf, from, to, ends); !ok {
-			return ends, false
+		if from < 0 {
+			from = lo
 		}
-		p = to
+		to = max(to, hi)
+		p = at + 1
+	}
+	if from >= 0 {
+		return solo.scanRange(buf, from, to, ends)
 	}
 	return ends, true
+}
+
+// matchBytes returns the set of bytes that a match of re can contain: all
+// bytes if it cannot tell (a non-ASCII class, any character).
+func matchBytes(re *syntax.Regexp) byteSet {
+	var all byteSet
+	for k := range all {
+		all[k] = ^uint64(0)
+	}
+	var s byteSet
+	ok := true
+	var walk func(re *syntax.Regexp)
+	walk = func(re *syntax.Regexp) {
+		switch re.Op {
+		case syntax.OpLiteral:
+			for _, r := range re.Rune {
+				if r >= utf8.RuneSelf {
+					ok = false
+					return
+				}
+				for _, f := range foldRanges(r) {
+					if (re.Flags&syntax.FoldCase != 0 || f == r) && f < utf8.RuneSelf {
+						s.add(byte(f))
+					}
+				}
+			}
+		case syntax.OpCharClass:
+			for k := 0; k+1 < len(re.Rune); k += 2 {
+				if re.Rune[k+1] >= utf8.RuneSelf {
+					ok = false
+					return
+				}
+				s.addRange(byte(re.Rune[k]), byte(re.Rune[k+1]))
+			}
+		case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+			ok = false
+		}
+		for _, sub := range re.Sub {
+			walk(sub)
+		}
+	}
+	walk(re)
+	if !ok {
+		return all
+	}
+	return s
 }

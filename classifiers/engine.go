@@ -656,9 +656,10 @@ func (e *Engine) scanAuto(s *scanState, a *automaton) (out []Match, ok bool) {
 	s.spans = spans
 	s.merged = mergeSpans(s.merged[:0], spans, s.runs)
 	if len(s.merged) > 0 {
-		// Most raw matches of dense data are accepted; most of noisy data
-		// are not. Size for the first and let append grow for the rest.
-		out = make([]Match, 0, min(len(s.merged), 64+len(s.buf)/128))
+		// Most raw matches of dense data are accepted: size for all of
+		// them (a raw match is 12 bytes, a Match 96, so a run of rejected
+		// look-alikes costs little).
+		out = make([]Match, 0, len(s.merged))
 	}
 	for _, sp := range s.merged {
 		i := int(sp.id)
@@ -803,8 +804,12 @@ func (e *Engine) accept(s *scanState, i int, c *compiled, st *idState, start, en
 		kw = s.fieldKeyword(c, st) || (s.keywordNear(i, start, c.distance) &&
 			containsAnyWord(windowWords(s.window[:0], buf, start, c.distance), c.keywords))
 	}
-	if !kw && (c.KeywordRequired || (c.WeakForm != nil && c.WeakForm(v))) {
-		return out, false
+	if needsKeyword := func() bool { return c.KeywordRequired || (c.WeakForm != nil && c.WeakForm(v)) }; !kw {
+		if needsKeyword() {
+			return out, false
+		}
+	} else if c.adjacent != nil && needsKeyword() && !c.adjacent(buf, start) {
+		return out, false // another identifier's label is closer
 	}
 	norm := v
 	if c.Normalize != nil {

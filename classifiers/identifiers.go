@@ -65,8 +65,13 @@ type identifier struct {
 	// the first number. With no label nearby, the field name alone can
 	// label it (a CSV column). It is for short, generic numbers whose
 	// keyword would otherwise reach across neighbouring values. prepare
-	// applies it by wrapping Refine.
+	// builds the rule into adjacent.
 	KeywordAdjacent bool
+	// adjacent is the KeywordAdjacent rule, set by prepare: whether the
+	// value at start is labelled by one of the identifier's own keywords.
+	// The engine asks it only for a value that needs a keyword and has
+	// one of its own in reach, which most look-alikes do not.
+	adjacent func(buf []byte, start int) bool
 
 	// Examples must each be found as exactly this identifier when scanned
 	// alone with no field; NonExamples must not produce it.
@@ -87,9 +92,8 @@ const (
 )
 
 // prepare completes a table before it is compiled: an identifier with
-// KeywordAdjacent gets its Refine wrapped with the adjacency rule, which
-// knows the keywords of the whole table. It changes entries in place and
-// returns the table.
+// KeywordAdjacent gets its adjacency rule, which knows the keywords of
+// the whole table. It changes entries in place and returns the table.
 func prepare(table []identifier) []identifier {
 	labels := newLabelIndex(table)
 	for i := range table {
@@ -103,7 +107,7 @@ func prepare(table []identifier) []identifier {
 				kws = append(kws, wf)
 			}
 		}
-		id.Refine = adjacentRefine(*id, kws, labels)
+		id.adjacent = adjacencyRule(*id, kws, labels)
 	}
 	return table
 }

@@ -451,31 +451,16 @@ func keywordAdjacent(buf []byte, start, dist int, id string, kws [][]byte, label
 	return from == lo || !containsAnyWord(windowWords(scratch[:0], buf, from, from-lo), kws)
 }
 
-// adjacentRefine wraps an identifier's Refine with its KeywordAdjacent
-// rule (see identifier.KeywordAdjacent). kws are its keywords in word
-// form, labels those of its whole table.
-func adjacentRefine(id identifier, kws [][]byte, labels *labelIndex) refineFunc {
+// adjacencyRule returns identifier id's KeywordAdjacent rule (see
+// identifier.KeywordAdjacent). kws are its keywords in word form, labels
+// those of its whole table.
+func adjacencyRule(id identifier, kws [][]byte, labels *labelIndex) func(buf []byte, start int) bool {
 	dist := id.KeywordDistance
 	if dist == 0 {
 		dist = defaultKeywordDistance
 	}
-	inner, required, weak, name := id.Refine, id.KeywordRequired, id.WeakForm, id.ID
-	return func(buf []byte, start, end int) (int, int, bool) {
-		if inner != nil {
-			var ok bool
-			if start, end, ok = inner(buf, start, end); !ok {
-				return 0, 0, false
-			}
-		}
-		if start < 0 || end > len(buf) || start >= end {
-			return 0, 0, false
-		}
-		if !required && (weak == nil || !weak(buf[start:end])) {
-			return start, end, true
-		}
-		if keywordAdjacent(buf, start, dist, name, kws, labels) {
-			return start, end, true
-		}
-		return 0, 0, false
+	name := id.ID
+	return func(buf []byte, start int) bool {
+		return keywordAdjacent(buf, start, dist, name, kws, labels)
 	}
 }
