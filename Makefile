@@ -4,7 +4,7 @@ BIN     ?= bin/cairn
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build test demo vet fmt-check race clean fuzz-short bench
+.PHONY: all build test demo vet fmt-check race clean fuzz-short bench bench-classify
 
 all: build
 
@@ -44,6 +44,19 @@ fmt-check:
 # standard library's regexp for comparison (docs/performance.md).
 bench:
 	$(GO) test -run '^$$' -bench '^BenchmarkCorpus$$' -benchtime 3x -v -timeout 20m ./classifiers/
+
+# `cairn classify` end to end, whole process, on ~100 MiB of generated mixed
+# files (logs, CSV, JSON, JSON Lines): wall time, CPU time and peak RSS, with
+# the page cache warm (docs/performance.md).
+BENCH_DIR ?= $(or $(TMPDIR),/tmp)/cairn-bench-mixed
+bench-classify: build
+	@test -d $(BENCH_DIR) || $(GO) run ./classifiers/internal/corpus/mkcorpus -out $(BENCH_DIR) -size 100
+	@$(BIN) classify --format jsonl --fail-on none $(BENCH_DIR) >/dev/null  # warm the page cache
+	@for run in 1 2 3; do \
+	  /usr/bin/time -f "run $$run: %e s wall, %U s user + %S s sys, peak RSS %M KiB" \
+	    $(BIN) classify --format jsonl --fail-on none $(BENCH_DIR) >/dev/null; \
+	done
+	@du -sm --apparent-size $(BENCH_DIR) | awk '{print "input: " $$1 " MiB, " '"$$(nproc)"' " cores"}'
 
 # Seed a fictional account in moto, scan it, leave ./cairn-out behind.
 demo: build

@@ -502,9 +502,13 @@ type automaton struct {
 	// byteOf[i] >= 0 is the rare byte every match of identifier i holds:
 	// it is scanned around those bytes, not in the multi-pattern pass.
 	byteOf []int
+	// anchorOf[i] >= 0 is the pattern, in the multi-pattern pass, of the
+	// literals one of which every match of identifier i holds ("ghp_",
+	// "AIza", "://"): it is scanned alone around them, as byteOf.
+	anchorOf []int
 	// bytesOf[i] holds every byte a match of identifier i can contain,
-	// for the identifiers with a byteOf; all bytes if it could not be
-	// bounded. A match lies inside one run of such bytes.
+	// for the identifiers with a byteOf or anchorOf; all bytes if it
+	// could not be bounded. A match lies inside one run of such bytes.
 	bytesOf    []byteSet
 	rev, first []*nfaProgram // per identifier: reversed, and forward alone
 	minw, maxw []int         // per identifier: match length bounds
@@ -532,6 +536,7 @@ type dfaCache struct {
 // syntax is missing; the limit is size).
 func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 	a := &automaton{fwd: newNFAProgram(), overlap: context + maxKeywordDistance + 1}
+	var anchors [][]*syntax.Regexp // per identifier: its anchor literals, or nil
 	for i, c := range ids {
 		re, err := syntax.Parse(c.Pattern, syntax.Perl)
 		if err != nil {
@@ -543,11 +548,19 @@ func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 			return nil, errors.New("unbounded pattern")
 		}
 		a.byteOf = append(a.byteOf, -1)
+		a.anchorOf = append(a.anchorOf, -1)
 		a.bytesOf = append(a.bytesOf, byteSet{})
-		if b, ok := requiredByte(re); ok && !c.KeywordRequired {
-			a.byteOf[i] = int(b)
-			a.bytesOf[i] = matchBytes(re)
+		var lits []*syntax.Regexp
+		if !c.KeywordRequired {
+			if b, ok := requiredByte(re); ok {
+				a.byteOf[i] = int(b)
+				a.bytesOf[i] = matchBytes(re)
+			} else if lits, ok = anchorLiterals(re); ok {
+				a.anchorOf[i] = -2 // numbered after the keyword gates
+				a.bytesOf[i] = matchBytes(re)
+			}
 		}
+		anchors = append(anchors, lits)
 		a.minw = append(a.minw, max(lo, 1))
 		a.maxw = append(a.maxw, hi)
 		rp, fp := newNFAProgram(), newNFAProgram()
@@ -556,7 +569,7 @@ func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 			pat int32
 			rev bool
 		}{{a.fwd, int32(i), false}, {rp, 0, true}, {fp, 0, false}} {
-			if x.p == a.fwd && (c.KeywordRequired || a.byteOf[i] >= 0) {
+			if x.p == a.fwd && (c.KeywordRequired || a.byteOf[i] >= 0 || a.anchorOf[i] != -1) {
 				// Found through its keyword gate instead (windowEnds): its
 				// weak shapes (any 3 or 9 digits) would flood the pass.
 				x.p.starts = append(x.p.starts, x.p.add(nfaNode{op: opFail}))
@@ -576,6 +589,15 @@ func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 		}
 		a.gateOf = append(a.gateOf, len(a.fwd.starts))
 		a.fwd.addKeywordGate(c.keywords, int32(len(a.fwd.starts)))
+	}
+	for i, lits := range anchors {
+		if lits == nil {
+			continue
+		}
+		a.anchorOf[i] = len(a.fwd.starts)
+		if err := a.fwd.addPattern(&syntax.Regexp{Op: syntax.OpAlternate, Sub: lits}, int32(len(a.fwd.starts)), false); err != nil {
+			return nil, err
+		}
 	}
 	a.cls = newClassMap(a.fwd)
 	for i := range a.rev {
@@ -811,24 +833,54 @@ func requiredSet(re *syntax.Regexp) (byteSet, bool) {
 }
 
 // byteEnds appends to ends the ends of identifier i's matches, scanning it
-// alone around each occurrence of its required byte b. A match holding the
-// byte at p lies within [p-w, p+w], w its longest match, and within the run
-// of bytes around p that a match can contain (in "id,jane@example.com,"
+// alone around each occurrence of its required byte b (see runEnds).
+func (a *automaton) byteEnds(c *dfaCache, buf []byte, i int, b byte, ends []int32) ([]int32, bool) {
+	return a.runEnds(c, buf, i, ends, func(from int) int {
+		if k := bytes.IndexByte(buf[from:], b); k >= 0 {
+			return from + k
+		}
+		return -1
+	})
+}
+
+// anchorEnds appends to ends the ends of identifier i's matches, scanning
+// it alone around each of its anchor literals; anchor holds where they end
+// (from the multi-pattern pass), in increasing order.
+func (a *automaton) anchorEnds(c *dfaCache, buf []byte, i int, anchor, ends []int32) ([]int32, bool) {
+	k := 0
+	return a.runEnds(c, buf, i, ends, func(from int) int {
+		// An anchor ending at g has its last byte at g-1.
+		for k < len(anchor) && int(anchor[k])-1 < from {
+			k++
+		}
+		if k == len(anchor) {
+			return -1
+		}
+		return int(anchor[k]) - 1
+	})
+}
+
+// runEnds appends to ends the ends of identifier i's matches, scanning it
+// alone around the positions next yields (next(from) is the first at or
+// after from, or -1): bytes every match holds one of. A match holding the
+// byte at p lies within [p-w, p+w], w its longest match, and within the
+// run of bytes around p that a match can contain (in "id,jane@example.com,"
 // the run of an email address ends at the commas), so only that much is
 // scanned; windows that overlap or touch are scanned as one.
-func (a *automaton) byteEnds(c *dfaCache, buf []byte, i int, b byte, ends []int32) ([]int32, bool) {
+func (a *automaton) runEnds(c *dfaCache, buf []byte, i int, ends []int32, next func(from int) int) ([]int32, bool) {
 	solo, w, in := c.solo[i], a.maxw[i], &a.bytesOf[i]
 	from, to := -1, -1 // the window being grown
 	for p := 0; p < len(buf); {
-		k := bytes.IndexByte(buf[p:], b)
-		if k < 0 {
+		at := next(p)
+		if at < 0 {
 			break
 		}
-		at := p + k
 		lo, hi := at, at+1
-		for lim := max(0, at-w); lo > lim && in.has(buf[lo-1]); lo-- {
+		for lim := max(0, at-w); lo > lim && in.has(buf[lo-1]); {
+			lo--
 		}
-		for lim := min(len(buf), at+w); hi < lim && in.has(buf[hi]); hi++ {
+		for lim := min(len(buf), at+w); hi < lim && in.has(buf[hi]); {
+			hi++
 		}
 		if from >= 0 && lo > to {
 			var ok bool
@@ -847,6 +899,165 @@ func (a *automaton) byteEnds(c *dfaCache, buf []byte, i int, b byte, ends []int3
 		return solo.scanRange(buf, from, to, ends)
 	}
 	return ends, true
+}
+
+// Anchor literals. A pattern such as `\bghp_[A-Za-z0-9]{36}` cannot match
+// without one of a few literals; in the multi-pattern pass its bounded
+// repetition multiplies the DFA states of every other pattern (a counter
+// of 36 positions per state), while the literal alone adds a handful. So
+// such an identifier is represented in the pass by its literals, and
+// scanned alone only around them.
+
+// Bounds on anchor literals: at least minAnchorLen bytes each (shorter
+// ones are too common to be worth it), at most maxAnchors of them.
+const (
+	minAnchorLen = 3
+	maxAnchors   = 16
+)
+
+// anchorLiterals returns literal patterns one of which every match of re
+// contains, if there are few enough long enough ones.
+func anchorLiterals(re *syntax.Regexp) ([]*syntax.Regexp, bool) {
+	lits, ok := requiredLits(re)
+	if !ok || len(lits) == 0 || len(lits) > maxAnchors {
+		return nil, false
+	}
+	out := make([]*syntax.Regexp, len(lits))
+	for k, l := range lits {
+		if len(l.s) < minAnchorLen {
+			return nil, false
+		}
+		flags := syntax.Flags(0)
+		if l.fold {
+			flags = syntax.FoldCase
+		}
+		out[k] = &syntax.Regexp{Op: syntax.OpLiteral, Rune: []rune(l.s), Flags: flags}
+	}
+	return out, true
+}
+
+// lit is an ASCII literal, matched exactly or, with fold, case-insensitively.
+type lit struct {
+	s    string
+	fold bool
+}
+
+// requiredLits returns literals one of which every match of re contains,
+// choosing among the possibilities the set whose shortest literal is
+// longest (then the smallest set). Literals next to each other and small
+// classes between them are joined ("gh" [pousr] "_" gives "ghp_", "gho_",
+// ...).
+func requiredLits(re *syntax.Regexp) ([]lit, bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		l, ok := literalOf(re)
+		return []lit{l}, ok
+	case syntax.OpCapture, syntax.OpPlus:
+		return requiredLits(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return requiredLits(re.Sub[0])
+		}
+	case syntax.OpAlternate:
+		var all []lit
+		for _, sub := range re.Sub {
+			ls, ok := requiredLits(sub)
+			if !ok {
+				return nil, false
+			}
+			all = append(all, ls...)
+		}
+		return all, len(all) > 0 && len(all) <= maxAnchors
+	case syntax.OpConcat:
+		var best []lit
+		consider := func(ls []lit) {
+			if len(ls) == 0 || len(ls) > maxAnchors {
+				return
+			}
+			if best == nil || shortest(ls) > shortest(best) || (shortest(ls) == shortest(best) && len(ls) < len(best)) {
+				best = ls
+			}
+		}
+		run := []lit{{}} // literals joined so far from consecutive subs
+		for _, sub := range re.Sub {
+			if ext, ok := joinLit(run, sub); ok {
+				run = ext
+				continue
+			}
+			consider(run)
+			run = []lit{{}}
+			if ls, ok := requiredLits(sub); ok {
+				consider(ls)
+			}
+		}
+		consider(run)
+		return best, best != nil
+	}
+	return nil, false
+}
+
+// literalOf returns re (an OpLiteral) as a lit if it is ASCII.
+func literalOf(re *syntax.Regexp) (lit, bool) {
+	b := make([]byte, 0, len(re.Rune))
+	for _, r := range re.Rune {
+		if r >= utf8.RuneSelf {
+			return lit{}, false
+		}
+		b = append(b, byte(r))
+	}
+	return lit{s: string(b), fold: re.Flags&syntax.FoldCase != 0}, len(b) > 0
+}
+
+// joinLit extends every literal of run by sub, a literal or a class of at
+// most a few ASCII bytes, if the result stays small and of one case mode.
+func joinLit(run []lit, sub *syntax.Regexp) ([]lit, bool) {
+	var tails []lit
+	switch sub.Op {
+	case syntax.OpLiteral:
+		l, ok := literalOf(sub)
+		if !ok {
+			return nil, false
+		}
+		tails = []lit{l}
+	case syntax.OpCharClass:
+		n := 0
+		for k := 0; k+1 < len(sub.Rune); k += 2 {
+			lo, hi := sub.Rune[k], sub.Rune[k+1]
+			if hi >= utf8.RuneSelf || n+int(hi-lo+1) > 8 {
+				return nil, false
+			}
+			for r := lo; r <= hi; r++ {
+				tails = append(tails, lit{s: string(rune(r))})
+				n++
+			}
+		}
+	default:
+		return nil, false
+	}
+	if len(run)*len(tails) > maxAnchors {
+		return nil, false
+	}
+	var out []lit
+	for _, h := range run {
+		for _, t := range tails {
+			if h.s != "" && h.fold != t.fold {
+				return nil, false
+			}
+			out = append(out, lit{s: h.s + t.s, fold: t.fold})
+		}
+	}
+	return out, true
+}
+
+// shortest returns the length of the shortest literal of ls.
+func shortest(ls []lit) int {
+	n := -1
+	for _, l := range ls {
+		if n < 0 || len(l.s) < n {
+			n = len(l.s)
+		}
+	}
+	return n
 }
 
 // matchBytes returns the set of bytes that a match of re can contain: all

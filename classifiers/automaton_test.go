@@ -27,6 +27,11 @@ func autoFindAll(tb testing.TB, a *automaton, i int, buf []byte) [][]int {
 	switch {
 	case a.byteOf[i] >= 0:
 		ends, ok = a.byteEnds(c, buf, i, byte(a.byteOf[i]), nil)
+	case a.anchorOf[i] >= 0:
+		all := make([][]int32, len(a.fwd.starts))
+		if ok = c.multi.scanMulti4(buf, a.overlap, all, &[4][]uint64{}); ok {
+			ends, ok = a.anchorEnds(c, buf, i, all[a.anchorOf[i]], nil)
+		}
 	case a.fwd.nodes[a.fwd.starts[i]].op == opFail:
 		ends, ok = a.windowEnds(c, buf, i, nil, 0, nil)
 	default:
@@ -151,7 +156,7 @@ func TestAutomatonCacheFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := newTestEngine(t)
-	e.reg = reg
+	e.setRegistry(reg)
 	ref := newTestEngine(t)
 	ref.noAuto = true
 	buf := corpus.Bench(6, 128<<10, corpus.Low)
@@ -172,7 +177,7 @@ func TestAutomatonConcurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := newTestEngine(t)
-	e.reg = reg
+	e.setRegistry(reg)
 	ref := newTestEngine(t)
 	ref.noAuto = true
 	bufs := [][]byte{corpus.Bench(7, 96<<10, corpus.Low), corpus.Bench(8, 48<<10, corpus.Dense), mixedText(64<<10, 3)}

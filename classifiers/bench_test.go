@@ -204,7 +204,7 @@ func newFullEngine(tb testing.TB) *Engine {
 	if err != nil {
 		tb.Fatalf("compile full table: %v", err)
 	}
-	e.reg = reg
+	e.setRegistry(reg)
 	return e
 }
 
@@ -265,11 +265,12 @@ type benchResult struct {
 
 // BenchmarkCorpus is the benchmark of `make bench`: for the low-density
 // corpus (64 MiB) and the dense CSV (16 MiB), the full identifier set on
-// one core (GOMAXPROCS=1, one goroutine scanning 1 MiB chunks), on all
-// cores (one goroutine per core taking chunks), and the standard
-// library's regexp one pattern at a time on one core (on the first 4 MiB:
-// it is two orders of magnitude slower). It logs a summary with the
-// ratios.
+// one core (GOMAXPROCS=1, one goroutine scanning 1 MiB chunks) and on all
+// cores (one goroutine per core taking chunks), both with Scan (every
+// match built, redacted and fingerprinted) and with ScanSummaries (what
+// the scanner and `cairn classify` call), and the standard library's
+// regexp one pattern at a time on one core (on the first 4 MiB: it is two
+// orders of magnitude slower). It logs a summary with the ratios.
 func BenchmarkCorpus(b *testing.B) {
 	e := newFullEngine(b)
 	std := newStdlibScanner(e)
@@ -318,7 +319,18 @@ func BenchmarkCorpus(b *testing.B) {
 			return n
 		})
 		run("engine-allcores", len(corpus.buf), func() int {
-			return scanParallel(e, parts, runtime.NumCPU())
+			return scanParallel(e, parts, runtime.NumCPU(), false)
+		})
+		run("summaries-1core", len(corpus.buf), func() int {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+			n := 0
+			for _, p := range parts {
+				n += summaryCount(e, p)
+			}
+			return n
+		})
+		run("summaries-allcores", len(corpus.buf), func() int {
+			return scanParallel(e, parts, runtime.NumCPU(), true)
 		})
 		head := chunks(corpus.buf[:min(len(corpus.buf), 4<<20)])
 		run("stdlib-1core", 4<<20, func() int {
@@ -332,27 +344,41 @@ func BenchmarkCorpus(b *testing.B) {
 	}
 	b.Logf("%d identifiers (%d builtin), %d cores; wall-clock MB/s, and MB per CPU-second of the process in brackets", len(e.reg.ids), len(builtin), runtime.NumCPU())
 	for _, corpus := range []string{"low", "dense"} {
-		var one, all, std benchResult
+		var one, all, sum1, sumAll, std benchResult
 		for _, r := range results {
 			switch r.name {
 			case corpus + "/engine-1core":
 				one = r
 			case corpus + "/engine-allcores":
 				all = r
+			case corpus + "/summaries-1core":
+				sum1 = r
+			case corpus + "/summaries-allcores":
+				sumAll = r
 			case corpus + "/stdlib-1core":
 				std = r
 			}
 		}
 		if std.mbps > 0 {
-			b.Logf("%-5s MB/s (per CPU-second): engine 1 core %6.1f (%6.1f)  all cores %6.1f (%6.1f)  stdlib 1 core %5.2f (%5.2f)  engine/stdlib %4.0fx (%4.0fx)",
-				corpus, one.mbps, one.cpu, all.mbps, all.cpu, std.mbps, std.cpu, one.mbps/std.mbps, one.cpu/std.cpu)
+			b.Logf("%-5s MB/s (per CPU-second): Scan 1 core %6.1f (%6.1f)  all cores %6.1f (%6.1f) | ScanSummaries 1 core %6.1f (%6.1f)  all cores %6.1f (%6.1f) | stdlib 1 core %5.2f (%5.2f)  Scan/stdlib %4.0fx (%4.0fx)",
+				corpus, one.mbps, one.cpu, all.mbps, all.cpu, sum1.mbps, sum1.cpu, sumAll.mbps, sumAll.cpu, std.mbps, std.cpu, one.mbps/std.mbps, one.cpu/std.cpu)
 		}
 	}
 }
 
-// scanParallel scans parts with workers goroutines and returns the number
-// of matches.
-func scanParallel(e *Engine, parts [][]byte, workers int) int {
+// summaryCount scans p with ScanSummaries, as the scanner does (3
+// examples, 50 fingerprints), and returns the number of matches.
+func summaryCount(e *Engine, p []byte) int {
+	n := 0
+	for _, s := range e.ScanSummaries(p, "", 3, 50) {
+		n += s.Count
+	}
+	return n
+}
+
+// scanParallel scans parts with workers goroutines, with Scan or (summaries)
+// ScanSummaries, and returns the number of matches.
+func scanParallel(e *Engine, parts [][]byte, workers int, summaries bool) int {
 	var mu sync.Mutex
 	total := 0
 	next := make(chan []byte)
@@ -361,7 +387,11 @@ func scanParallel(e *Engine, parts [][]byte, workers int) int {
 		wg.Go(func() {
 			n := 0
 			for p := range next {
-				n += len(e.Scan(p, ""))
+				if summaries {
+					n += summaryCount(e, p)
+				} else {
+					n += len(e.Scan(p, ""))
+				}
 			}
 			mu.Lock()
 			total += n

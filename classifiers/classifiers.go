@@ -59,4 +59,6 @@ type Match struct {
 	Start, End  int        // byte offsets of the value in the scanned buffer
 	Redacted    string     // e.g. "4111 **** **** 1111"
 	Fingerprint string     // hex HMAC-SHA256 of the normalised value
+
+	rank uint64 // the value's rank in fingerprint sketches (sketch.go)
 }

@@ -129,6 +129,16 @@ type lazyDFA struct {
 	matched []int32
 	next    []int32
 	key     []byte
+	// fromStarts caches, per assertion set, the closure of every pattern
+	// start (modeMulti): the part of each new state's closure that all
+	// states share, which for a large table is most of it.
+	fromStarts map[syntax.EmptyOp]*startClosure
+}
+
+// startClosure is the closure of a multi DFA's pattern starts under one
+// assertion set: its byte nodes and matched patterns.
+type startClosure struct {
+	byteNs, matched []int32
 }
 
 func newLazyDFA(prog *nfaProgram, mode dfaMode, starts []int32, cls *classMap, limit int) *lazyDFA {
@@ -268,9 +278,32 @@ func (d *lazyDFA) closure(nodes []int32, sat syntax.EmptyOp) {
 		}
 	}
 	if d.mode == modeMulti {
-		push(d.starts)
+		sc := d.fromStarts[sat]
+		if sc == nil {
+			push(d.starts)
+			d.walk(stack, sat)
+			sc = &startClosure{byteNs: slices.Clone(d.byteNs), matched: slices.Clone(d.matched)}
+			if d.fromStarts == nil {
+				d.fromStarts = map[syntax.EmptyOp]*startClosure{}
+			}
+			d.fromStarts[sat] = sc
+			stack = d.stack[:0]
+		} else {
+			// The nodes of the start closure are not marked: a walk from
+			// nodes that reaches one again adds a byte node twice, which
+			// step removes, or a pattern twice, which trans removes.
+			d.byteNs = append(d.byteNs, sc.byteNs...)
+			d.matched = append(d.matched, sc.matched...)
+		}
 	}
 	push(nodes)
+	d.walk(stack, sat)
+}
+
+// walk follows the epsilon edges from the nodes on stack (popped last
+// first) under the assertions sat, skipping nodes marked in the current
+// generation, and keeps stack's memory in d.stack.
+func (d *lazyDFA) walk(stack []int32, sat syntax.EmptyOp) {
 	nodesArr := d.prog.nodes
 	for len(stack) > 0 {
 		n := stack[len(stack)-1]

@@ -3,6 +3,7 @@ package classifiers
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/dchest/siphash"
 	re2 "github.com/wasilibs/go-re2"
 	"github.com/wasilibs/go-re2/experimental"
 )
@@ -74,6 +76,10 @@ type Engine struct {
 	block  int        // block size of the go-re2 path; tests shrink or grow it
 	noAuto bool       // tests: always take the go-re2 path
 	hashes sync.Pool  // of hash.Hash: HMAC-SHA256 keyed with key
+	// rankKey is the SipHash key of sketch ranks (sketch.go), derived from
+	// key; rankSalt[i] makes identifier i's ranks its own.
+	rankKey  [2]uint64
+	rankSalt []uint64
 }
 
 // registry is a compiled identifier table: the builtin one, shared by all
@@ -145,7 +151,6 @@ func NewEngine(opts Options) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{
-		reg:   reg,
 		key:   slices.Clone(opts.FingerprintKey),
 		max:   opts.MaxMatchesPerIdentifier,
 		block: defaultBlockSize,
@@ -157,7 +162,27 @@ func NewEngine(opts Options) (*Engine, error) {
 		return nil, err
 	}
 	e.hashes.New = func() any { return hmac.New(sha256.New, e.key) }
+	e.setRegistry(reg)
 	return e, nil
+}
+
+// setRegistry installs reg and derives the sketch-rank keys of its
+// identifiers from the fingerprint key.
+func (e *Engine) setRegistry(reg *registry) {
+	e.reg = reg
+	mac := hmac.New(sha256.New, e.key)
+	mac.Write([]byte("cairn sketch rank key"))
+	k := mac.Sum(nil)
+	e.rankKey = [2]uint64{binary.LittleEndian.Uint64(k[:8]), binary.LittleEndian.Uint64(k[8:16])}
+	e.rankSalt = make([]uint64, len(reg.ids))
+	for i, c := range reg.ids {
+		e.rankSalt[i] = siphash.Hash(e.rankKey[0], e.rankKey[1], c.fpPrefix)
+	}
+}
+
+// rank is the sketch rank of identifier i's normalised value norm.
+func (e *Engine) rank(i int, norm []byte) uint64 {
+	return siphash.Hash(e.rankKey[0]^e.rankSalt[i], e.rankKey[1], norm)
 }
 
 // compileRegistry checks and compiles an identifier table.
@@ -422,7 +447,7 @@ func (e *Engine) Scan(buf []byte, field string) []Match {
 	if len(buf) == 0 {
 		return nil
 	}
-	return e.scan(buf, field, 0)
+	return e.scan(buf, field, 0, nil)
 }
 
 // compareMatches orders matches by Start, then Identifier.
@@ -434,19 +459,23 @@ func compareMatches(a, b Match) int {
 }
 
 // scan returns the matches of buf that start at or after from, in Scan's
-// order.
-func (e *Engine) scan(buf []byte, field string, from int) []Match {
+// order; with sums set (ScanSummaries) it folds them into sums instead and
+// returns none.
+func (e *Engine) scan(buf []byte, field string, from int, sums []summaryAcc) []Match {
 	if a := e.reg.auto; a != nil && !e.noAuto && len(buf) < math.MaxInt32 {
 		s := newScanState(buf, field, len(e.reg.ids))
-		s.from = from
+		s.from, s.sums = from, sums
 		out, ok := e.scanAuto(s, a)
 		e.release(s)
 		if ok {
 			return out
 		}
+		for i := range sums {
+			sums[i].reset()
+		}
 	}
 	s := newScanState(buf, field, len(e.reg.ids))
-	s.from = from
+	s.from, s.sums = from, sums
 	out := s.out[:0]
 	for own := 0; own < len(buf); {
 		ownEnd := own + e.block
@@ -463,6 +492,63 @@ func (e *Engine) scan(buf []byte, field string, from int) []Match {
 	slices.SortFunc(out, compareMatches)
 	e.release(s)
 	return out
+}
+
+// ScanSummaries classifies buf as Scan does and returns what Summarize
+// would return for Scan's matches, without building them: per identifier
+// the count, the highest confidence, the first maxExamples distinct
+// redacted values and a sketch of at most maxFingerprints fingerprints,
+// sorted by Identifier. It is Scan for callers that keep only findings
+// (the scanner): on dense data it is about half again as fast, as it
+// redacts only until it has its examples and computes the HMAC only of
+// values that enter the sketch. Safe for concurrent use; nil if nothing
+// matched.
+func (e *Engine) ScanSummaries(buf []byte, field string, maxExamples, maxFingerprints int) []Summary {
+	if len(buf) == 0 {
+		return nil
+	}
+	sums := make([]summaryAcc, len(e.reg.ids))
+	for i := range sums {
+		sums[i].maxExamples, sums[i].maxFingerprints = maxExamples, maxFingerprints
+	}
+	e.scan(buf, field, 0, sums)
+	var out []Summary
+	for i := range sums { // reg.ids is sorted by ID
+		if sums[i].sum.Count > 0 {
+			out = append(out, sums[i].sum)
+		}
+	}
+	return out
+}
+
+// summaryAcc is one identifier's Summary as ScanSummaries builds it.
+type summaryAcc struct {
+	sum                          Summary
+	maxExamples, maxFingerprints int
+}
+
+func (a *summaryAcc) reset() {
+	a.sum = Summary{}
+}
+
+// add folds in one accepted match: value v of identifier i, normalised
+// norm.
+func (a *summaryAcc) add(e *Engine, s *scanState, i int, c *compiled, v, norm []byte, conf Confidence) {
+	if a.sum.Count == 0 {
+		a.sum = Summary{Identifier: c.ID, Category: c.Category, Confidence: conf, Fingerprints: NewSketch(a.maxFingerprints)}
+	}
+	a.sum.Count++
+	if conf.Rank() > a.sum.Confidence.Rank() {
+		a.sum.Confidence = conf
+	}
+	if len(a.sum.RedactedExamples) < a.maxExamples {
+		if r := c.Redact(string(v)); r != "" && !slices.Contains(a.sum.RedactedExamples, r) {
+			a.sum.RedactedExamples = append(a.sum.RedactedExamples, r)
+		}
+	}
+	if a.maxFingerprints > 0 {
+		a.sum.Fingerprints.add(e.rank(i, norm), func() string { return fingerprint(s.hash(e), c.fpPrefix, norm) })
+	}
 }
 
 // rawSpan is a pattern match not yet checked: buf[start:end] for
@@ -515,11 +601,12 @@ type scanState struct {
 	ends       [][]int32 // automaton path: match ends per pattern
 	gateOf     []int     // automaton path: keyword gate pattern per identifier
 	reps       [4][]uint64
-	out        []Match   // go-re2 path: scratch for the matches
-	spans      []rawSpan // automaton path: raw matches, by identifier
-	merged     []rawSpan // automaton path: raw matches in Scan's order
-	runs       []int     // automaton path: end of each identifier's run in spans
-	h          hash.Hash // HMAC of the engine, taken on first use
+	out        []Match      // go-re2 path: scratch for the matches
+	spans      []rawSpan    // automaton path: raw matches, by identifier
+	merged     []rawSpan    // automaton path: raw matches in Scan's order
+	runs       []int        // automaton path: end of each identifier's run in spans
+	h          hash.Hash    // HMAC of the engine, taken on first use
+	sums       []summaryAcc // ScanSummaries: per identifier; nil for Scan
 	window     [2*maxKeywordDistance + 1]byte
 }
 
@@ -538,6 +625,7 @@ func newScanState(buf []byte, field string, nids int) *scanState {
 	s.hit = s.hit[:0]
 	s.gateOf = nil
 	s.runs = s.runs[:0]
+	s.sums = nil
 	return s
 }
 
@@ -610,9 +698,14 @@ func (e *Engine) scanAuto(s *scanState, a *automaton) (out []Match, ok bool) {
 	spans := s.spans[:0]
 	for i, cp := range reg.ids {
 		ends := s.ends[i]
-		if b := a.byteOf[i]; b >= 0 {
+		if b, g := a.byteOf[i], a.anchorOf[i]; b >= 0 || g >= 0 {
 			var ok bool
-			if ends, ok = a.byteEnds(c, s.buf, i, byte(b), ends[:0]); !ok {
+			if b >= 0 {
+				ends, ok = a.byteEnds(c, s.buf, i, byte(b), ends[:0])
+			} else {
+				ends, ok = a.anchorEnds(c, s.buf, i, s.ends[g], ends[:0])
+			}
+			if !ok {
 				a.reset(c)
 				return nil, false
 			}
@@ -655,7 +748,7 @@ func (e *Engine) scanAuto(s *scanState, a *automaton) (out []Match, ok bool) {
 	}
 	s.spans = spans
 	s.merged = mergeSpans(s.merged[:0], spans, s.runs)
-	if len(s.merged) > 0 {
+	if len(s.merged) > 0 && s.sums == nil {
 		// Most raw matches of dense data are accepted: size for all of
 		// them (a raw match is 12 bytes, a Match 96, so a run of rejected
 		// look-alikes costs little).
@@ -774,62 +867,78 @@ func (s *scanState) fieldHas(kws [][]byte) bool {
 }
 
 // accept applies identifier c's checks to the raw match buf[start:end]
-// and appends it to out if it passes; full reports that c has reached the
-// per-call cap.
+// and, if it passes, appends it to out or (summary scans) folds it into
+// s.sums; full reports that c has reached the per-call cap.
 func (e *Engine) accept(s *scanState, i int, c *compiled, st *idState, start, end int, out []Match) (_ []Match, full bool) {
-	buf := s.buf
-	if start < st.lastEnd || start >= end || end > len(buf) {
+	start, end, kw, norm, ok := e.check(s, i, c, st, start, end)
+	if !ok {
 		return out, false
 	}
+	v := s.buf[start:end]
+	if s.sums != nil {
+		s.sums[i].add(e, s, i, c, v, norm, c.confidence(kw))
+	} else {
+		out = append(out, Match{
+			Identifier:  c.ID,
+			Category:    c.Category,
+			Confidence:  c.confidence(kw),
+			Start:       start,
+			End:         end,
+			Redacted:    c.Redact(string(v)),
+			Fingerprint: fingerprint(s.hash(e), c.fpPrefix, norm),
+			rank:        e.rank(i, norm),
+		})
+	}
+	st.lastEnd = end
+	st.count++
+	return out, st.count >= e.max
+}
+
+// check applies identifier c's checks to the raw match buf[start:end]:
+// its Refine, validator, ignore words, keyword rules and the allow list.
+// It returns the match's final span, whether a keyword supports it, and
+// its normalised value.
+func (e *Engine) check(s *scanState, i int, c *compiled, st *idState, start, end int) (_, _ int, kw bool, norm []byte, ok bool) {
+	buf := s.buf
+	if start < st.lastEnd || start >= end || end > len(buf) {
+		return 0, 0, false, nil, false
+	}
 	if c.Refine != nil {
-		var ok bool
 		if start, end, ok = c.Refine(buf, start, end); !ok || start < st.lastEnd || start >= end || end > len(buf) || start < 0 {
-			return out, false
+			return 0, 0, false, nil, false
 		}
 	}
 	if start < s.from {
-		return out, false
+		return 0, 0, false, nil, false
 	}
 	v := buf[start:end]
 	if c.Validate != nil && !c.Validate(v) {
-		return out, false
+		return 0, 0, false, nil, false
 	}
 	if c.ignore != nil && containsFold(v, c.ignore) {
-		return out, false
+		return 0, 0, false, nil, false
 	}
 	// A structured identifier is HIGH anyway: skip the look-up unless a
 	// rule depends on it.
-	kw := false
 	if c.keywords != nil && (!c.Structured || c.KeywordRequired || c.WeakForm != nil) {
 		kw = s.fieldKeyword(c, st) || (s.keywordNear(i, start, c.distance) &&
 			containsAnyWord(windowWords(s.window[:0], buf, start, c.distance), c.keywords))
 	}
 	if needsKeyword := func() bool { return c.KeywordRequired || (c.WeakForm != nil && c.WeakForm(v)) }; !kw {
 		if needsKeyword() {
-			return out, false
+			return 0, 0, false, nil, false
 		}
 	} else if c.adjacent != nil && needsKeyword() && !c.adjacent(buf, start) {
-		return out, false // another identifier's label is closer
+		return 0, 0, false, nil, false // another identifier's label is closer
 	}
-	norm := v
+	norm = v
 	if c.Normalize != nil {
 		norm = c.Normalize(v)
 	}
 	if e.allow != nil && e.allow.allows(i, v, norm) {
-		return out, false
+		return 0, 0, false, nil, false
 	}
-	out = append(out, Match{
-		Identifier:  c.ID,
-		Category:    c.Category,
-		Confidence:  c.confidence(kw),
-		Start:       start,
-		End:         end,
-		Redacted:    c.Redact(string(v)),
-		Fingerprint: fingerprint(s.hash(e), c.fpPrefix, norm),
-	})
-	st.lastEnd = end
-	st.count++
-	return out, st.count >= e.max
+	return start, end, kw, norm, true
 }
 
 // confidence applies the confidence rules: a validated match is MEDIUM,

@@ -438,26 +438,37 @@ func TestScanEmptyAndOrder(t *testing.T) {
 
 func TestSummarize(t *testing.T) {
 	ms := []Match{
-		{Identifier: "US_SSN", Category: CategoryPersonal, Confidence: ConfidenceMedium, Redacted: "***-**-6789", Fingerprint: "c"},
-		{Identifier: "EMAIL_ADDRESS", Category: CategoryPersonal, Confidence: ConfidenceMedium, Redacted: "j***@example.com", Fingerprint: "x"},
-		{Identifier: "US_SSN", Category: CategoryPersonal, Confidence: ConfidenceHigh, Redacted: "***-**-1111", Fingerprint: "a"},
-		{Identifier: "US_SSN", Category: CategoryPersonal, Confidence: ConfidenceLow, Redacted: "***-**-6789", Fingerprint: "c"},
-		{Identifier: "US_SSN", Category: CategoryPersonal, Confidence: ConfidenceMedium, Redacted: "***-**-2222", Fingerprint: "b"},
+		{Identifier: "US_SSN", Category: CategoryPersonal, Confidence: ConfidenceMedium, Redacted: "***-**-6789", Fingerprint: "c", rank: 30},
+		{Identifier: "EMAIL_ADDRESS", Category: CategoryPersonal, Confidence: ConfidenceMedium, Redacted: "j***@example.com", Fingerprint: "x", rank: 90},
+		{Identifier: "US_SSN", Category: CategoryPersonal, Confidence: ConfidenceHigh, Redacted: "***-**-1111", Fingerprint: "z", rank: 10},
+		{Identifier: "US_SSN", Category: CategoryPersonal, Confidence: ConfidenceLow, Redacted: "***-**-6789", Fingerprint: "c", rank: 30},
+		{Identifier: "US_SSN", Category: CategoryPersonal, Confidence: ConfidenceMedium, Redacted: "***-**-2222", Fingerprint: "b", rank: 20},
 	}
 	got := Summarize(ms, 2, 2)
-	want := []Summary{
-		{Identifier: "EMAIL_ADDRESS", Category: CategoryPersonal, Confidence: ConfidenceMedium, Count: 1,
-			RedactedExamples: []string{"j***@example.com"}, Fingerprints: []string{"x"}},
-		{Identifier: "US_SSN", Category: CategoryPersonal, Confidence: ConfidenceHigh, Count: 4,
-			RedactedExamples: []string{"***-**-6789", "***-**-1111"}, Fingerprints: []string{"a", "b"}},
+	type row struct {
+		id       string
+		conf     Confidence
+		count    int
+		examples []string
+		fps      []string
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("Summarize =\n%+v\nwant\n%+v", got, want)
+	var rows []row
+	for _, s := range got {
+		rows = append(rows, row{s.Identifier, s.Confidence, s.Count, s.RedactedExamples, s.Fingerprints.List()})
+	}
+	want := []row{
+		{"EMAIL_ADDRESS", ConfidenceMedium, 1, []string{"j***@example.com"}, []string{"x"}},
+		// The two values of lowest rank (10: "z", 20: "b"), not the two
+		// smallest fingerprints nor the first two seen.
+		{"US_SSN", ConfidenceHigh, 4, []string{"***-**-6789", "***-**-1111"}, []string{"b", "z"}},
+	}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("Summarize =\n%+v\nwant\n%+v", rows, want)
 	}
 	none := Summarize(ms, 0, 0)
 	for _, s := range none {
-		if len(s.RedactedExamples) != 0 || len(s.Fingerprints) != 0 {
-			t.Errorf("limits 0 kept %v %v", s.RedactedExamples, s.Fingerprints)
+		if len(s.RedactedExamples) != 0 || s.Fingerprints.Len() != 0 {
+			t.Errorf("limits 0 kept %v %v", s.RedactedExamples, s.Fingerprints.List())
 		}
 	}
 	if Summarize(nil, 5, 5) != nil {

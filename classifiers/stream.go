@@ -73,7 +73,7 @@ func (e *Engine) scanReader(ctx context.Context, r io.Reader, field string, chun
 		}
 		var keep []Match
 		if cut > own {
-			for _, m := range e.scan(buf, field, own) {
+			for _, m := range e.scan(buf, field, own, nil) {
 				if m.Start >= cut {
 					continue
 				}

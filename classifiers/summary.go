@@ -12,58 +12,41 @@ type Summary struct {
 	Confidence       Confidence // highest confidence among the matches
 	Count            int        // number of matches
 	RedactedExamples []string   // distinct redacted values in match order, at most maxExamples
-	Fingerprints     []string   // distinct fingerprints, sorted, at most maxFingerprints
+	Fingerprints     Sketch     // of the distinct values, at most maxFingerprints (sketch.go)
 }
 
 // Summarize groups matches by identifier and returns one Summary per
 // identifier, sorted by Identifier. RedactedExamples keeps the first
-// maxExamples distinct redacted values in match order. Fingerprints keeps
-// the maxFingerprints smallest distinct fingerprints, so the choice does
+// maxExamples distinct redacted values in match order. Fingerprints is the
+// bottom-maxFingerprints sketch of the distinct values, so the choice does
 // not depend on match order and two summaries of the same data agree. A
-// limit of 0 or less keeps none.
+// limit of 0 or less keeps none. Engine.ScanSummaries gives the same
+// summaries without building the matches.
 func Summarize(ms []Match, maxExamples, maxFingerprints int) []Summary {
 	if len(ms) == 0 {
 		return nil
 	}
-	type acc struct {
-		s        Summary
-		examples map[string]bool
-		fps      map[string]bool
-	}
-	byID := map[string]*acc{}
+	byID := map[string]*Summary{}
 	for _, m := range ms {
 		a := byID[m.Identifier]
 		if a == nil {
-			a = &acc{
-				s:        Summary{Identifier: m.Identifier, Category: m.Category, Confidence: m.Confidence},
-				examples: map[string]bool{},
-				fps:      map[string]bool{},
-			}
+			a = &Summary{Identifier: m.Identifier, Category: m.Category, Confidence: m.Confidence, Fingerprints: NewSketch(maxFingerprints)}
 			byID[m.Identifier] = a
 		}
-		a.s.Count++
-		if m.Confidence.Rank() > a.s.Confidence.Rank() {
-			a.s.Confidence = m.Confidence
+		a.Count++
+		if m.Confidence.Rank() > a.Confidence.Rank() {
+			a.Confidence = m.Confidence
 		}
-		if len(a.s.RedactedExamples) < maxExamples && m.Redacted != "" && !a.examples[m.Redacted] {
-			a.examples[m.Redacted] = true
-			a.s.RedactedExamples = append(a.s.RedactedExamples, m.Redacted)
+		if len(a.RedactedExamples) < maxExamples && m.Redacted != "" && !slices.Contains(a.RedactedExamples, m.Redacted) {
+			a.RedactedExamples = append(a.RedactedExamples, m.Redacted)
 		}
-		if maxFingerprints > 0 && m.Fingerprint != "" {
-			a.fps[m.Fingerprint] = true
+		if m.Fingerprint != "" {
+			a.Fingerprints.add(m.rank, func() string { return m.Fingerprint })
 		}
 	}
 	out := make([]Summary, 0, len(byID))
 	for _, a := range byID {
-		if len(a.fps) > 0 {
-			fps := make([]string, 0, len(a.fps))
-			for fp := range a.fps {
-				fps = append(fps, fp)
-			}
-			slices.Sort(fps)
-			a.s.Fingerprints = fps[:min(len(fps), maxFingerprints)]
-		}
-		out = append(out, a.s)
+		out = append(out, *a)
 	}
 	slices.SortFunc(out, func(a, b Summary) int { return strings.Compare(a.Identifier, b.Identifier) })
 	return out

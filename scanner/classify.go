@@ -47,7 +47,7 @@ func ClassifyStream(ctx context.Context, engine *classifiers.Engine, name string
 	}
 	aggs := newLocationAggs(name, lim.MaxExamples)
 	rr, err := readers.ReadSource(ctx, src, rl, func(seg readers.Segment) error {
-		aggs.add(seg.Entry, seg.Field, engine.Scan(seg.Data, seg.Field))
+		aggs.add(seg.Entry, seg.Field, engine.ScanSummaries(seg.Data, seg.Field, lim.MaxExamples, maxFingerprints))
 		return nil
 	})
 	res := StreamResult{Format: string(rr.Format), Status: string(rr.Status), Reason: string(rr.Reason), BytesRead: rr.BytesRead}

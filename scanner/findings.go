@@ -22,19 +22,19 @@ type idAgg struct {
 	count                int64
 	fields               map[string]bool
 	examples             []string
-	fingerprints         map[string]bool
+	fingerprints         classifiers.Sketch
 }
 
 func newFindingAgg(maxExamples int) *findingAgg {
 	return &findingAgg{maxExamples: maxExamples, ids: map[string]*idAgg{}}
 }
 
-// add folds the matches found in one segment (with its field context).
-func (a *findingAgg) add(field string, ms []classifiers.Match) {
-	for _, sum := range classifiers.Summarize(ms, a.maxExamples, maxFingerprints) {
+// add folds the summaries of one segment (with its field context).
+func (a *findingAgg) add(field string, sums []classifiers.Summary) {
+	for _, sum := range sums {
 		g, ok := a.ids[sum.Identifier]
 		if !ok {
-			g = &idAgg{category: string(sum.Category), fields: map[string]bool{}, fingerprints: map[string]bool{}}
+			g = &idAgg{category: string(sum.Category), fields: map[string]bool{}, fingerprints: classifiers.NewSketch(maxFingerprints)}
 			a.ids[sum.Identifier] = g
 		}
 		g.count += int64(sum.Count)
@@ -49,11 +49,9 @@ func (a *findingAgg) add(field string, ms []classifiers.Match) {
 				g.examples = append(g.examples, ex)
 			}
 		}
-		for _, fp := range sum.Fingerprints {
-			if len(g.fingerprints) < maxFingerprints {
-				g.fingerprints[fp] = true
-			}
-		}
+		// The bottom-k of the segments' sketches: the same values give the
+		// same fingerprints in every store, so rows join across stores.
+		g.fingerprints.Merge(sum.Fingerprints)
 	}
 }
 
@@ -65,7 +63,7 @@ func (a *findingAgg) findings(tmpl Finding) []Finding {
 		f.Identifier, f.Category, f.Confidence, f.Count = id, g.category, g.confidence, g.count
 		f.Field = strings.Join(sortedKeys(g.fields), ",")
 		f.RedactedExamples = append([]string(nil), g.examples...)
-		f.Fingerprints = sortedKeys(g.fingerprints)
+		f.Fingerprints = g.fingerprints.List()
 		out = append(out, f)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Identifier < out[j].Identifier })
@@ -102,8 +100,8 @@ func newLocationAggs(base string, maxExamples int) *locationAggs {
 	return &locationAggs{base: base, maxExamples: maxExamples, byLoc: map[string]*findingAgg{}}
 }
 
-// add folds the matches of one segment found in entry ("" for the object).
-func (l *locationAggs) add(entry, field string, ms []classifiers.Match) {
+// add folds the summaries of one segment found in entry ("" for the object).
+func (l *locationAggs) add(entry, field string, sums []classifiers.Summary) {
 	loc := l.base
 	if entry != "" {
 		loc += "!" + entry
@@ -113,7 +111,7 @@ func (l *locationAggs) add(entry, field string, ms []classifiers.Match) {
 		a = newFindingAgg(l.maxExamples)
 		l.byLoc[loc] = a
 	}
-	a.add(field, ms)
+	a.add(field, sums)
 }
 
 // findings returns the rows of every location, based on tmpl, sorted by

@@ -344,7 +344,7 @@ func (s *S3Scanner) readObject(ctx context.Context, b bucketRef, arn string, o O
 
 	aggs := newLocationAggs(o.Key, s.opts.MaxExamples)
 	rr, err := readers.ReadSource(ctx, src, lim, func(seg readers.Segment) error {
-		aggs.add(seg.Entry, seg.Field, s.engine.Scan(seg.Data, seg.Field))
+		aggs.add(seg.Entry, seg.Field, s.engine.ScanSummaries(seg.Data, seg.Field, s.opts.MaxExamples, maxFingerprints))
 		return nil
 	})
 	res.Format, res.Status, res.Reason = string(rr.Format), string(rr.Status), string(rr.Reason)

@@ -171,7 +171,7 @@ func classifyField(engine *classifiers.Engine, f *fieldValues, maxExamples int, 
 		return nil
 	}
 	agg := newFindingAgg(maxExamples)
-	agg.add(f.name, ms)
+	agg.add(f.name, classifiers.Summarize(ms, maxExamples, maxFingerprints))
 	// Distinct values with a match, per identifier. Matches come ordered by
 	// start, so value indexes per identifier are non-decreasing.
 	matched := map[string]int{}
