@@ -133,6 +133,7 @@ type pdfDoc struct {
 	objs     map[int]any // by object number: values and *pdfStream
 	trailers []pdfDict   // trailer and cross-reference stream dictionaries
 	parser   pdfParser
+	work     int // bytes the object parser may still scan: failed parses rescan
 
 	encrypted bool
 	images    bool   // image XObjects were seen
@@ -151,7 +152,7 @@ func (d *pdfDoc) fail(reason Reason) { d.reason = worse(d.reason, reason) }
 func (d *pdfDoc) failErr(err error) {
 	switch {
 	case err == nil:
-	case errors.Is(err, errPDFDeep), errors.Is(err, errPDFSyntax), errors.Is(err, errPDFBudget):
+	case err == io.EOF, errors.Is(err, errPDFDeep), errors.Is(err, errPDFSyntax), errors.Is(err, errPDFBudget):
 		d.fail(ReasonCorruptFile)
 	default:
 		d.fail(d.r.reasonFor(err))
@@ -162,6 +163,7 @@ func (d *pdfDoc) failErr(err error) {
 func (d *pdfDoc) index() {
 	d.objs = make(map[int]any)
 	d.parser.budget = pdfMaxElements
+	d.work = 4*len(d.data) + 1<<20
 	b := d.data
 	objKw := []byte("obj")
 	for pos, n := 0, 0; pos < len(b); n++ {
@@ -187,7 +189,7 @@ func (d *pdfDoc) index() {
 			break
 		}
 		lx := pdfLexer{b: b, pos: pos}
-		v, kw, err := d.parser.parse(&lx)
+		v, kw, err := d.parseAt(&lx)
 		if err != nil {
 			d.failErr(err)
 			if errors.Is(err, errPDFBudget) {
@@ -220,6 +222,20 @@ func (d *pdfDoc) index() {
 			d.encrypted = true
 		}
 	}
+}
+
+// parseAt parses the value at lx, charging the bytes scanned to the work
+// budget. A hostile file can make a parse scan to its end from many
+// places (unterminated strings after every "obj"); the budget keeps that
+// linear in the input.
+func (d *pdfDoc) parseAt(lx *pdfLexer) (any, pdfKeyword, error) {
+	if d.work <= 0 {
+		return nil, "", errPDFBudget
+	}
+	start := lx.pos
+	v, kw, err := d.parser.parse(lx)
+	d.work -= lx.pos - start
+	return v, kw, err
 }
 
 // objHeader checks that "N G " precedes the "obj" at at, and returns N.
@@ -299,7 +315,11 @@ func (d *pdfDoc) indexTrailers() {
 		}
 		lx := pdfLexer{b: b, pos: pos + i + len("trailer")}
 		pos = lx.pos
-		v, _, err := d.parser.parse(&lx)
+		v, _, err := d.parseAt(&lx)
+		if errors.Is(err, errPDFBudget) {
+			d.failErr(err)
+			return
+		}
 		if t, ok := v.(pdfDict); ok && err == nil {
 			d.trailers = append(d.trailers, t)
 			pos = lx.pos
@@ -336,6 +356,7 @@ func (d *pdfDoc) indexObjectStreams() {
 				continue
 			}
 		}
+		d.work += 4 * len(data)
 		count, _ := s.dict["N"].(int64)
 		first, _ := s.dict["First"].(int64)
 		if count <= 0 || first < 0 || first > int64(len(data)) {
@@ -362,7 +383,7 @@ func (d *pdfDoc) indexObjectStreams() {
 				return
 			}
 			lx := pdfLexer{b: data, pos: int(first + off)}
-			v, _, err := d.parser.parse(&lx)
+			v, _, err := d.parseAt(&lx)
 			if err != nil {
 				d.failErr(err)
 				if errors.Is(err, errPDFBudget) {

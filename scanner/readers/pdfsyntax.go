@@ -2,6 +2,7 @@ package readers
 
 import (
 	"errors"
+	"io"
 	"strconv"
 )
 
@@ -320,13 +321,18 @@ type frame struct {
 // parse reads one value at lx, or returns the keyword found instead. An
 // integer followed by an integer and R is a reference. Nesting past
 // pdfMaxNesting, running out of budget or a syntax error fail; lx is then
-// left where parsing stopped.
+// left where parsing stopped. At the end of the input it returns io.EOF.
 func (p *pdfParser) parse(lx *pdfLexer) (any, pdfKeyword, error) {
 	var stack []frame
 	for {
 		kind, v := lx.next()
 		switch kind {
-		case tokEOF, tokBad:
+		case tokEOF:
+			if len(stack) == 0 {
+				return nil, "", io.EOF
+			}
+			return nil, "", errPDFSyntax
+		case tokBad:
 			return nil, "", errPDFSyntax
 		case tokKeyword:
 			kw := v.(pdfKeyword)

@@ -3,6 +3,7 @@ package readers
 import (
 	"bytes"
 	"errors"
+	"io"
 	"math"
 	"slices"
 	"sort"
@@ -670,11 +671,18 @@ func (t *pdfText) run(data []byte, res pdfDict) {
 		}
 		p.budget = 1 << 16
 		v, kw, err := p.parse(&lx)
-		if err != nil {
+		switch {
+		case err == io.EOF:
+			return
+		case err != nil && (errors.Is(err, errPDFDeep) || lx.pos >= len(lx.b)):
+			d.fail(ReasonCorruptFile) // nesting past the cap, or cut inside an array
 			if lx.pos >= len(lx.b) {
 				return
 			}
-			ops = ops[:0] // a stray bracket or deep nesting: drop the operands
+			ops = ops[:0]
+			continue
+		case err != nil:
+			ops = ops[:0] // a stray bracket: drop the operands
 			continue
 		}
 		if kw == "" {
