@@ -377,8 +377,8 @@ func (f *pdfFont) codeLen(b []byte) int {
 // text appends the text of code (n bytes long) to out.
 func (f *pdfFont) text(out []byte, code uint32, n int) []byte {
 	if f.cmap != nil {
-		if s, ok := f.cmap.lookup(code, n); ok {
-			return append(out, s...)
+		if out, ok := f.cmap.lookup(out, code, n); ok {
+			return out
 		}
 	}
 	switch {
@@ -518,10 +518,10 @@ func codeOf(b []byte) uint32 {
 	return c
 }
 
-// lookup returns the text of code, n bytes long.
-func (m *pdfCMap) lookup(code uint32, n int) (string, bool) {
+// lookup appends the text of code, n bytes long, to out.
+func (m *pdfCMap) lookup(out []byte, code uint32, n int) ([]byte, bool) {
 	if s, ok := m.chars[uint64(n)<<32|uint64(code)]; ok {
-		return s, true
+		return append(out, s...), true
 	}
 	// The range that starts last at or before code, or one of the few
 	// before it when ranges overlap.
@@ -529,16 +529,19 @@ func (m *pdfCMap) lookup(code uint32, n int) (string, bool) {
 	for k := 0; i >= 0 && k < 8; i, k = i-1, k+1 {
 		r := m.ranges[i]
 		if r.n == n && code >= r.lo && code <= r.hi {
-			units := slices.Clone(r.dst)
-			units[len(units)-1] += uint16(code - r.lo)
-			var b []byte
-			for _, x := range utf16.Decode(units) {
-				b = utf8.AppendRune(b, x)
+			last := r.dst[len(r.dst)-1] + uint16(code-r.lo)
+			if len(r.dst) == 1 && !utf16.IsSurrogate(rune(last)) {
+				return utf8.AppendRune(out, rune(last)), true
 			}
-			return string(b), true
+			units := slices.Clone(r.dst)
+			units[len(units)-1] = last
+			for _, x := range utf16.Decode(units) {
+				out = utf8.AppendRune(out, x)
+			}
+			return out, true
 		}
 	}
-	return "", false
+	return out, false
 }
 
 // --- content streams ---
