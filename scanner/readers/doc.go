@@ -41,7 +41,8 @@
 //	avro     "Obj" 01 (object container file)              values by field path ("customer.email", "orders[].id", map values "m.*")
 //	eml      .eml, or a header block such as "Received:"    headers ("header:To"), text and HTML bodies ("body:text/plain"),
 //	         or "From:" first                              other parts as entries named by file name ("part-N" without)
-//	pdf      "%PDF-"                                       not read: SKIPPED, UNSUPPORTED_FILE_TYPE (ENCRYPTED_FILE if encrypted)
+//	pdf      "%PDF-"                                       text of each page ("page 3"), form field values ("form");
+//	                                                       encrypted: SKIPPED, ENCRYPTED_FILE
 //
 // Office documents are told from other zips by their part names (in the
 // first local headers, else the extension; ReadSource confirms with the
@@ -53,15 +54,16 @@
 // and other binary content are detected and SKIPPED with
 // UNSUPPORTED_FILE_TYPE.
 //
-// PDF is not read because github.com/ledongthuc/pdf, the parser at hand,
-// can abort the whole process on a crafted file: resolving an object
-// stored in an object stream resolves that stream first, without a
-// visited set, so a file whose cross-reference stream puts an object
-// stream inside itself recurses until "fatal error: stack overflow", which
-// recover cannot catch (pdfCycle in pdf_test.go builds a 300-byte
-// reproducer). Reading PDF safely needs a parser with bounded recursion
-// and object resolution, or a parser run in a separate, resource-limited
-// process.
+// PDF text comes from an extractor of this package (pdf.go), not a
+// library: github.com/ledongthuc/pdf and rsc.io/pdf can abort the whole
+// process on a 300-byte file (object-stream resolution recurses without a
+// visited set until "fatal error: stack overflow", which recover cannot
+// catch; pdfCycle in pdf_test.go builds it). The extractor finds objects by
+// scanning, parses without recursion, decodes FlateDecode, ASCIIHexDecode
+// and ASCII85Decode through the decompression budget, reads object streams,
+// and maps glyphs through ToUnicode CMaps, else WinAnsi. Pages of images
+// only are SKIPPED with UNSUPPORTED_FILE_TYPE; encrypted PDFs with
+// ENCRYPTED_FILE.
 //
 // # Entries
 //
@@ -95,7 +97,10 @@
 // Parquet footer is capped at 16 MiB and its decoded size at an estimated
 // 64 MiB, only the first 4 row groups are read, and pages are capped at 16
 // MiB and 2^20 values. Avro values are capped at 16 MiB and 2^26 values
-// per object. JSON nesting past 64 and XML nesting past 1024 are read as
+// per object. A PDF is read from memory, up to 16 MiB of it (as counted
+// for buffered members), with nesting capped at 64, 2^18 objects, 2^21
+// array and dictionary values, 16 MiB per decoded stream, and its text
+// capped at MaxDecompressed. JSON nesting past 64 and XML nesting past 1024 are read as
 // text. An e-mail's multipart nesting is capped at 16. An xlsx keeps 2^20
 // shared strings (8 MiB); the rest are emitted as free text. Segment
 // buffers are capped at 8 MiB per reader. Past the bounds, memory stays

@@ -72,7 +72,7 @@ func TestReadSourceFormats(t *testing.T) {
 			[]want{{"", "header:To", markEmail}, {"", "header:Subject", "Re: your SSN"}, {"", "body:text/plain", markSSN}, {"", "body:text/html", markSSN}, {"people.csv", "email", markEmail}}},
 		{"eml sniffed", "msg", emlBytes(), FormatEML, StatusComplete, "", []want{{"", "header:To", markEmail}}},
 		{"eml in zip", "mail.zip", zipBytes(zipFile{name: "m.eml", data: emlBytes()}), FormatZip, StatusComplete, "", []want{{"m.eml!people.csv", "email", markEmail}}},
-		{"pdf", "report.pdf", pdfBytes("SSN " + markSSN), FormatPDF, StatusSkipped, ReasonUnsupportedFileType, nil},
+		{"pdf", "report.pdf", pdfBytes("SSN " + markSSN), FormatPDF, StatusComplete, "", []want{{"", "page 1", "SSN " + markSSN}}},
 		{"image", "logo.png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), FormatImage, StatusSkipped, ReasonUnsupportedFileType, nil},
 		{"zip with an image", "x.zip", zipBytes(zipFile{name: "a.png", data: []byte("\x89PNG\r\n\x1a\n\x00")}, zipFile{name: "people.csv", data: csv}), FormatZip, StatusPartial, ReasonUnsupportedFileType,
 			[]want{{"people.csv", "email", markEmail}}},

@@ -128,6 +128,12 @@ func FuzzEML(f *testing.F) {
 func FuzzPDF(f *testing.F) {
 	f.Add(pdfBytes("SSN " + markSSN))
 	f.Add(pdfCycle())
+	f.Add(fpdfDoc(f, true))
+	f.Add(onePagePDF("BT /F1 10 Tf 100 700 Td [(SS) 20 (N) -400 (536)] TJ 0 -12 Td (x) ' ET", helvetica))
+	f.Add(onePagePDF("BT /F1 12 Tf <0102> Tj ET", "<< /Type /Font /Subtype /Type1 /ToUnicode 6 0 R >>",
+		pdfStreamObj("", []byte("1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <01> <0053> endbfchar 1 beginbfrange <02> <04> [<004E> <0021>] endbfrange"))))
+	f.Add(pdfObjects("", append(append([]string{}, onePage...),
+		pdfStreamObj("/Filter [/A85 /FlateDecode]", a85Of(zlibOf([]byte("BT /F1 12 Tf (SSN "+markSSN+") Tj /X Do ET")))), helvetica)...))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzSource(t, "x.pdf", data) })
 }
 

@@ -40,16 +40,16 @@ const (
 	FormatParquet Format = "parquet"
 	FormatAvro    Format = "avro" // Avro object container file
 	FormatEML     Format = "eml"  // an RFC 5322 e-mail message with MIME parts
+	FormatPDF     Format = "pdf"  // the text of its pages (see doc.go); encrypted ones are skipped
 )
 
 // Formats that Detect recognises but no reader reads: ReadSource skips them
-// with ReasonUnsupportedFileType (ReasonEncryptedFile for an encrypted PDF).
+// with ReasonUnsupportedFileType.
 const (
 	FormatUnknown Format = "unknown" // no content and no known extension
 	FormatLZ4     Format = "lz4"
 	Format7z      Format = "7z"
 	FormatORC     Format = "orc"
-	FormatPDF     Format = "pdf" // see doc.go: the available parser is unsound on hostile input
 	FormatOLE     Format = "ole" // legacy Office documents (doc, xls, msg)
 	FormatSQLite  Format = "sqlite"
 	FormatImage   Format = "image"
@@ -98,8 +98,9 @@ type Segment struct {
 	// ("email") or attribute ("customer@ssn"), a Parquet or Avro column path,
 	// an xlsx column ("Sheet1!C", with the header as "Sheet1!C:email" when row
 	// 1 is one), a docx or pptx part ("word/document.xml"), an e-mail header
-	// ("header:To") or body part ("body:text/plain"), or "" for free text and
-	// for values past the cap on distinct fields.
+	// ("header:To") or body part ("body:text/plain"), a PDF page ("page 3")
+	// or its form fields ("form"), or "" for free text and for values past
+	// the cap on distinct fields.
 	Field string
 	// Data holds the values joined by '\n'. The reader may reuse it after
 	// emit returns: the callee must not retain it.
@@ -133,7 +134,7 @@ const (
 	ReasonArchiveEntryLimit      Reason = "ARCHIVE_ENTRY_LIMIT"       // more entries than Limits.MaxEntries
 	ReasonObjectExceedsSizeQuota Reason = "OBJECT_EXCEEDS_SIZE_QUOTA" // too big for a format that needs the whole object
 	ReasonSampleByteLimit        Reason = "SAMPLE_BYTE_LIMIT"         // only the first Limits.MaxBytes were read
-	ReasonUnsupportedFileType    Reason = "UNSUPPORTED_FILE_TYPE"     // a format no reader reads (images, PDF, 7z...)
+	ReasonUnsupportedFileType    Reason = "UNSUPPORTED_FILE_TYPE"     // a format no reader reads (images, 7z...)
 	ReasonMalformedContent       Reason = "MALFORMED_CONTENT"         // content read as text because it did not parse; Status stays COMPLETE
 )
 
