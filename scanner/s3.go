@@ -62,6 +62,8 @@ func (o Options) withDefaults() Options {
 // S3Scanner discovers buckets, records their posture, samples and
 // classifies their objects. It is safe for one Scan at a time.
 type S3Scanner struct {
+	cfg     aws.Config
+	ao      AWSOptions
 	s3      *s3.Client
 	control *s3control.Client
 	keys    *keyResolver
@@ -76,6 +78,8 @@ func NewS3Scanner(cfg aws.Config, ao AWSOptions, engine *classifiers.Engine, opt
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &S3Scanner{
+		cfg:     cfg,
+		ao:      ao,
 		s3:      NewS3Client(cfg, ao),
 		control: NewS3ControlClient(cfg, ao),
 		keys:    newKeyResolver(kms.NewFromConfig(cfg)),
@@ -205,12 +209,17 @@ func (s *S3Scanner) scanBucket(ctx context.Context, b bucketRef, accountBPA Bloc
 	smp := newSampler(b.name, s.opts.SampleObjects)
 	truncated, listErr := s.list(ctx, b, smp)
 	asset.ObjectCount, asset.TotalBytes, asset.ListingTruncated = smp.Listed, smp.ListedBytes, truncated
+	asset.ListingSource = ListingSourceList
+	asset.BucketObjects, asset.BucketBytes, asset.TotalsSource, asset.TotalsAt = smp.Listed, smp.ListedBytes, TotalsListing, time.Now().UTC()
 	if truncated {
 		reasons = append(reasons, fmt.Sprintf("%s: listed the first %d keys", ReasonListingCapped, s.opts.MaxKeysListed))
 	}
 	if listErr != nil {
 		asset.Status = StatusError
 		reasons = append(reasons, ReasonListFailed+": "+describeErr(listErr))
+	}
+	if truncated || listErr != nil {
+		reasons = append(reasons, s.bucketTotals(ctx, b, &asset)...)
 	}
 
 	sample := smp.Sample(s.opts.SampleObjects)

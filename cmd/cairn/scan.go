@@ -478,6 +478,8 @@ func (h *historySink) Asset(a scanner.Asset) error {
 		ObjectCount: a.ObjectCount, TotalBytes: a.TotalBytes, ListingTruncated: a.ListingTruncated,
 		SampledObjects: a.SampledObjects, SampledBytes: a.SampledBytes,
 		Status: a.Status, Reason: a.Reason, Posture: a.Posture,
+		ListingSource: a.ListingSource, InventoryDate: a.InventoryDate,
+		BucketObjects: a.BucketObjects, BucketBytes: a.BucketBytes, TotalsSource: a.TotalsSource, TotalsAt: a.TotalsAt,
 	}
 	h.assets = append(h.assets, row)
 	h.prog.assetDone()
