@@ -114,6 +114,12 @@ func TestS3BucketTotalsFromCloudWatch(t *testing.T) {
 			}
 		}
 	}
+	// moto also publishes AWS/S3 storage metrics of its own for every bucket
+	// (today's, with its real counts), with the dimensions in the other
+	// order. moto's ListMetrics then names each metric twice and its
+	// GetMetricData matches only the order asked for; Cairn asks for the
+	// first of each (metric, storage type), which is the one written here.
+	// The small bucket proves a complete listing does not ask at all.
 	cw := seedCloudWatch(cfg)
 	now := time.Now().UTC()
 	yesterday, before := now.Add(-26*time.Hour), now.Add(-50*time.Hour)
