@@ -45,6 +45,8 @@ func sampleRows() ([]ScanRow, []AssetRow, []ObjectResultRow, []FindingRow) {
 		SensitivityScore: 87.5, DataClasses: []string{"CREDIT_CARD_NUMBER", "EMAIL_ADDRESS", "US_SSN"},
 		ObjectCount: 1000, TotalBytes: 5 << 30, ListingTruncated: true, SampledObjects: 100,
 		SampledBytes: 100 << 20, Status: "PARTIAL", Reason: "LISTING_CAPPED", Posture: `{"versioning":"Enabled"}`,
+		ListingSource: "INVENTORY", InventoryDate: t0.Add(-24 * time.Hour), BucketObjects: 7_500_000,
+		BucketBytes: 3 << 40, TotalsSource: "CLOUDWATCH", TotalsAt: t0.Add(-30 * time.Hour),
 	}, {
 		ScanID: "scan-1", AccountID: "123456789012", ObservedAt: t1,
 		AssetARN: "arn:aws:dynamodb:us-east-1:123456789012:table/日本語テーブル", Service: "dynamodb",
@@ -415,6 +417,8 @@ var contract = map[string][]col{
 		{"data_classes", kStringList}, {"object_count", kInt64}, {"total_bytes", kInt64},
 		{"listing_truncated", kBool}, {"sampled_objects", kInt64}, {"sampled_bytes", kInt64},
 		{"status", kString}, {"reason", kString}, {"posture", kString},
+		{"listing_source", kString}, {"inventory_date", kTimestamp}, {"bucket_objects", kInt64},
+		{"bucket_bytes", kInt64}, {"totals_source", kString}, {"totals_at", kTimestamp},
 	},
 	TableObjectResults: {
 		{"scan_id", kString}, {"account_id", kString}, {"observed_at", kTimestamp},

@@ -51,6 +51,14 @@ type AssetRow struct {
 	Status           string    `parquet:"status"` // COMPLETE, PARTIAL, ERROR
 	Reason           string    `parquet:"reason"`
 	Posture          string    `parquet:"posture"` // JSON: every posture attribute observed, with errors
+	// S3 only (empty, 0 or NULL for other services): where the keys came
+	// from, and the bucket's totals beyond what was enumerated.
+	ListingSource string    `parquet:"listing_source"`                                 // LIST_OBJECTS, INVENTORY
+	InventoryDate time.Time `parquet:"inventory_date,optional,timestamp(millisecond)"` // creation time of the inventory read
+	BucketObjects int64     `parquet:"bucket_objects"`                                 // objects in the bucket, per totals_source
+	BucketBytes   int64     `parquet:"bucket_bytes"`
+	TotalsSource  string    `parquet:"totals_source"`                             // LISTING, INVENTORY, CLOUDWATCH, LOWER_BOUND
+	TotalsAt      time.Time `parquet:"totals_at,optional,timestamp(millisecond)"` // when bucket_objects/bucket_bytes were measured
 }
 
 // ObjectResultRow is one row of the object_results table: one per sampled

@@ -36,20 +36,25 @@ func (c *stateCollector) collectMetricFilters(ctx context.Context, region string
 		})
 }
 
-// collectAlarms lists every CloudWatch metric alarm of a region.
+// newCloudWatchClient returns a guarded CloudWatch client for region.
 //
 // Since v1.53 the SDK speaks Smithy RPC v2 CBOR to CloudWatch, which emulators (moto
 // 5.2) do not understand; CloudWatch also serves the older AWS Query protocol, so
 // with a custom endpoint the client uses that one.
-func (c *stateCollector) collectAlarms(ctx context.Context, region string) configchecks.Attr[[]configchecks.MetricAlarm] {
-	query := customEndpoint(c.cfg, c.ao) != ""
-	client := cloudwatch.NewFromConfig(c.cfg, func(o *cloudwatch.Options) {
+func newCloudWatchClient(cfg aws.Config, ao AWSOptions, region string) *cloudwatch.Client {
+	query := customEndpoint(cfg, ao) != ""
+	return cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) {
 		o.Region = region
 		if query {
 			o.Protocol = awsquery.New(cwschemas.GraniteServiceVersion20100801)
 		}
 		o.APIOptions = guardOpts(o.APIOptions)
 	})
+}
+
+// collectAlarms lists every CloudWatch metric alarm of a region.
+func (c *stateCollector) collectAlarms(ctx context.Context, region string) configchecks.Attr[[]configchecks.MetricAlarm] {
+	client := newCloudWatchClient(c.cfg, c.ao, region)
 	return listAll(ctx, "cloudwatch DescribeAlarms",
 		cloudwatch.NewDescribeAlarmsPaginator(client, &cloudwatch.DescribeAlarmsInput{AlarmTypes: []cwtypes.AlarmType{cwtypes.AlarmTypeMetricAlarm}}),
 		func(o *cloudwatch.DescribeAlarmsOutput) (out []configchecks.MetricAlarm) {

@@ -76,6 +76,14 @@ var readOnlyOps = []allowedOp{
 	{s3.ServiceID, "ListObjectsV2", "s3:ListBucket"},
 	{s3.ServiceID, "HeadObject", "s3:GetObject"},
 	{s3.ServiceID, "GetObject", "s3:GetObject"},
+	// S3 Inventory as the listing source: discovering a bucket's inventory
+	// configurations (the reports themselves are read with ListObjectsV2 and
+	// GetObject on the destination bucket).
+	{s3.ServiceID, "ListBucketInventoryConfigurations", "s3:GetInventoryConfiguration"},
+	// CloudWatch: a bucket's daily storage metrics (NumberOfObjects,
+	// BucketSizeBytes) when its listing stops at the key cap.
+	{cloudwatch.ServiceID, "ListMetrics", "cloudwatch:ListMetrics"},
+	{cloudwatch.ServiceID, "GetMetricData", "cloudwatch:GetMetricData"},
 
 	// S3 Control: the account-level Block Public Access setting.
 	{s3control.ServiceID, "GetPublicAccessBlock", "s3:GetAccountPublicAccessBlock"},

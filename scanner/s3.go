@@ -34,6 +34,13 @@ type Options struct {
 	Concurrency   int           // objects read at once across the scan (default 4 × cores, at least 8)
 	ObjectTimeout time.Duration // time allowed to read one object (default 60 s)
 	MaxExamples   int           // redacted examples kept per finding (default 3)
+	// Inventory maps bucket names to the S3 Inventory to read instead of
+	// listing the bucket: s3://destination-bucket/prefix/source-bucket/config-id/
+	// (the newest dated delivery is used) or the s3:// URL of a manifest.json.
+	Inventory map[string]string
+	// DiscoverInventory looks up the inventory configurations of buckets not
+	// in Inventory and reads the newest delivery of an enabled, unfiltered one.
+	DiscoverInventory bool
 }
 
 // withDefaults fills in zero values.
@@ -62,6 +69,8 @@ func (o Options) withDefaults() Options {
 // S3Scanner discovers buckets, records their posture, samples and
 // classifies their objects. It is safe for one Scan at a time.
 type S3Scanner struct {
+	cfg     aws.Config
+	ao      AWSOptions
 	s3      *s3.Client
 	control *s3control.Client
 	keys    *keyResolver
@@ -76,6 +85,8 @@ func NewS3Scanner(cfg aws.Config, ao AWSOptions, engine *classifiers.Engine, opt
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &S3Scanner{
+		cfg:     cfg,
+		ao:      ao,
 		s3:      NewS3Client(cfg, ao),
 		control: NewS3ControlClient(cfg, ao),
 		keys:    newKeyResolver(kms.NewFromConfig(cfg)),
@@ -202,15 +213,36 @@ func (s *S3Scanner) scanBucket(ctx context.Context, b bucketRef, accountBPA Bloc
 		reasons = append(reasons, ReasonPostureIncomplete+": "+strings.Join(posture.Incomplete, ","))
 	}
 
-	smp := newSampler(b.name, s.opts.SampleObjects)
-	truncated, listErr := s.list(ctx, b, smp)
+	smp, inv, invReason := s.fromInventory(ctx, b)
+	var truncated bool
+	var listErr error
+	if inv != nil {
+		truncated = inv.truncated
+		asset.ListingSource, asset.InventoryDate = ListingSourceInventory, inv.created
+		asset.BucketObjects, asset.BucketBytes, asset.TotalsSource, asset.TotalsAt = smp.Listed, smp.ListedBytes, TotalsInventory, inv.created
+	} else {
+		if invReason != "" {
+			reasons = append(reasons, invReason)
+		}
+		smp = newSampler(b.name, s.opts.SampleObjects)
+		truncated, listErr = s.list(ctx, b, smp)
+		asset.ListingSource = ListingSourceList
+		asset.BucketObjects, asset.BucketBytes, asset.TotalsSource, asset.TotalsAt = smp.Listed, smp.ListedBytes, TotalsListing, time.Now().UTC()
+	}
 	asset.ObjectCount, asset.TotalBytes, asset.ListingTruncated = smp.Listed, smp.ListedBytes, truncated
 	if truncated {
-		reasons = append(reasons, fmt.Sprintf("%s: listed the first %d keys", ReasonListingCapped, s.opts.MaxKeysListed))
+		how := "listed"
+		if inv != nil {
+			how = "read from the inventory"
+		}
+		reasons = append(reasons, fmt.Sprintf("%s: %s the first %d keys", ReasonListingCapped, how, s.opts.MaxKeysListed))
 	}
 	if listErr != nil {
 		asset.Status = StatusError
 		reasons = append(reasons, ReasonListFailed+": "+describeErr(listErr))
+	}
+	if truncated || listErr != nil {
+		reasons = append(reasons, s.bucketTotals(ctx, b, &asset)...)
 	}
 
 	sample := smp.Sample(s.opts.SampleObjects)
@@ -279,7 +311,7 @@ func (s *S3Scanner) list(ctx context.Context, b bucketRef, smp *sampler) (bool, 
 			if size == 0 && strings.HasSuffix(key, "/") {
 				continue // folder marker
 			}
-			smp.Add(ObjectRef{Key: key, Size: size, StorageClass: string(o.StorageClass), ETag: aws.ToString(o.ETag)})
+			smp.Add(ObjectRef{Key: key, Size: size, StorageClass: string(o.StorageClass), ETag: aws.ToString(o.ETag), LastModified: aws.ToTime(o.LastModified)})
 			if smp.Listed >= s.opts.MaxKeysListed && (i < len(page.Contents)-1 || p.HasMorePages()) {
 				return true, nil
 			}
@@ -297,7 +329,8 @@ func (s *S3Scanner) list(ctx context.Context, b bucketRef, smp *sampler) (bool, 
 func (s *S3Scanner) readObject(ctx context.Context, b bucketRef, arn string, o ObjectRef) ([]ObjectResult, []Finding) {
 	res := ObjectResult{
 		AssetARN: arn, Location: o.Key, Size: o.Size, StorageClass: o.StorageClass,
-		Status: StatusSkipped, ObservedAt: time.Now().UTC(),
+		Encryption: o.Encryption, // the inventory's, until a GET answers
+		Status:     StatusSkipped, ObservedAt: time.Now().UTC(),
 	}
 	if res.StorageClass == "" {
 		res.StorageClass = "STANDARD"
@@ -320,7 +353,9 @@ func (s *S3Scanner) readObject(ctx context.Context, b bucketRef, arn string, o O
 		s.log.Debug("s3: object skipped", "bucket", b.name, "key", o.Key, "reason", res.Reason, "error", describeErr(err))
 		return []ObjectResult{res}, nil
 	}
-	res.Encryption = string(out.ServerSideEncryption)
+	if out.ServerSideEncryption != "" {
+		res.Encryption = string(out.ServerSideEncryption)
+	}
 	if out.SSECustomerAlgorithm != nil {
 		res.Encryption = "SSE-C"
 	}

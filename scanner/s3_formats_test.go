@@ -100,6 +100,49 @@ func zipBomb(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
+// deepZip is a zip nested 20 deep (deep.zip → level01.zip → … → level19.zip →
+// people.csv); level02.zip also holds shallow.csv, within the depth limit.
+func deepZip(t *testing.T) []byte {
+	t.Helper()
+	deep := zipOf(t, "people.csv", fmtCSV)
+	for i := 19; i >= 1; i-- {
+		if i == 3 { // level02.zip also holds a CSV, well within the depth limit
+			deep = zipOf(t, fmt.Sprintf("level%02d.zip", i), string(deep), "shallow.csv", fmtCSV)
+			continue
+		}
+		deep = zipOf(t, fmt.Sprintf("level%02d.zip", i), string(deep))
+	}
+	return deep
+}
+
+// truncatedGzip is the first half of a gzipped 40,000-row CSV whose first
+// row holds fmtSSN.
+func truncatedGzip(t *testing.T) []byte {
+	t.Helper()
+	var csv strings.Builder
+	csv.WriteString("name,ssn\nAda," + fmtSSN + "\n")
+	for i := 0; i < 40000; i++ {
+		fmt.Fprintf(&csv, "user%d,%03d-%02d-%04d\n", i*7919%100003, 100+i%600, 10+i%89, (i*7919)%10000)
+	}
+	full := gzipOf(t, []byte(csv.String()))
+	return full[:len(full)/2]
+}
+
+// corruptParquet has Parquet's magic at both ends and a footer of garbage.
+func corruptParquet() []byte {
+	body := []byte("PAR1")
+	body = append(body, bytes.Repeat([]byte{0xde, 0xad, 0xbe, 0xef}, 64)...)
+	footer := bytes.Repeat([]byte{0xff, 0x13, 0x7f}, 20)
+	body = append(body, footer...)
+	body = binary.LittleEndian.AppendUint32(body, uint32(len(footer)))
+	return append(body, "PAR1"...)
+}
+
+// invalidUTF8 is text with invalid UTF-8 sequences around fmtSSN.
+func invalidUTF8() []byte {
+	return []byte("header line\n\xc3\x28 bad \x80\x81\xfe bytes, then SSN: " + fmtSSN + " and more \xed\xa0\x80 junk\nend\n")
+}
+
 // TestS3FormatsAndHostileObjects seeds one bucket with an object of every
 // readable format, each holding an SSN or an e-mail address, plus hostile
 // objects (a zip bomb, a deeply nested zip, a truncated gzip, a corrupt
@@ -191,36 +234,10 @@ func TestS3FormatsAndHostileObjects(t *testing.T) {
 
 	// Hostile objects.
 	put("bomb.zip", zipBomb(t))
-	{
-		deep := zipOf(t, "people.csv", fmtCSV)
-		for i := 19; i >= 1; i-- {
-			if i == 3 { // level02.zip also holds a CSV, well within the depth limit
-				deep = zipOf(t, fmt.Sprintf("level%02d.zip", i), string(deep), "shallow.csv", fmtCSV)
-				continue
-			}
-			deep = zipOf(t, fmt.Sprintf("level%02d.zip", i), string(deep))
-		}
-		put("deep.zip", deep)
-	}
-	{
-		var csv strings.Builder
-		csv.WriteString("name,ssn\nAda," + fmtSSN + "\n")
-		for i := 0; i < 40000; i++ {
-			fmt.Fprintf(&csv, "user%d,%03d-%02d-%04d\n", i*7919%100003, 100+i%600, 10+i%89, (i*7919)%10000)
-		}
-		full := gzipOf(t, []byte(csv.String()))
-		put("truncated.csv.gz", full[:len(full)/2])
-	}
-	{
-		body := []byte("PAR1")
-		body = append(body, bytes.Repeat([]byte{0xde, 0xad, 0xbe, 0xef}, 64)...)
-		footer := bytes.Repeat([]byte{0xff, 0x13, 0x7f}, 20)
-		body = append(body, footer...)
-		body = binary.LittleEndian.AppendUint32(body, uint32(len(footer)))
-		body = append(body, "PAR1"...)
-		put("corrupt.parquet", body)
-	}
-	put("invalid-utf8.txt", []byte("header line\n\xc3\x28 bad \x80\x81\xfe bytes, then SSN: "+fmtSSN+" and more \xed\xa0\x80 junk\nend\n"))
+	put("deep.zip", deepZip(t))
+	put("truncated.csv.gz", truncatedGzip(t))
+	put("corrupt.parquet", corruptParquet())
+	put("invalid-utf8.txt", invalidUTF8())
 
 	engine, err := classifiers.NewEngine(classifiers.Options{FingerprintKey: bytes.Repeat([]byte{2}, 32)})
 	if err != nil {

@@ -31,6 +31,7 @@ type s3ReaderAt struct {
 	etag   string
 	size   int64
 	budget int64
+	block  int64 // bytes per ranged GET; 0 means readAtBlock
 
 	mu      sync.Mutex
 	fetched int64
@@ -64,9 +65,10 @@ func (r *s3ReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	if off >= r.size {
 		return 0, io.EOF
 	}
+	bs := r.blockSize()
 	n := 0
 	for n < len(p) && off+int64(n) < r.size {
-		blk, err := r.block((off + int64(n)) / readAtBlock * readAtBlock)
+		blk, err := r.fetchBlock((off + int64(n)) / bs * bs)
 		if err != nil {
 			return n, err
 		}
@@ -79,8 +81,16 @@ func (r *s3ReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	return n, nil
 }
 
-// block returns the cached or freshly fetched block starting at off.
-func (r *s3ReaderAt) block(off int64) (cachedBlock, error) {
+// blockSize is the size of one ranged GET.
+func (r *s3ReaderAt) blockSize() int64 {
+	if r.block > 0 {
+		return r.block
+	}
+	return readAtBlock
+}
+
+// fetchBlock returns the cached or freshly fetched block starting at off.
+func (r *s3ReaderAt) fetchBlock(off int64) (cachedBlock, error) {
 	r.mu.Lock()
 	for i, b := range r.blocks {
 		if b.off == off {
@@ -90,7 +100,7 @@ func (r *s3ReaderAt) block(off int64) (cachedBlock, error) {
 			return b, nil
 		}
 	}
-	end := min(off+readAtBlock, r.size)
+	end := min(off+r.blockSize(), r.size)
 	if r.fetched+(end-off) > r.budget {
 		r.mu.Unlock()
 		return cachedBlock{}, errFetchBudget

@@ -6,6 +6,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"time"
 )
 
 // ObjectRef is a listed object.
@@ -14,6 +15,8 @@ type ObjectRef struct {
 	Size         int64
 	StorageClass string
 	ETag         string
+	LastModified time.Time
+	Encryption   string // from an S3 Inventory's EncryptionStatus when it was the source; "" otherwise
 }
 
 // maxStrata caps distinct strata per bucket so a bucket with millions of

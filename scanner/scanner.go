@@ -53,6 +53,10 @@ const (
 	ReasonEncryptedFile     = "ENCRYPTED_FILE"
 	// ReasonListFailed marks a bucket whose objects could not be listed.
 	ReasonListFailed = "LIST_FAILED"
+	// ReasonTotalsUnavailable marks a bucket whose listing stopped early and
+	// whose totals could not be read from CloudWatch either: its
+	// BucketObjects and BucketBytes are lower bounds.
+	ReasonTotalsUnavailable = "TOTALS_UNAVAILABLE"
 )
 
 // couldNotRead reports whether a skip reason means data exists that Cairn
@@ -84,15 +88,28 @@ type Asset struct {
 	PublicReason     string
 	SensitivityScore float64
 	DataClasses      []string
-	ObjectCount      int64
-	TotalBytes       int64
+	ObjectCount      int64 // objects enumerated (listed, or read from an inventory); capped, see ListingTruncated
+	TotalBytes       int64 // bytes of the objects enumerated
 	ListingTruncated bool
-	SampledObjects   int64
-	SampledBytes     int64
-	Status           string // COMPLETE, PARTIAL, ERROR
-	Reason           string
-	Posture          string // JSON of every posture attribute observed
-	ObservedAt       time.Time
+	// ListingSource says where an S3 bucket's keys came from:
+	// ListingSourceList or ListingSourceInventory ("" for other services).
+	ListingSource string
+	// InventoryDate is the creation time of the S3 Inventory report used as
+	// the listing source; zero otherwise.
+	InventoryDate time.Time
+	// BucketObjects and BucketBytes are an S3 bucket's totals from the best
+	// source available (TotalsSource), as of TotalsAt. They are never below
+	// ObjectCount and TotalBytes.
+	BucketObjects  int64
+	BucketBytes    int64
+	TotalsSource   string // TotalsListing, TotalsInventory, TotalsCloudWatch, TotalsLowerBound; "" for other services
+	TotalsAt       time.Time
+	SampledObjects int64
+	SampledBytes   int64
+	Status         string // COMPLETE, PARTIAL, ERROR
+	Reason         string
+	Posture        string // JSON of every posture attribute observed
+	ObservedAt     time.Time
 }
 
 // ObjectResult records what happened to one sampled object.

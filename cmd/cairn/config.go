@@ -21,21 +21,25 @@ import (
 // fileConfig is the YAML config file (--config). Every key mirrors a flag;
 // a flag given on the command line wins over the file.
 type fileConfig struct {
-	Profile            string   `yaml:"profile"`
-	Regions            []string `yaml:"regions"`
-	EndpointURL        string   `yaml:"endpoint_url"`
-	Out                string   `yaml:"out"`
-	Only               []string `yaml:"only"`
-	Buckets            []string `yaml:"buckets"`
-	SampleObjects      int      `yaml:"sample_objects"`
-	SampleBytes        int64    `yaml:"sample_bytes"`
-	MaxKeysListed      int64    `yaml:"max_keys_listed"`
-	Concurrency        int      `yaml:"concurrency"`
-	FailOn             string   `yaml:"fail_on"`
-	FingerprintKeyFile string   `yaml:"fingerprint_key_file"`
-	SampleRows         int      `yaml:"sample_rows"`
-	RDSIdentifiers     []string `yaml:"rds_identifiers"`
-	DynamoDBTables     []string `yaml:"dynamodb_tables"`
+	Profile       string   `yaml:"profile"`
+	Regions       []string `yaml:"regions"`
+	EndpointURL   string   `yaml:"endpoint_url"`
+	Out           string   `yaml:"out"`
+	Only          []string `yaml:"only"`
+	Buckets       []string `yaml:"buckets"`
+	SampleObjects int      `yaml:"sample_objects"`
+	SampleBytes   int64    `yaml:"sample_bytes"`
+	MaxKeysListed int64    `yaml:"max_keys_listed"`
+	// S3Inventory maps bucket names to the S3 Inventory read instead of
+	// listing them (docs/formats.md, "S3 Inventory as the listing source").
+	S3Inventory         map[string]string `yaml:"s3_inventory"`
+	S3InventoryDiscover bool              `yaml:"s3_inventory_discover"`
+	Concurrency         int               `yaml:"concurrency"`
+	FailOn              string            `yaml:"fail_on"`
+	FingerprintKeyFile  string            `yaml:"fingerprint_key_file"`
+	SampleRows          int               `yaml:"sample_rows"`
+	RDSIdentifiers      []string          `yaml:"rds_identifiers"`
+	DynamoDBTables      []string          `yaml:"dynamodb_tables"`
 	// Databases holds connection settings per RDS instance or cluster
 	// identifier (docs/databases.md).
 	Databases map[string]scanner.DBCredentials `yaml:"databases"`

@@ -28,25 +28,27 @@ import (
 // scanSettings are the effective settings of one scan, after merging the
 // config file and the flags.
 type scanSettings struct {
-	Profile            string
-	Regions            []string // empty or ["all"] = every region
-	EndpointURL        string
-	Out                string
-	Only               []string
-	Buckets            []string
-	SampleObjects      int
-	SampleBytes        int64
-	MaxKeysListed      int64
-	Concurrency        int
-	FailOn             string
-	FingerprintKeyFile string
-	LogLevel           string
-	NoPDF              bool
-	SampleRows         int
-	RDSIdentifiers     []string
-	DynamoDBTables     []string
-	Databases          map[string]scanner.DBCredentials
-	File               fileConfig // the config file as read (custom identifiers, allow list)
+	Profile             string
+	Regions             []string // empty or ["all"] = every region
+	EndpointURL         string
+	Out                 string
+	Only                []string
+	Buckets             []string
+	SampleObjects       int
+	SampleBytes         int64
+	MaxKeysListed       int64
+	S3Inventory         map[string]string // bucket → s3:// inventory location
+	S3InventoryDiscover bool
+	Concurrency         int
+	FailOn              string
+	FingerprintKeyFile  string
+	LogLevel            string
+	NoPDF               bool
+	SampleRows          int
+	RDSIdentifiers      []string
+	DynamoDBTables      []string
+	Databases           map[string]scanner.DBCredentials
+	File                fileConfig // the config file as read (custom identifiers, allow list)
 }
 
 // services Cairn can scan in this version, and those announced in the
@@ -99,6 +101,7 @@ func newScanCmd() *cobra.Command {
 	f.IntVar(&s.SampleObjects, "sample-objects", 100, "objects sampled per bucket")
 	f.Int64Var(&s.SampleBytes, "sample-bytes", 1<<20, "bytes read per object (ranged GET)")
 	f.Int64Var(&s.MaxKeysListed, "max-keys-listed", 100_000, "keys listed per bucket before sampling stops listing")
+	f.BoolVar(&s.S3InventoryDiscover, "s3-inventory-discover", false, "read a bucket's keys from its newest S3 Inventory report when it has an enabled, unfiltered CSV or Parquet one")
 	f.IntVar(&s.SampleRows, "sample-rows", 1000, "rows (RDS) and items (DynamoDB) sampled per table")
 	f.IntVar(&s.Concurrency, "concurrency", 16, "objects read at once")
 	f.StringVar(&s.FailOn, "fail-on", "low", "exit 1 when a finding of at least this confidence exists: low, medium, high, none")
@@ -138,6 +141,9 @@ func (s *scanSettings) merge(cmd *cobra.Command, fc fileConfig) {
 	if set("max-keys-listed") && fc.MaxKeysListed != 0 {
 		s.MaxKeysListed = fc.MaxKeysListed
 	}
+	if set("s3-inventory-discover") && fc.S3InventoryDiscover {
+		s.S3InventoryDiscover = true
+	}
 	if set("concurrency") && fc.Concurrency != 0 {
 		s.Concurrency = fc.Concurrency
 	}
@@ -151,6 +157,7 @@ func (s *scanSettings) merge(cmd *cobra.Command, fc fileConfig) {
 		s.SampleRows = fc.SampleRows
 	}
 	s.RDSIdentifiers, s.DynamoDBTables, s.Databases = fc.RDSIdentifiers, fc.DynamoDBTables, fc.Databases
+	s.S3Inventory = fc.S3Inventory
 	s.File = fc
 }
 
@@ -175,6 +182,11 @@ func (s *scanSettings) validate() error {
 	}
 	if s.SampleObjects <= 0 || s.SampleBytes <= 0 || s.Concurrency <= 0 || s.MaxKeysListed <= 0 || s.SampleRows <= 0 {
 		return errors.New("--sample-objects, --sample-bytes, --sample-rows, --max-keys-listed and --concurrency must be positive")
+	}
+	for bucket, loc := range s.S3Inventory {
+		if err := scanner.ValidateInventoryLocation(loc); err != nil {
+			return fmt.Errorf("config s3_inventory: bucket %s: %w", bucket, err)
+		}
 	}
 	if err := s.dbOptions(nil).Validate(); err != nil {
 		return fmt.Errorf("config databases: %w", err)
@@ -284,12 +296,14 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 	var scanErr error
 	if hasService(s.Only, "s3") {
 		s3s := scanner.NewS3Scanner(cfg, ao, engine, scanner.Options{
-			Regions:       scanRegions,
-			Buckets:       s.Buckets,
-			SampleObjects: s.SampleObjects,
-			SampleBytes:   s.SampleBytes,
-			MaxKeysListed: s.MaxKeysListed,
-			Concurrency:   s.Concurrency,
+			Regions:           scanRegions,
+			Buckets:           s.Buckets,
+			SampleObjects:     s.SampleObjects,
+			SampleBytes:       s.SampleBytes,
+			MaxKeysListed:     s.MaxKeysListed,
+			Concurrency:       s.Concurrency,
+			Inventory:         s.S3Inventory,
+			DiscoverInventory: s.S3InventoryDiscover,
 		}, log)
 		stats, scanErr = s3s.Scan(ctx, account, sink)
 	}
@@ -347,6 +361,7 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 		"only": s.Only, "regions": s.Regions, "buckets": s.Buckets, "endpoint_url": s.EndpointURL,
 		"sample_objects": s.SampleObjects, "sample_bytes": s.SampleBytes,
 		"max_keys_listed": s.MaxKeysListed, "concurrency": s.Concurrency,
+		"s3_inventory": s.S3Inventory, "s3_inventory_discover": s.S3InventoryDiscover,
 	})
 	scanRow := report.ScanRow{
 		ScanID: scanID, AccountID: account, StartedAt: started, FinishedAt: finished,
@@ -478,6 +493,8 @@ func (h *historySink) Asset(a scanner.Asset) error {
 		ObjectCount: a.ObjectCount, TotalBytes: a.TotalBytes, ListingTruncated: a.ListingTruncated,
 		SampledObjects: a.SampledObjects, SampledBytes: a.SampledBytes,
 		Status: a.Status, Reason: a.Reason, Posture: a.Posture,
+		ListingSource: a.ListingSource, InventoryDate: a.InventoryDate,
+		BucketObjects: a.BucketObjects, BucketBytes: a.BucketBytes, TotalsSource: a.TotalsSource, TotalsAt: a.TotalsAt,
 	}
 	h.assets = append(h.assets, row)
 	h.prog.assetDone()
