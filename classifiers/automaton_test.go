@@ -52,6 +52,9 @@ func autoFindAll(tb testing.TB, a *automaton, i int, buf []byte) [][]int {
 // compareWithRE2 checks every identifier of reg on buf.
 func compareWithRE2(t *testing.T, reg *registry, name string, buf []byte) {
 	t.Helper()
+	if err := reg.goRE2(); err != nil {
+		t.Fatal(err)
+	}
 	for i, c := range reg.ids {
 		got := autoFindAll(t, reg.auto, i, buf)
 		want := c.re.FindAllIndex(buf, -1)

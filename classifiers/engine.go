@@ -93,6 +93,11 @@ type registry struct {
 	// len(ids)+j gates ids[gated[j]], and compiled.gate points back.
 	set   *experimental.Set
 	gated []int
+	// setPatterns are the set's patterns; set and each identifier's re
+	// are compiled from them on first use (goRE2).
+	setPatterns []string
+	re2Once     sync.Once
+	re2Err      error
 	// context is how many bytes a block window reaches past its own
 	// region on each side: enough for the longest pattern match and the
 	// longest keyword look-back.
@@ -224,12 +229,8 @@ func compileRegistryWith(table []identifier, customs []customRule) (*registry, e
 		if w > maxPatternWidth {
 			return nil, fmt.Errorf("classifiers: identifier %s: pattern matches up to %d bytes, limit %d", id.ID, w, maxPatternWidth)
 		}
-		re, err := re2.Compile(id.Pattern)
-		if err != nil {
-			return nil, fmt.Errorf("classifiers: identifier %s: %w", id.ID, err)
-		}
 		reg.context = max(reg.context, w+1)
-		c := &compiled{identifier: id, re: re, distance: id.KeywordDistance, gate: -1, fpPrefix: []byte(id.ID + ":")}
+		c := &compiled{identifier: id, distance: id.KeywordDistance, gate: -1, fpPrefix: []byte(id.ID + ":")}
 		if j := i - len(table); j >= 0 {
 			c.custom, c.ignore, c.fixed = true, customs[j].ignore, customs[j].fixed
 		}
@@ -258,15 +259,42 @@ func compileRegistryWith(table []identifier, customs []customRule) (*registry, e
 			patterns = append(patterns, keywordGate(c.keywords))
 		}
 	}
-	set, err := experimental.CompileSet(patterns)
-	if err != nil {
-		return nil, fmt.Errorf("classifiers: compile pattern set: %w", err)
-	}
-	reg.set = set
+	reg.setPatterns = patterns
 	// Without an automaton every scan takes the go-re2 path: slower, not
 	// wrong. The package tests require the builtin table to compile.
-	reg.auto, _ = newAutomaton(reg.ids, reg.context)
+	if reg.auto, _ = newAutomaton(reg.ids, reg.context); reg.auto == nil {
+		if err := reg.goRE2(); err != nil {
+			return nil, err
+		}
+	}
 	return reg, nil
+}
+
+// goRE2 compiles, once, the go-re2 side of the registry: each
+// identifier's pattern and the pattern set. Only the fallback path (a DFA
+// cache that filled up, a table the automaton cannot take) uses it, and
+// compiling it costs about 200 ms of start-up, so it waits for first use.
+// The patterns parsed at start-up, and the package tests (builtin) and
+// checkUserRegex (custom identifiers) compile each with go-re2 then, so
+// an error here is a programming error.
+func (r *registry) goRE2() error {
+	r.re2Once.Do(func() {
+		for _, c := range r.ids {
+			re, err := re2.Compile(c.Pattern)
+			if err != nil {
+				r.re2Err = fmt.Errorf("classifiers: identifier %s: %w", c.ID, err)
+				return
+			}
+			c.re = re
+		}
+		set, err := experimental.CompileSet(r.setPatterns)
+		if err != nil {
+			r.re2Err = fmt.Errorf("classifiers: compile pattern set: %w", err)
+			return
+		}
+		r.set = set
+	})
+	return r.re2Err
 }
 
 // keywordGate returns a case-insensitive RE2 pattern that matches wherever
@@ -473,6 +501,9 @@ func (e *Engine) scan(buf []byte, field string, from int, sums []summaryAcc) []M
 		for i := range sums {
 			sums[i].reset()
 		}
+	}
+	if err := e.reg.goRE2(); err != nil {
+		panic(err) // see goRE2: not reachable with a table NewEngine accepted
 	}
 	s := newScanState(buf, field, len(e.reg.ids))
 	s.from, s.sums = from, sums
