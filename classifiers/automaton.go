@@ -657,6 +657,13 @@ func (a *automaton) spans(c *dfaCache, buf []byte, i int, ends []int32, fn func(
 	rev, first := c.rev[i], c.first[i]
 	minw, maxw := a.minw[i], a.maxw[i]
 	cursor := 0
+	// memo[k] is the leftmost start found for run[k] at an earlier cursor,
+	// -1 for none, or unknownStart. The cursor only grows, so a start at
+	// or after it (or none at all) still holds: with values closer
+	// together than the longest match (emails in a CSV), each end is
+	// otherwise scanned backwards once per value before it.
+	const unknownStart = -2
+	var memo []int
 	for lo := 0; lo < len(ends); {
 		// One run of dependent ends: ends[lo:hi].
 		hi := lo + 1
@@ -664,6 +671,10 @@ func (a *automaton) spans(c *dfaCache, buf []byte, i int, ends []int32, fn func(
 			hi++
 		}
 		run := ends[lo:hi]
+		memo = memo[:0]
+		for range run {
+			memo = append(memo, unknownStart)
+		}
 		j := 0
 		for {
 			for j < len(run) && int(run[j]) < cursor+minw {
@@ -680,9 +691,13 @@ func (a *automaton) spans(c *dfaCache, buf []byte, i int, ends []int32, fn func(
 				if bestS >= 0 && e > bestS+maxw {
 					break
 				}
-				s, ok := rev.leftmostStart(buf, e, cursor)
-				if !ok {
-					return false
+				s := memo[k]
+				if s == unknownStart || (s >= 0 && s < cursor) {
+					var ok bool
+					if s, ok = rev.leftmostStart(buf, e, cursor); !ok {
+						return false
+					}
+					memo[k] = s
 				}
 				if s >= 0 && (bestS < 0 || s < bestS) {
 					if bestS = s; s == cursor {
