@@ -10,6 +10,9 @@ import (
 	"maps"
 	"math/big"
 	"regexp"
+	"slices"
+	"strings"
+	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -34,6 +37,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/cairnsec/cairn/configchecks"
 )
 
 // seedCompliantGovernance adds to the compliant account what the identity,
@@ -193,4 +198,69 @@ func mergeStubs(ms ...map[string]stubFunc) map[string]stubFunc {
 		maps.Copy(out, m)
 	}
 	return out
+}
+
+// governanceFailures are failing answers (403, 500) for the collectors of the
+// identity, governance, threat-detection and secrets checks; governanceErrors is the
+// ERROR each dependent check must then report, naming the call.
+var (
+	governanceFailures = map[string]stubFunc{
+		"access-analyzer:GET /analyzer":         awsJSONError(403, "AccessDeniedException"),
+		"securityhub:GET /accounts":             awsJSONError(403, "AccessDeniedException"),
+		"guardduty:GET /detector":               awsJSONError(500, "InternalServerErrorException"),
+		"config:DescribeConfigurationRecorders": awsJSONError(400, "AccessDeniedException"),
+		"organizations:DescribeOrganization":    awsJSONError(400, "AccessDeniedException"),
+		"account:POST /getAlternateContact":     awsJSONError(403, "AccessDeniedException"),
+		"ecr:DescribeRepositories":              awsJSONError(400, "AccessDeniedException"),
+		"secretsmanager:ListSecrets":            awsJSONError(400, "AccessDeniedException"),
+		"acm:ListCertificates":                  awsJSONError(400, "AccessDeniedException"),
+		"iam:ListVirtualMFADevices":             awsQueryError(403, "AccessDenied"),
+		"sqs:ListQueues":                        awsJSONError(400, "AccessDenied"),
+		"ec2:DescribeInstances": func(int, []byte) (int, []byte) {
+			return 403, []byte(`<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>stub</Message></Error></Errors><RequestID>stub</RequestID></Response>`)
+		},
+	}
+	governanceErrors = map[string]string{
+		"iam.access_analyzer":            "accessanalyzer ListAnalyzers: AccessDeniedException",
+		"securityhub.enabled":            "securityhub DescribeHub: AccessDeniedException",
+		"guardduty.enabled":              "guardduty ListDetectors: InternalServerErrorException",
+		"config.recorder_all_regions":    "config DescribeConfigurationRecorders: AccessDeniedException",
+		"organizations.scp_guardrails":   "organizations DescribeOrganization: AccessDeniedException",
+		"organizations.delegated_admins": "organizations DescribeOrganization: AccessDeniedException",
+		"account.security_contact":       "account GetAlternateContact: AccessDeniedException",
+		"ecr.image_scanning":             "ecr DescribeRepositories: AccessDeniedException",
+		"secretsmanager.rotation":        "secretsmanager ListSecrets: AccessDeniedException",
+		"acm.certificate_expiry":         "acm ListCertificates: AccessDeniedException",
+		"iam.root_hardware_mfa":          "iam ListVirtualMFADevices: AccessDenied",
+		"ec2.instance_roles":             "ec2 DescribeInstances: UnauthorizedOperation",
+	}
+)
+
+// checkGovernanceResults checks what the identity and governance checks say in the
+// non-compliant and empty accounts beyond PASS/FAIL.
+func checkGovernanceResults(t *testing.T, bad, empty map[string][]configchecks.Result) {
+	t.Helper()
+	for id, want := range map[string]string{
+		"iam.access_analyzer":              "no active external access analyzer",
+		"organizations.scp_guardrails":     "No customer service control policy is attached",
+		"organizations.delegated_admins":   "securityhub.amazonaws.com",
+		"iam.resource_policies_not_public": "Anyone",
+		"iam.root_daily_use":               "The root user was used in the last 7 days",
+		"iam.no_keys_at_setup":             "created with the user and never used",
+		"account.security_contact":         "No security alternate contact",
+		"ec2.instance_roles":               "has no IAM instance profile",
+		"acm.certificate_expiry":           "expired on",
+	} {
+		if !slices.ContainsFunc(bad[id], func(r configchecks.Result) bool {
+			return r.Status == configchecks.StatusFail && strings.Contains(r.StatusExtended, want)
+		}) {
+			t.Errorf("non-compliant account: %s: no FAIL saying %q: %v", id, want, bad[id])
+		}
+	}
+	// Outside an organization the CIS 2.1 requirements do not apply, and say why.
+	for _, id := range []string{"organizations.scp_guardrails", "organizations.delegated_admins"} {
+		if rs := empty[id]; len(rs) != 1 || rs[0].Status != configchecks.StatusNotApplicable || !strings.Contains(rs[0].StatusExtended, "not a member") {
+			t.Errorf("empty account: %s: %v, want NOT_APPLICABLE (not in an organization)", id, rs)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package scanner_test
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -428,6 +429,8 @@ func TestConfigChecks(t *testing.T) {
 	if rs := empty["cloudtrail.multi_region"]; len(rs) != 1 || rs[0].StatusExtended != "The account has no CloudTrail trail." {
 		t.Errorf("empty account: cloudtrail.multi_region: %v", rs)
 	}
+	checkGovernanceResults(t, bad, empty)
+
 	// Requirements without a check yet come out as MANUAL rows, never PASS.
 	if rs := good[configchecks.ManualCheckPrefix+"contact-details"]; len(rs) != 1 || rs[0].Status != configchecks.StatusManual {
 		t.Errorf("contact-details: %v, want one MANUAL row", rs)
@@ -445,9 +448,10 @@ func TestConfigChecks(t *testing.T) {
 			"ec2:GetEbsEncryptionByDefault": func(int, []byte) (int, []byte) {
 				return 500, []byte(`<Response><Errors><Error><Code>InternalError</Code><Message>stub</Message></Error></Errors><RequestID>stub</RequestID></Response>`)
 			},
-		}))
+		}, governanceFailures))
 		got := byCheck(configchecks.Run(collect(t, endpoint, 1)))
-		for id, want := range map[string]string{
+		wantErrors := maps.Clone(governanceErrors)
+		maps.Copy(wantErrors, map[string]string{
 			"iam.password_min_length":          "iam GetAccountPasswordPolicy: AccessDenied",
 			"iam.password_reuse":               "iam GetAccountPasswordPolicy: AccessDenied",
 			"cloudtrail.multi_region":          "cloudtrail DescribeTrails: InternalFailure",
@@ -455,7 +459,8 @@ func TestConfigChecks(t *testing.T) {
 			"cloudtrail.s3_object_read_events": "cloudtrail DescribeTrails: InternalFailure",
 			"monitoring.root_usage":            "cloudtrail DescribeTrails: InternalFailure",
 			"ec2.ebs_default_encryption":       "ec2 GetEbsEncryptionByDefault: InternalError",
-		} {
+		})
+		for id, want := range wantErrors {
 			rs := got[id]
 			if len(rs) == 0 {
 				t.Errorf("%s: no result", id)
@@ -465,6 +470,12 @@ func TestConfigChecks(t *testing.T) {
 					t.Errorf("%s: %s %q, want ERROR naming %q", id, r.Status, r.StatusExtended, want)
 				}
 			}
+		}
+		// One service's failure makes only its resource policies ERROR.
+		if !slices.ContainsFunc(got["iam.resource_policies_not_public"], func(r configchecks.Result) bool {
+			return r.Status == configchecks.StatusError && strings.Contains(r.StatusExtended, "sqs ListQueues: AccessDenied")
+		}) {
+			t.Errorf("iam.resource_policies_not_public: no ERROR naming sqs ListQueues: %v", got["iam.resource_policies_not_public"])
 		}
 		// Checks whose APIs answered still decide.
 		if rs := got["iam.root_mfa"]; len(rs) != 1 || rs[0].Status != configchecks.StatusPass {
