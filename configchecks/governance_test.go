@@ -55,7 +55,7 @@ func TestOrganizationScopes(t *testing.T) {
 	standalone.Account.Organization = Observed[*Organization](nil)
 	denied := &State{AccountID: "111122223333"}
 	denied.Account.Organization = Unknown[*Organization]("organizations DescribeOrganization: AccessDeniedException")
-	for _, id := range []string{"organizations.scp_guardrails", "organizations.delegated_admins"} {
+	for _, id := range []string{"organizations.scp_guardrails", "organizations.delegated_admins", "organizations.centralized_root"} {
 		for _, tc := range []struct {
 			st   *State
 			want Status

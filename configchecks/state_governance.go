@@ -45,6 +45,10 @@ type Organization struct {
 	// DelegatedAdministrators maps a delegated administrator account id to the
 	// service principals it administers.
 	DelegatedAdministrators Attr[map[string][]string] `json:"delegated_administrators"`
+	// RootFeatures are the centralized root access features enabled for the
+	// member accounts (iam ListOrganizationsFeatures: RootCredentialsManagement,
+	// RootSessions); empty when IAM's trusted access is not enabled.
+	RootFeatures Attr[[]string] `json:"root_features"`
 }
 
 // MemberAccountReason is the reason the management-account parts of Organization are

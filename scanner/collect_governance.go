@@ -66,8 +66,10 @@ func (c *stateCollector) organization(ctx context.Context) configchecks.Attr[*co
 		org.Policies = configchecks.Unknown[[]configchecks.OrgPolicy](configchecks.MemberAccountReason)
 		org.ServiceAccess = configchecks.Unknown[[]string](configchecks.MemberAccountReason)
 		org.DelegatedAdministrators = configchecks.Unknown[map[string][]string](configchecks.MemberAccountReason)
+		org.RootFeatures = configchecks.Unknown[[]string](configchecks.MemberAccountReason)
 		return configchecks.Observed(org)
 	}
+	org.RootFeatures = c.rootFeatures(ctx)
 	if org.FeatureSet == string(orgtypes.OrganizationFeatureSetAll) {
 		org.Policies = c.orgPolicies(ctx, client)
 	} else {
@@ -111,6 +113,24 @@ func (c *stateCollector) organization(ctx context.Context) configchecks.Attr[*co
 	}
 	org.DelegatedAdministrators = configchecks.Observed(delegated)
 	return configchecks.Observed(org)
+}
+
+// rootFeatures reads the organization's centralized root access features. IAM
+// answers ServiceAccessNotEnabledException when its trusted access to Organizations
+// is off: then no feature is enabled.
+func (c *stateCollector) rootFeatures(ctx context.Context) configchecks.Attr[[]string] {
+	out, err := c.iamClient().ListOrganizationsFeatures(ctx, &iam.ListOrganizationsFeaturesInput{})
+	switch {
+	case err != nil && errorCode(err) == "ServiceAccessNotEnabledException":
+		return configchecks.Observed[[]string](nil)
+	case err != nil:
+		return configchecks.Unknown[[]string](reason("iam ListOrganizationsFeatures", err))
+	}
+	var fs []string
+	for _, f := range out.EnabledFeatures {
+		fs = append(fs, string(f))
+	}
+	return configchecks.Observed(fs)
 }
 
 // orgPolicies lists the service control policies and counts their targets by type.

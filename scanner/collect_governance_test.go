@@ -159,7 +159,9 @@ func (s *seeder) importCertificate(domain string, validFor time.Duration) {
 //   - IAM Access Analyzer ListAnalyzers: moto has no Access Analyzer (HTTP 500), so
 //     the answer is stubbed: one active account analyzer when compliant, none else;
 //   - S3 GetBucketVersioning: moto drops MFADelete, so it is added when compliant;
-//   - the credential report's <root_account> row (moto has none), used recently or not.
+//   - the credential report's <root_account> row (moto has none), used recently or not;
+//   - IAM ListOrganizationsFeatures (centralized root access): moto lacks it, so it
+//     answers both features enabled when compliant, IAM trusted access off otherwise.
 func governanceStubs(compliant bool, rootLastUsed time.Time, mfa, key1Active bool) map[string]stubFunc {
 	analyzers := `{"analyzers":[]}`
 	if compliant {
@@ -169,7 +171,13 @@ func governanceStubs(compliant bool, rootLastUsed time.Time, mfa, key1Active boo
 		"access-analyzer:GET /analyzer": func(int, []byte) (int, []byte) { return 200, []byte(analyzers) },
 		"iam:GetCredentialReport":       withRootRowUsed(mfa, key1Active, rootLastUsed),
 	}
+	stubs["iam:ListOrganizationsFeatures"] = awsQueryError(400, "ServiceAccessNotEnabledException")
 	if compliant {
+		stubs["iam:ListOrganizationsFeatures"] = func(int, []byte) (int, []byte) {
+			return 200, []byte(`<ListOrganizationsFeaturesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListOrganizationsFeaturesResult>` +
+				`<OrganizationId>o-stub</OrganizationId><EnabledFeatures><member>RootCredentialsManagement</member><member>RootSessions</member></EnabledFeatures>` +
+				`</ListOrganizationsFeaturesResult><ResponseMetadata><RequestId>stub</RequestId></ResponseMetadata></ListOrganizationsFeaturesResponse>`)
+		}
 		for _, b := range []string{"trail-bucket", "log-bucket"} {
 			stubs["s3:GET /"+b] = withMFADelete
 		}
@@ -227,6 +235,7 @@ var (
 		"config.recorder_all_regions":    "config DescribeConfigurationRecorders: AccessDeniedException",
 		"organizations.scp_guardrails":   "organizations DescribeOrganization: AccessDeniedException",
 		"organizations.delegated_admins": "organizations DescribeOrganization: AccessDeniedException",
+		"organizations.centralized_root": "organizations DescribeOrganization: AccessDeniedException",
 		"account.security_contact":       "account GetAlternateContact: AccessDeniedException",
 		"ecr.image_scanning":             "ecr DescribeRepositories: AccessDeniedException",
 		"secretsmanager.rotation":        "secretsmanager ListSecrets: AccessDeniedException",
@@ -244,6 +253,7 @@ func checkGovernanceResults(t *testing.T, bad, empty map[string][]configchecks.R
 		"iam.access_analyzer":              "no active external access analyzer",
 		"organizations.scp_guardrails":     "No customer service control policy is attached",
 		"organizations.delegated_admins":   "securityhub.amazonaws.com",
+		"organizations.centralized_root":   "lacks RootCredentialsManagement and RootSessions",
 		"iam.resource_policies_not_public": "Anyone",
 		"iam.root_daily_use":               "The root user was used in the last 7 days",
 		"iam.no_keys_at_setup":             "created with the user and never used",
@@ -258,7 +268,7 @@ func checkGovernanceResults(t *testing.T, bad, empty map[string][]configchecks.R
 		}
 	}
 	// Outside an organization the CIS 2.1 requirements do not apply, and say why.
-	for _, id := range []string{"organizations.scp_guardrails", "organizations.delegated_admins"} {
+	for _, id := range []string{"organizations.scp_guardrails", "organizations.delegated_admins", "organizations.centralized_root"} {
 		if rs := empty[id]; len(rs) != 1 || rs[0].Status != configchecks.StatusNotApplicable || !strings.Contains(rs[0].StatusExtended, "not a member") {
 			t.Errorf("empty account: %s: %v, want NOT_APPLICABLE (not in an organization)", id, rs)
 		}

@@ -167,6 +167,7 @@ var readOnlyOps = []allowedOp{
 	{organizations.ServiceID, "ListAWSServiceAccessForOrganization", "organizations:ListAWSServiceAccessForOrganization"},
 	{organizations.ServiceID, "ListDelegatedAdministrators", "organizations:ListDelegatedAdministrators"},
 	{organizations.ServiceID, "ListDelegatedServicesForAccount", "organizations:ListDelegatedServicesForAccount"},
+	{iam.ServiceID, "ListOrganizationsFeatures", "iam:ListOrganizationsFeatures"},
 	{accessanalyzer.ServiceID, "ListAnalyzers", "access-analyzer:ListAnalyzers"},
 	{configservice.ServiceID, "DescribeConfigurationRecorders", "config:DescribeConfigurationRecorders"},
 	{configservice.ServiceID, "DescribeConfigurationRecorderStatus", "config:DescribeConfigurationRecorderStatus"},
