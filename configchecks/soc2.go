@@ -19,6 +19,7 @@ var SOC2Criteria = []SOC2Criterion{
 	{"CC7.2", "System components are monitored for anomalies indicating malicious acts, disasters and errors"},
 	{"CC7.3", "Security events are evaluated to determine whether they are incidents"},
 	{"CC7.4", "Identified security incidents are responded to"},
+	{"CC7.5", "Activities to recover from identified security incidents are identified, developed and implemented"},
 	{"CC8.1", "Changes to infrastructure and software are authorized, tested, approved and implemented"},
 	{"A1.2", "Environmental protections, software, data backup and recovery infrastructure are in place"},
 	{"C1.1", "Confidential information is identified and maintained to meet confidentiality objectives"},

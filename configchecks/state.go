@@ -62,6 +62,9 @@ type State struct {
 	S3  S3State  `json:"s3"`
 	// Regional holds one entry per scanned region, sorted by name.
 	Regional []RegionState `json:"regional"`
+
+	// Account is the account's contacts and organization (state_governance.go).
+	Account AccountState `json:"account"`
 }
 
 // partition returns the state's partition, "aws" when unset.
@@ -114,6 +117,10 @@ type IAMState struct {
 	// PolicyEntities maps the name of an AWS managed policy that checks look at
 	// (AWSSupportAccess, AWSCloudShellFullAccess) to the principals it is attached to.
 	PolicyEntities map[string]Attr[PolicyEntities] `json:"policy_entities"`
+
+	// VirtualMFADevices are the assigned virtual MFA devices (the root user's
+	// included, serial …:mfa/root-account-mfa-device).
+	VirtualMFADevices Attr[[]VirtualMFADevice] `json:"virtual_mfa_devices"`
 }
 
 // PasswordPolicy is the account password policy (GetAccountPasswordPolicy).
@@ -304,6 +311,19 @@ type RegionState struct {
 
 	// KMSKeys are the region's KMS keys with their rotation status.
 	KMSKeys Attr[[]KMSKey] `json:"kms_keys"`
+
+	// Identity, threat detection and secrets (state_governance.go).
+	AccessAnalyzers Attr[[]AccessAnalyzer]    `json:"access_analyzers"`
+	Config          Attr[ConfigRecording]     `json:"config"`
+	SecurityHub     Attr[SecurityHub]         `json:"security_hub"`
+	GuardDuty       Attr[[]GuardDutyDetector] `json:"guardduty"`
+	ECR             Attr[ECRScanning]         `json:"ecr"`
+	Secrets         Attr[[]Secret]            `json:"secrets"`
+	Certificates    Attr[[]Certificate]       `json:"certificates"`
+	InstanceRoles   Attr[[]InstanceRole]      `json:"instance_roles"`
+	// ResourcePolicies maps a service of ResourcePolicyServices to the
+	// resource policies of its resources in the region.
+	ResourcePolicies map[string]Attr[[]ResourcePolicy] `json:"resource_policies"`
 }
 
 // Trail is one CloudTrail trail.

@@ -75,6 +75,7 @@ func (c *stateCollector) collectIAM(ctx context.Context) configchecks.IAMState {
 	for _, name := range configchecks.WatchedManagedPolicies {
 		s.PolicyEntities[name] = c.policyEntities(ctx, client, name)
 	}
+	s.VirtualMFADevices = c.virtualMFADevices(ctx, client)
 	return s
 }
 

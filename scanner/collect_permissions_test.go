@@ -22,6 +22,18 @@ var stateCollectorActions = []string{
 	"logs:DescribeMetricFilters", "cloudwatch:DescribeAlarms", "sns:ListSubscriptions",
 	"ec2:DescribeSecurityGroups", "ec2:DescribeNetworkAcls", "ec2:DescribeVpcs", "ec2:DescribeFlowLogs",
 	"ec2:GetEbsEncryptionByDefault", "kms:ListKeys", "kms:GetKeyRotationStatus",
+	// Identity, governance, threat detection and secrets (collect_governance.go,
+	// collect_resource_policies.go).
+	"iam:ListVirtualMFADevices", "iam:ListOrganizationsFeatures", "account:GetAlternateContact",
+	"organizations:DescribeOrganization", "organizations:ListPolicies", "organizations:ListTargetsForPolicy",
+	"organizations:ListAWSServiceAccessForOrganization", "organizations:ListDelegatedAdministrators",
+	"organizations:ListDelegatedServicesForAccount", "access-analyzer:ListAnalyzers",
+	"config:DescribeConfigurationRecorders", "config:DescribeConfigurationRecorderStatus", "config:DescribeDeliveryChannels",
+	"securityhub:DescribeHub", "guardduty:ListDetectors", "guardduty:GetDetector",
+	"ecr:DescribeRepositories", "ecr:GetRegistryScanningConfiguration", "secretsmanager:ListSecrets",
+	"secretsmanager:GetResourcePolicy", "acm:ListCertificates", "acm:DescribeCertificate", "ec2:DescribeInstances",
+	"kms:GetKeyPolicy", "lambda:ListFunctions", "lambda:GetPolicy", "sns:ListTopics", "sns:GetTopicAttributes",
+	"sqs:ListQueues", "sqs:GetQueueAttributes",
 }
 
 // sharedPostureActions are read by the collectors only because the S3 collector

@@ -71,6 +71,7 @@ func CollectAccountState(ctx context.Context, cfg aws.Config, ao AWSOptions, reg
 	tasks := []task{
 		{"iam", func(ctx context.Context) { st.IAM = c.collectIAM(ctx) }},
 		{"s3", func(ctx context.Context) { st.S3 = c.collectS3(ctx) }},
+		{"account", func(ctx context.Context) { st.Account = c.collectAccount(ctx) }},
 	}
 	for i := range st.Regional {
 		rs := &st.Regional[i]
@@ -82,6 +83,19 @@ func CollectAccountState(ctx context.Context, cfg aws.Config, ao AWSOptions, reg
 			task{"sns " + r, func(ctx context.Context) { rs.Subscriptions = c.collectSubscriptions(ctx, r) }},
 			task{"ec2 " + r, func(ctx context.Context) { c.collectEC2(ctx, rs) }},
 			task{"kms " + r, func(ctx context.Context) { rs.KMSKeys = c.collectKMSKeys(ctx, r) }},
+		)
+		// Identity, threat detection and secrets (collect_governance.go,
+		// collect_resource_policies.go).
+		tasks = append(tasks,
+			task{"accessanalyzer " + r, func(ctx context.Context) { rs.AccessAnalyzers = c.collectAccessAnalyzers(ctx, r) }},
+			task{"config " + r, func(ctx context.Context) { rs.Config = c.collectConfig(ctx, r) }},
+			task{"securityhub " + r, func(ctx context.Context) { rs.SecurityHub = c.collectSecurityHub(ctx, r) }},
+			task{"guardduty " + r, func(ctx context.Context) { rs.GuardDuty = c.collectGuardDuty(ctx, r) }},
+			task{"ecr " + r, func(ctx context.Context) { rs.ECR = c.collectECR(ctx, r) }},
+			task{"secretsmanager " + r, func(ctx context.Context) { rs.Secrets = c.collectSecrets(ctx, r) }},
+			task{"acm " + r, func(ctx context.Context) { rs.Certificates = c.collectCertificates(ctx, r) }},
+			task{"ec2 instances " + r, func(ctx context.Context) { rs.InstanceRoles = c.collectInstanceRoles(ctx, r) }},
+			task{"resource policies " + r, func(ctx context.Context) { rs.ResourcePolicies = c.collectResourcePolicies(ctx, r) }},
 		)
 	}
 	p := pool.New().WithMaxGoroutines(collectConcurrency)

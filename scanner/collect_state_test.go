@@ -2,6 +2,7 @@ package scanner_test
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -40,6 +41,7 @@ const (
 type seeder struct {
 	t       *testing.T
 	ctx     context.Context
+	cfg     aws.Config
 	iam     *iam.Client
 	s3      *s3.Client
 	control *s3control.Client
@@ -58,7 +60,7 @@ func newSeeder(t *testing.T, srv *mototest.Server) *seeder {
 		t.Fatal(err)
 	}
 	return &seeder{
-		t: t, ctx: ctx,
+		t: t, ctx: ctx, cfg: cfg,
 		iam: iam.NewFromConfig(cfg), s3: mototest.SeedS3Client(cfg), control: mototest.SeedS3ControlClient(cfg),
 		trail: cloudtrail.NewFromConfig(cfg), logs: cloudwatchlogs.NewFromConfig(cfg), cw: cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) {
 			o.Protocol = awsquery.New(cwschemas.GraniteServiceVersion20100801) // moto speaks no CBOR
@@ -263,6 +265,8 @@ func seedCompliant(s *seeder) {
 	s.ok(s.ec2.CreateFlowLogs(ctx, &ec2.CreateFlowLogsInput{ResourceType: ec2types.FlowLogsResourceTypeVpc, ResourceIds: []string{vpc},
 		TrafficType: ec2types.TrafficTypeAll, LogDestinationType: ec2types.LogDestinationTypeS3, LogDestination: aws.String("arn:aws:s3:::log-bucket")}))
 	s.ok(s.ec2.EnableEbsEncryptionByDefault(ctx, &ec2.EnableEbsEncryptionByDefaultInput{}))
+
+	seedCompliantGovernance(s)
 }
 
 // seedNonCompliant builds an account that fails the checks, several ways.
@@ -321,6 +325,7 @@ func seedNonCompliant(s *seeder) {
 		{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(3389), ToPort: aws.Int32(3389), Ipv6Ranges: []ec2types.Ipv6Range{{CidrIpv6: aws.String("::/0")}}},
 		{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(445), ToPort: aws.Int32(445), IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}},
 	}}))
+	seedNonCompliantGovernance(s)
 }
 
 // byCheck groups results by check id.
@@ -364,7 +369,8 @@ func TestConfigChecks(t *testing.T) {
 
 	// Compliant: root has MFA and no key (stubbed root row, summary rewritten).
 	seedCompliant(s)
-	proxy.set(map[string]stubFunc{"iam:GetAccountSummary": rootMFASummary, "iam:GetCredentialReport": withRootRow(true, false)})
+	proxy.set(mergeStubs(governanceStubs(true, time.Date(2020, 6, 1, 0, 0, 0, 0, time.UTC), true, false),
+		map[string]stubFunc{"iam:GetAccountSummary": rootMFASummary, "iam:GetCredentialReport": withRootRow(true, false)}))
 	good := byCheck(configchecks.Run(collect(t, endpoint, 0)))
 
 	// Non-compliant: root has an active key and no MFA (stubbed root row). Observed
@@ -372,14 +378,15 @@ func TestConfigChecks(t *testing.T) {
 	// backdate them.
 	reset()
 	seedNonCompliant(s)
-	proxy.set(map[string]stubFunc{"iam:GetCredentialReport": withRootRow(false, true)})
+	// The root user was used a day before the observation time.
+	proxy.set(governanceStubs(false, time.Now().Add(99*24*time.Hour), false, true))
 	st := collect(t, endpoint, 0)
 	st.ObservedAt = st.ObservedAt.Add(100 * 24 * time.Hour)
 	bad := byCheck(configchecks.Run(st))
 
-	// Empty: a fresh account.
+	// Empty: a fresh account (whose root user was used just now).
 	reset()
-	proxy.set(nil)
+	proxy.set(governanceStubs(false, time.Now(), false, false))
 	empty := byCheck(configchecks.Run(collect(t, endpoint, 0)))
 
 	for _, c := range automated {
@@ -422,6 +429,8 @@ func TestConfigChecks(t *testing.T) {
 	if rs := empty["cloudtrail.multi_region"]; len(rs) != 1 || rs[0].StatusExtended != "The account has no CloudTrail trail." {
 		t.Errorf("empty account: cloudtrail.multi_region: %v", rs)
 	}
+	checkGovernanceResults(t, bad, empty)
+
 	// Requirements without a check yet come out as MANUAL rows, never PASS.
 	if rs := good[configchecks.ManualCheckPrefix+"contact-details"]; len(rs) != 1 || rs[0].Status != configchecks.StatusManual {
 		t.Errorf("contact-details: %v, want one MANUAL row", rs)
@@ -430,7 +439,7 @@ func TestConfigChecks(t *testing.T) {
 	t.Run("failing APIs give ERROR", func(t *testing.T) {
 		reset()
 		seedCompliant(s)
-		proxy.set(map[string]stubFunc{
+		proxy.set(mergeStubs(governanceStubs(true, time.Date(2020, 6, 1, 0, 0, 0, 0, time.UTC), true, false), map[string]stubFunc{
 			"iam:GetAccountSummary":        rootMFASummary,
 			"iam:GetCredentialReport":      withRootRow(true, false),
 			"iam:GetAccountPasswordPolicy": awsQueryError(403, "AccessDenied"),
@@ -439,9 +448,10 @@ func TestConfigChecks(t *testing.T) {
 			"ec2:GetEbsEncryptionByDefault": func(int, []byte) (int, []byte) {
 				return 500, []byte(`<Response><Errors><Error><Code>InternalError</Code><Message>stub</Message></Error></Errors><RequestID>stub</RequestID></Response>`)
 			},
-		})
+		}, governanceFailures))
 		got := byCheck(configchecks.Run(collect(t, endpoint, 1)))
-		for id, want := range map[string]string{
+		wantErrors := maps.Clone(governanceErrors)
+		maps.Copy(wantErrors, map[string]string{
 			"iam.password_min_length":          "iam GetAccountPasswordPolicy: AccessDenied",
 			"iam.password_reuse":               "iam GetAccountPasswordPolicy: AccessDenied",
 			"cloudtrail.multi_region":          "cloudtrail DescribeTrails: InternalFailure",
@@ -449,7 +459,8 @@ func TestConfigChecks(t *testing.T) {
 			"cloudtrail.s3_object_read_events": "cloudtrail DescribeTrails: InternalFailure",
 			"monitoring.root_usage":            "cloudtrail DescribeTrails: InternalFailure",
 			"ec2.ebs_default_encryption":       "ec2 GetEbsEncryptionByDefault: InternalError",
-		} {
+		})
+		for id, want := range wantErrors {
 			rs := got[id]
 			if len(rs) == 0 {
 				t.Errorf("%s: no result", id)
@@ -459,6 +470,12 @@ func TestConfigChecks(t *testing.T) {
 					t.Errorf("%s: %s %q, want ERROR naming %q", id, r.Status, r.StatusExtended, want)
 				}
 			}
+		}
+		// One service's failure makes only its resource policies ERROR.
+		if !slices.ContainsFunc(got["iam.resource_policies_not_public"], func(r configchecks.Result) bool {
+			return r.Status == configchecks.StatusError && strings.Contains(r.StatusExtended, "sqs ListQueues: AccessDenied")
+		}) {
+			t.Errorf("iam.resource_policies_not_public: no ERROR naming sqs ListQueues: %v", got["iam.resource_policies_not_public"])
 		}
 		// Checks whose APIs answered still decide.
 		if rs := got["iam.root_mfa"]; len(rs) != 1 || rs[0].Status != configchecks.StatusPass {

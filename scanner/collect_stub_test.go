@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // stubProxy is an HTTP proxy in front of the moto server for the few answers moto
@@ -118,6 +119,11 @@ func rootMFASummary(status int, body []byte) (int, []byte) {
 // withRootRow rewrites GetCredentialReport to include a <root_account> row, which real
 // IAM always has and moto never does, with the given MFA and access-key state.
 func withRootRow(mfa, key1Active bool) stubFunc {
+	return withRootRowUsed(mfa, key1Active, time.Date(2020, 6, 1, 0, 0, 0, 0, time.UTC))
+}
+
+// withRootRowUsed is withRootRow with the root password last used at lastUsed.
+func withRootRowUsed(mfa, key1Active bool, lastUsed time.Time) stubFunc {
 	return func(status int, body []byte) (int, []byte) {
 		re := regexp.MustCompile(`<Content>([^<]*)</Content>`)
 		m := re.FindSubmatch(body)
@@ -134,7 +140,7 @@ func withRootRow(mfa, key1Active bool) stubFunc {
 		}
 		vals := map[string]string{
 			"user": "<root_account>", "arn": "arn:aws:iam::123456789012:root", "user_creation_time": "2020-01-01T00:00:00+00:00",
-			"password_enabled": "not_supported", "password_last_used": "2020-06-01T00:00:00+00:00",
+			"password_enabled": "not_supported", "password_last_used": lastUsed.UTC().Format(time.RFC3339),
 			"password_last_changed": "not_supported", "password_next_rotation": "not_supported",
 			"mfa_active": boolText(mfa), "access_key_1_active": boolText(key1Active),
 			"access_key_1_last_rotated": "2020-01-01T00:00:00+00:00",

@@ -9,19 +9,29 @@ import (
 	"strings"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
+	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/signin"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sso"
 	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -153,6 +163,40 @@ var readOnlyOps = []allowedOp{
 	{ec2.ServiceID, "DescribeFlowLogs", "ec2:DescribeFlowLogs"},
 	{ec2.ServiceID, "GetEbsEncryptionByDefault", "ec2:GetEbsEncryptionByDefault"},
 	{kms.ServiceID, "ListKeys", "kms:ListKeys"},
+
+	// Configuration checks: identity, governance, threat detection and secrets
+	// (collect_governance.go, collect_resource_policies.go). Secrets Manager is read
+	// for metadata and resource policies only here, never for values.
+	{iam.ServiceID, "ListVirtualMFADevices", "iam:ListVirtualMFADevices"},
+	{account.ServiceID, "GetAlternateContact", "account:GetAlternateContact"},
+	{organizations.ServiceID, "DescribeOrganization", "organizations:DescribeOrganization"},
+	{organizations.ServiceID, "ListPolicies", "organizations:ListPolicies"},
+	{organizations.ServiceID, "ListTargetsForPolicy", "organizations:ListTargetsForPolicy"},
+	{organizations.ServiceID, "ListAWSServiceAccessForOrganization", "organizations:ListAWSServiceAccessForOrganization"},
+	{organizations.ServiceID, "ListDelegatedAdministrators", "organizations:ListDelegatedAdministrators"},
+	{organizations.ServiceID, "ListDelegatedServicesForAccount", "organizations:ListDelegatedServicesForAccount"},
+	{iam.ServiceID, "ListOrganizationsFeatures", "iam:ListOrganizationsFeatures"},
+	{accessanalyzer.ServiceID, "ListAnalyzers", "access-analyzer:ListAnalyzers"},
+	{configservice.ServiceID, "DescribeConfigurationRecorders", "config:DescribeConfigurationRecorders"},
+	{configservice.ServiceID, "DescribeConfigurationRecorderStatus", "config:DescribeConfigurationRecorderStatus"},
+	{configservice.ServiceID, "DescribeDeliveryChannels", "config:DescribeDeliveryChannels"},
+	{securityhub.ServiceID, "DescribeHub", "securityhub:DescribeHub"},
+	{guardduty.ServiceID, "ListDetectors", "guardduty:ListDetectors"},
+	{guardduty.ServiceID, "GetDetector", "guardduty:GetDetector"},
+	{ecr.ServiceID, "DescribeRepositories", "ecr:DescribeRepositories"},
+	{ecr.ServiceID, "GetRegistryScanningConfiguration", "ecr:GetRegistryScanningConfiguration"},
+	{secretsmanager.ServiceID, "ListSecrets", "secretsmanager:ListSecrets"},
+	{secretsmanager.ServiceID, "GetResourcePolicy", "secretsmanager:GetResourcePolicy"},
+	{acm.ServiceID, "ListCertificates", "acm:ListCertificates"},
+	{acm.ServiceID, "DescribeCertificate", "acm:DescribeCertificate"},
+	{ec2.ServiceID, "DescribeInstances", "ec2:DescribeInstances"},
+	{kms.ServiceID, "GetKeyPolicy", "kms:GetKeyPolicy"},
+	{lambda.ServiceID, "ListFunctions", "lambda:ListFunctions"},
+	{lambda.ServiceID, "GetPolicy", "lambda:GetPolicy"},
+	{sns.ServiceID, "ListTopics", "sns:ListTopics"},
+	{sns.ServiceID, "GetTopicAttributes", "sns:GetTopicAttributes"},
+	{sqs.ServiceID, "ListQueues", "sqs:ListQueues"},
+	{sqs.ServiceID, "GetQueueAttributes", "sqs:GetQueueAttributes"},
 
 	// Credential operations. LoadAWSConfig installs the guard after the SDK has built
 	// its credential providers, so the STS/SSO/Signin clients those providers use are

@@ -17,19 +17,29 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
+	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/signin"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sso"
 	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -60,6 +70,17 @@ var sdkClients = map[string]reflect.Type{
 	sso.ServiceID:            reflect.TypeFor[*sso.Client](),
 	ssooidc.ServiceID:        reflect.TypeFor[*ssooidc.Client](),
 	signin.ServiceID:         reflect.TypeFor[*signin.Client](),
+	// Identity, governance, threat detection and secrets checks.
+	account.ServiceID:        reflect.TypeFor[*account.Client](),
+	organizations.ServiceID:  reflect.TypeFor[*organizations.Client](),
+	accessanalyzer.ServiceID: reflect.TypeFor[*accessanalyzer.Client](),
+	configservice.ServiceID:  reflect.TypeFor[*configservice.Client](),
+	securityhub.ServiceID:    reflect.TypeFor[*securityhub.Client](),
+	guardduty.ServiceID:      reflect.TypeFor[*guardduty.Client](),
+	ecr.ServiceID:            reflect.TypeFor[*ecr.Client](),
+	acm.ServiceID:            reflect.TypeFor[*acm.Client](),
+	lambda.ServiceID:         reflect.TypeFor[*lambda.Client](),
+	sqs.ServiceID:            reflect.TypeFor[*sqs.Client](),
 }
 
 // mutatingVerb matches operation names that change state. No account-reading entry

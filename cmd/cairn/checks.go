@@ -1,8 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
@@ -75,4 +80,65 @@ func hasService(only []string, svc string) bool {
 		}
 	}
 	return false
+}
+
+// checksExportFormat returns the format of a --checks-export path from its
+// extension: "csv", or "jsonl" for .json and .jsonl (JSON Lines).
+func checksExportFormat(path string) (string, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv":
+		return "csv", nil
+	case ".json", ".jsonl":
+		return "jsonl", nil
+	}
+	return "", fmt.Errorf("--checks-export: %q: want a .csv, .json or .jsonl file", path)
+}
+
+// writeChecksExport writes every check result, MANUAL rows included, one row per
+// requirement and resource, to path as CSV or JSON Lines (configchecks.WriteCSV,
+// WriteJSONLines): the file auditors filter by CIS id, SOC 2 criterion or status.
+// The file is written next to its final name and renamed, so a failed write leaves
+// no partial export behind.
+func writeChecksExport(path string, results []configchecks.Result) (err error) {
+	format, err := checksExportFormat(path)
+	if err != nil {
+		return err
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("checks export: %w", err)
+		}
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("checks export: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	w := bufio.NewWriter(f)
+	if format == "csv" {
+		err = configchecks.WriteCSV(w, results)
+	} else {
+		err = configchecks.WriteJSONLines(w, results)
+	}
+	if err != nil {
+		return fmt.Errorf("checks export: %w", err)
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("checks export: %w", err)
+	}
+	if err := f.Chmod(0o644); err != nil {
+		return fmt.Errorf("checks export: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("checks export: %w", err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("checks export: %w", err)
+	}
+	return nil
 }

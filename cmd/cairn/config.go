@@ -38,6 +38,7 @@ type fileConfig struct {
 	FailOn              string            `yaml:"fail_on"`
 	FingerprintKeyFile  string            `yaml:"fingerprint_key_file"`
 	SampleRows          int               `yaml:"sample_rows"`
+	ChecksExport        string            `yaml:"checks_export"`
 	RDSIdentifiers      []string          `yaml:"rds_identifiers"`
 	DynamoDBTables      []string          `yaml:"dynamodb_tables"`
 	// Databases holds connection settings per RDS instance or cluster

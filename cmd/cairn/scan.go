@@ -44,6 +44,7 @@ type scanSettings struct {
 	FingerprintKeyFile  string
 	LogLevel            string
 	NoPDF               bool
+	ChecksExport        string // --checks-export: CSV or JSON Lines file of the check results
 	SampleRows          int
 	RDSIdentifiers      []string
 	DynamoDBTables      []string
@@ -108,6 +109,7 @@ func newScanCmd() *cobra.Command {
 	f.StringVar(&s.FingerprintKeyFile, "fingerprint-key-file", "", "HMAC key for fingerprints (default: <user config dir>/cairn/fingerprint.key, created on first use)")
 	f.StringVar(&s.LogLevel, "log-level", "info", "log level on stderr: debug, info, warn, error")
 	f.BoolVar(&s.NoPDF, "no-pdf", false, "do not write the PDF report")
+	f.StringVar(&s.ChecksExport, "checks-export", "", "also write the check results (MANUAL rows included) to this file: .csv, or .json/.jsonl for JSON Lines")
 	return cmd
 }
 
@@ -156,6 +158,9 @@ func (s *scanSettings) merge(cmd *cobra.Command, fc fileConfig) {
 	if set("sample-rows") && fc.SampleRows != 0 {
 		s.SampleRows = fc.SampleRows
 	}
+	if set("checks-export") && fc.ChecksExport != "" {
+		s.ChecksExport = fc.ChecksExport
+	}
 	s.RDSIdentifiers, s.DynamoDBTables, s.Databases = fc.RDSIdentifiers, fc.DynamoDBTables, fc.Databases
 	s.S3Inventory = fc.S3Inventory
 	s.File = fc
@@ -196,6 +201,14 @@ func (s *scanSettings) validate() error {
 	}
 	if _, err := failRank(s.FailOn); err != nil {
 		return err
+	}
+	if s.ChecksExport != "" {
+		if _, err := checksExportFormat(s.ChecksExport); err != nil {
+			return err
+		}
+		if !hasService(s.Only, "checks") {
+			return errors.New("--checks-export: the checks are not run (add checks to --only)")
+		}
 	}
 	if _, err := parseLevel(s.LogLevel); err != nil {
 		return err
@@ -390,6 +403,12 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 	if checks.results != nil {
 		fmt.Fprintf(stdout, "\nConfiguration checks: %d results, %d FAIL, %d ERROR\n", len(checks.results), checks.fails, checks.errors)
 		_ = configchecks.WriteSummary(stdout, configchecks.Summarize(checks.results))
+	}
+	if s.ChecksExport != "" && checks.results != nil {
+		if err := writeChecksExport(s.ChecksExport, checks.results); err != nil {
+			return &exitError{code: exitIncomplete, err: err}
+		}
+		fmt.Fprintf(stdout, "Check results exported to %s\n", s.ChecksExport)
 	}
 
 	if scanErr != nil {
