@@ -384,6 +384,9 @@ func TestConfigChecks(t *testing.T) {
 
 	for _, c := range automated {
 		t.Run(c.ID, func(t *testing.T) {
+			if strings.HasPrefix(c.ID, "data.") {
+				t.Skip("fed by the data scan, which CollectAccountState does not run: its PASS and FAIL in moto are in cmd/cairn's TestScanDemoAccount")
+			}
 			g := good[c.ID]
 			if !slices.Contains(statuses(g), configchecks.StatusPass) {
 				t.Errorf("compliant account: no PASS: %v", g)
