@@ -84,6 +84,18 @@ func CollectAccountState(ctx context.Context, cfg aws.Config, ao AWSOptions, reg
 			task{"kms " + r, func(ctx context.Context) { rs.KMSKeys = c.collectKMSKeys(ctx, r) }},
 		)
 	}
+	// Data stores, availability and web front ends.
+	for i := range st.Regional {
+		rs := &st.Regional[i]
+		r := rs.Name
+		tasks = append(tasks,
+			task{"rds " + r, func(ctx context.Context) { rs.Databases = c.collectDatabases(ctx, r) }},
+			task{"efs " + r, func(ctx context.Context) { rs.FileSystems = c.collectFileSystems(ctx, r) }},
+			task{"ec2 instances " + r, func(ctx context.Context) { c.collectInstances(ctx, rs) }},
+			task{"dynamodb " + r, func(ctx context.Context) { rs.Tables = c.collectTables(ctx, r) }},
+			task{"sns topics " + r, func(ctx context.Context) { rs.Topics = c.collectTopics(ctx, r) }},
+		)
+	}
 	p := pool.New().WithMaxGoroutines(collectConcurrency)
 	for _, t := range tasks {
 		p.Go(func() {

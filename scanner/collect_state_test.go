@@ -49,6 +49,7 @@ type seeder struct {
 	sns     *sns.Client
 	ec2     *ec2.Client
 	kms     *kms.Client
+	cfg     aws.Config // for the clients of collect_datastores_test.go
 }
 
 func newSeeder(t *testing.T, srv *mototest.Server) *seeder {
@@ -63,7 +64,7 @@ func newSeeder(t *testing.T, srv *mototest.Server) *seeder {
 		trail: cloudtrail.NewFromConfig(cfg), logs: cloudwatchlogs.NewFromConfig(cfg), cw: cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) {
 			o.Protocol = awsquery.New(cwschemas.GraniteServiceVersion20100801) // moto speaks no CBOR
 		}),
-		sns: sns.NewFromConfig(cfg), ec2: ec2.NewFromConfig(cfg), kms: kms.NewFromConfig(cfg),
+		sns: sns.NewFromConfig(cfg), ec2: ec2.NewFromConfig(cfg), kms: kms.NewFromConfig(cfg), cfg: cfg,
 	}
 }
 
@@ -263,6 +264,8 @@ func seedCompliant(s *seeder) {
 	s.ok(s.ec2.CreateFlowLogs(ctx, &ec2.CreateFlowLogsInput{ResourceType: ec2types.FlowLogsResourceTypeVpc, ResourceIds: []string{vpc},
 		TrafficType: ec2types.TrafficTypeAll, LogDestinationType: ec2types.LogDestinationTypeS3, LogDestination: aws.String("arn:aws:s3:::log-bucket")}))
 	s.ok(s.ec2.EnableEbsEncryptionByDefault(ctx, &ec2.EnableEbsEncryptionByDefaultInput{}))
+
+	seedCompliantDataStores(s, keyARN)
 }
 
 // seedNonCompliant builds an account that fails the checks, several ways.
@@ -321,6 +324,8 @@ func seedNonCompliant(s *seeder) {
 		{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(3389), ToPort: aws.Int32(3389), Ipv6Ranges: []ec2types.Ipv6Range{{CidrIpv6: aws.String("::/0")}}},
 		{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(445), ToPort: aws.Int32(445), IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}},
 	}}))
+
+	seedNonCompliantDataStores(s)
 }
 
 // byCheck groups results by check id.
@@ -364,7 +369,8 @@ func TestConfigChecks(t *testing.T) {
 
 	// Compliant: root has MFA and no key (stubbed root row, summary rewritten).
 	seedCompliant(s)
-	proxy.set(map[string]stubFunc{"iam:GetAccountSummary": rootMFASummary, "iam:GetCredentialReport": withRootRow(true, false)})
+	proxy.set(map[string]stubFunc{"iam:GetAccountSummary": rootMFASummary, "iam:GetCredentialReport": withRootRow(true, false),
+		"ec2:GetInstanceMetadataDefaults": metadataDefaults("required")})
 	good := byCheck(configchecks.Run(collect(t, endpoint, 0)))
 
 	// Non-compliant: root has an active key and no MFA (stubbed root row). Observed
@@ -372,14 +378,14 @@ func TestConfigChecks(t *testing.T) {
 	// backdate them.
 	reset()
 	seedNonCompliant(s)
-	proxy.set(map[string]stubFunc{"iam:GetCredentialReport": withRootRow(false, true)})
+	proxy.set(map[string]stubFunc{"iam:GetCredentialReport": withRootRow(false, true), "ec2:GetInstanceMetadataDefaults": metadataDefaults("optional")})
 	st := collect(t, endpoint, 0)
 	st.ObservedAt = st.ObservedAt.Add(100 * 24 * time.Hour)
 	bad := byCheck(configchecks.Run(st))
 
 	// Empty: a fresh account.
 	reset()
-	proxy.set(nil)
+	proxy.set(map[string]stubFunc{"ec2:GetInstanceMetadataDefaults": metadataDefaults("")})
 	empty := byCheck(configchecks.Run(collect(t, endpoint, 0)))
 
 	for _, c := range automated {
@@ -434,11 +440,16 @@ func TestConfigChecks(t *testing.T) {
 		reset()
 		seedCompliant(s)
 		proxy.set(map[string]stubFunc{
-			"iam:GetAccountSummary":        rootMFASummary,
-			"iam:GetCredentialReport":      withRootRow(true, false),
-			"iam:GetAccountPasswordPolicy": awsQueryError(403, "AccessDenied"),
-			"cloudtrail:DescribeTrails":    awsJSONError(500, "InternalFailure"),
-			"logs:DescribeMetricFilters":   awsJSONError(403, "AccessDeniedException"),
+			"iam:GetAccountSummary":                          rootMFASummary,
+			"iam:GetCredentialReport":                        withRootRow(true, false),
+			"iam:GetAccountPasswordPolicy":                   awsQueryError(403, "AccessDenied"),
+			"ec2:GetInstanceMetadataDefaults":                metadataDefaults("required"),
+			"cloudtrail:DescribeTrails":                      awsJSONError(500, "InternalFailure"),
+			"logs:DescribeMetricFilters":                     awsJSONError(403, "AccessDeniedException"),
+			"rds:DescribeDBInstances":                        awsQueryError(403, "AccessDenied"),
+			"dynamodb:ListTables":                            awsJSONError(400, "AccessDeniedException"),
+			"sns:ListTopics":                                 awsQueryError(403, "AuthorizationError"),
+			"elasticfilesystem:GET /2015-02-01/file-systems": awsJSONError(403, "AccessDeniedException"),
 			"ec2:GetEbsEncryptionByDefault": func(int, []byte) (int, []byte) {
 				return 500, []byte(`<Response><Errors><Error><Code>InternalError</Code><Message>stub</Message></Error></Errors><RequestID>stub</RequestID></Response>`)
 			},
@@ -452,6 +463,11 @@ func TestConfigChecks(t *testing.T) {
 			"cloudtrail.s3_object_read_events": "cloudtrail DescribeTrails: InternalFailure",
 			"monitoring.root_usage":            "cloudtrail DescribeTrails: InternalFailure",
 			"ec2.ebs_default_encryption":       "ec2 GetEbsEncryptionByDefault: InternalError",
+			"rds.storage_encrypted":            "AccessDenied",
+			"rds.multi_az":                     "AccessDenied",
+			"dynamodb.pitr":                    "dynamodb ListTables: AccessDeniedException",
+			"sns.kms_encryption":               "sns ListTopics: AuthorizationError",
+			"efs.encrypted":                    "efs DescribeFileSystems: AccessDeniedException",
 		} {
 			rs := got[id]
 			if len(rs) == 0 {

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/efs"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
@@ -145,6 +146,15 @@ var readOnlyOps = []allowedOp{
 	{ec2.ServiceID, "DescribeFlowLogs", "ec2:DescribeFlowLogs"},
 	{ec2.ServiceID, "GetEbsEncryptionByDefault", "ec2:GetEbsEncryptionByDefault"},
 	{kms.ServiceID, "ListKeys", "kms:ListKeys"},
+
+	// Configuration checks on data stores, availability and web front ends
+	// (collect_rds.go, collect_datastores.go, collect_web.go). The RDS and DynamoDB
+	// reads are the data scan's, listed above.
+	{efs.ServiceID, "DescribeFileSystems", "elasticfilesystem:DescribeFileSystems"},
+	{ec2.ServiceID, "DescribeInstances", "ec2:DescribeInstances"},
+	{ec2.ServiceID, "GetInstanceMetadataDefaults", "ec2:GetInstanceMetadataDefaults"},
+	{sns.ServiceID, "ListTopics", "sns:ListTopics"},
+	{sns.ServiceID, "GetTopicAttributes", "sns:GetTopicAttributes"},
 
 	// Credential operations. LoadAWSConfig installs the guard after the SDK has built
 	// its credential providers, so the STS/SSO/Signin clients those providers use are

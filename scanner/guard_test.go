@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/efs"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
@@ -60,6 +61,8 @@ var sdkClients = map[string]reflect.Type{
 	sso.ServiceID:            reflect.TypeFor[*sso.Client](),
 	ssooidc.ServiceID:        reflect.TypeFor[*ssooidc.Client](),
 	signin.ServiceID:         reflect.TypeFor[*signin.Client](),
+	// Data stores, availability and web front ends.
+	efs.ServiceID: reflect.TypeFor[*efs.Client](),
 }
 
 // mutatingVerb matches operation names that change state. No account-reading entry
