@@ -1,5 +1,7 @@
 package configchecks
 
+import "fmt"
+
 // forEachResource evaluates every resource of one regional list attribute, with an
 // ERROR for a region where the list could not be read.
 func forEachResource[T any](st *State, service, what string, get func(*RegionState) Attr[[]T], eval func(rs *RegionState, v T) Result) []Result {
@@ -30,3 +32,14 @@ func dbLabel(d Database) string {
 
 // rdsPermissions are the IAM actions behind the RDS inventory.
 var rdsPermissions = []string{"rds:DescribeDBInstances", "rds:DescribeDBClusters"}
+
+// ruleText describes a security group rule's protocol and ports: "tcp 80-80", "all".
+func ruleText(r IPRule) string {
+	if r.Protocol == "-1" {
+		return "all traffic"
+	}
+	if r.FromPort == -1 {
+		return r.Protocol
+	}
+	return fmt.Sprintf("%s %d-%d", r.Protocol, r.FromPort, r.ToPort)
+}

@@ -732,7 +732,7 @@ type Distribution struct {
 	ARN string `json:"arn"`
 	// ViewerProtocolPolicies are the viewer protocol policies of the default
 	// and every other cache behavior (allow-all, https-only, redirect-to-https).
-	ViewerProtocolPolicies []string `json:"viewer_protocol_policies"`
+	ViewerProtocolPolicies Attr[[]string] `json:"viewer_protocol_policies"`
 	// Logging is whether standard (access) logging is enabled
 	// (GetDistributionConfig).
 	Logging Attr[bool] `json:"logging"`

@@ -450,6 +450,13 @@ func TestConfigChecks(t *testing.T) {
 			"dynamodb:ListTables":                            awsJSONError(400, "AccessDeniedException"),
 			"sns:ListTopics":                                 awsQueryError(403, "AuthorizationError"),
 			"elasticfilesystem:GET /2015-02-01/file-systems": awsJSONError(403, "AccessDeniedException"),
+			"elasticloadbalancing:DescribeLoadBalancers":     awsQueryError(403, "AccessDenied"),
+			"cloudfront:GET /2020-05-31/distribution":        awsQueryError(403, "AccessDenied"),
+			"lambda:GET /2015-03-31/functions":               awsJSONError(403, "AccessDeniedException"),
+			"ecs:ListClusters":                               awsJSONError(400, "AccessDeniedException"),
+			"ec2:DescribeVpcPeeringConnections": func(int, []byte) (int, []byte) {
+				return 403, []byte(`<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>stub</Message></Error></Errors><RequestID>stub</RequestID></Response>`)
+			},
 			"ec2:GetEbsEncryptionByDefault": func(int, []byte) (int, []byte) {
 				return 500, []byte(`<Response><Errors><Error><Code>InternalError</Code><Message>stub</Message></Error></Errors><RequestID>stub</RequestID></Response>`)
 			},
@@ -468,6 +475,12 @@ func TestConfigChecks(t *testing.T) {
 			"dynamodb.pitr":                    "dynamodb ListTables: AccessDeniedException",
 			"sns.kms_encryption":               "sns ListTopics: AuthorizationError",
 			"efs.encrypted":                    "efs DescribeFileSystems: AccessDeniedException",
+			"elb.multi_az":                     "elasticloadbalancing DescribeLoadBalancers: AccessDenied",
+			"elb.https_redirect":               "elasticloadbalancing DescribeLoadBalancers: AccessDenied",
+			"cloudfront.viewer_https":          "cloudfront ListDistributions: AccessDenied",
+			"lambda.failure_destination":       "lambda ListFunctions: AccessDeniedException",
+			"ecs.no_public_open_services":      "ecs ListClusters: AccessDeniedException",
+			"ec2.vpc_peering_least_access":     "ec2 DescribeVpcPeeringConnections: UnauthorizedOperation",
 		} {
 			rs := got[id]
 			if len(rs) == 0 {

@@ -9,14 +9,19 @@ import (
 	"strings"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/efs"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
@@ -155,6 +160,20 @@ var readOnlyOps = []allowedOp{
 	{ec2.ServiceID, "GetInstanceMetadataDefaults", "ec2:GetInstanceMetadataDefaults"},
 	{sns.ServiceID, "ListTopics", "sns:ListTopics"},
 	{sns.ServiceID, "GetTopicAttributes", "sns:GetTopicAttributes"},
+	{elasticloadbalancingv2.ServiceID, "DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancers"},
+	{elasticloadbalancingv2.ServiceID, "DescribeListeners", "elasticloadbalancing:DescribeListeners"},
+	{elasticloadbalancingv2.ServiceID, "DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeLoadBalancerAttributes"},
+	{cloudfront.ServiceID, "ListDistributions", "cloudfront:ListDistributions"},
+	{cloudfront.ServiceID, "GetDistributionConfig", "cloudfront:GetDistributionConfig"},
+	{lambda.ServiceID, "ListFunctions", "lambda:ListFunctions"},
+	{lambda.ServiceID, "GetFunctionEventInvokeConfig", "lambda:GetFunctionEventInvokeConfig"},
+	{ecs.ServiceID, "ListClusters", "ecs:ListClusters"},
+	{ecs.ServiceID, "ListServices", "ecs:ListServices"},
+	{ecs.ServiceID, "DescribeServices", "ecs:DescribeServices"},
+	{ec2.ServiceID, "DescribeVpcPeeringConnections", "ec2:DescribeVpcPeeringConnections"},
+	{ec2.ServiceID, "DescribeVpcEndpoints", "ec2:DescribeVpcEndpoints"},
+	{apigateway.ServiceID, "GetRestApis", "apigateway:GET"},
+	{apigateway.ServiceID, "GetStages", "apigateway:GET"},
 
 	// Credential operations. LoadAWSConfig installs the guard after the SDK has built
 	// its credential providers, so the STS/SSO/Signin clients those providers use are

@@ -17,14 +17,19 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/efs"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
@@ -62,7 +67,12 @@ var sdkClients = map[string]reflect.Type{
 	ssooidc.ServiceID:        reflect.TypeFor[*ssooidc.Client](),
 	signin.ServiceID:         reflect.TypeFor[*signin.Client](),
 	// Data stores, availability and web front ends.
-	efs.ServiceID: reflect.TypeFor[*efs.Client](),
+	efs.ServiceID:                    reflect.TypeFor[*efs.Client](),
+	elasticloadbalancingv2.ServiceID: reflect.TypeFor[*elasticloadbalancingv2.Client](),
+	cloudfront.ServiceID:             reflect.TypeFor[*cloudfront.Client](),
+	lambda.ServiceID:                 reflect.TypeFor[*lambda.Client](),
+	ecs.ServiceID:                    reflect.TypeFor[*ecs.Client](),
+	apigateway.ServiceID:             reflect.TypeFor[*apigateway.Client](),
 }
 
 // mutatingVerb matches operation names that change state. No account-reading entry
