@@ -83,3 +83,31 @@ func TestDataAwareChecks(t *testing.T) {
 		t.Errorf("unknown exposure: %q", r.StatusExtended)
 	}
 }
+
+// TestS3Classified checks CIS 2.1.3's evaluation: every bucket of the account must
+// have been classified in this run, and the sensitive ones secured.
+func TestS3Classified(t *testing.T) {
+	st := &State{AccountID: "123456789012"}
+	if rs := checkResults(t, "data.s3_classified", st); len(rs) != 1 || rs["arn:aws:iam::123456789012:root"].Status != StatusManual {
+		t.Errorf("no data scan: %v, want one MANUAL row", rs)
+	}
+	bucket := func(name string) Bucket { return Bucket{Name: name, ARN: "arn:aws:s3:::" + name, Region: "us-east-1"} }
+	st.S3.Buckets = Observed([]Bucket{bucket("exports"), bucket("vault"), bucket("site"), bucket("archive"), bucket("new")})
+	st.DataScan = DataScan{Ran: true, Services: []string{"s3"}, Stores: []DataStore{
+		{ARN: "arn:aws:s3:::exports", Service: "s3", Name: "exports", Identifiers: []string{"US_SSN"}, Status: "COMPLETE",
+			Encryption: Observed(StoreEncryption{Type: "SSE-S3"}), Exposure: Observed(BucketExposure{Public: true, Reason: "ACL grants AllUsers"})},
+		{ARN: "arn:aws:s3:::vault", Service: "s3", Name: "vault", Identifiers: []string{"US_SSN"}, Status: "COMPLETE",
+			Encryption: Observed(StoreEncryption{Type: "SSE-KMS", KeyManager: "CUSTOMER"}), Exposure: Observed(BucketExposure{})},
+		{ARN: "arn:aws:s3:::site", Service: "s3", Name: "site", Status: "COMPLETE", Encryption: Observed(StoreEncryption{Type: "SSE-S3"}), Exposure: Observed(BucketExposure{})},
+		{ARN: "arn:aws:s3:::archive", Service: "s3", Name: "archive", Status: "PARTIAL", Reason: "OBJECTS_SKIPPED: 2 of 3 sampled objects"},
+	}}
+	got := checkResults(t, "data.s3_classified", st)
+	for name, want := range map[string]Status{"exports": StatusFail, "vault": StatusPass, "site": StatusPass, "archive": StatusError, "new": StatusFail} {
+		if r := got["arn:aws:s3:::"+name]; r.Status != want {
+			t.Errorf("%s: %s %q, want %s", name, r.Status, r.StatusExtended, want)
+		}
+	}
+	if r := got["arn:aws:s3:::exports"]; !strings.Contains(r.StatusExtended, "customer managed") || !strings.Contains(r.StatusExtended, "public") {
+		t.Errorf("exports: %q does not name both gaps", r.StatusExtended)
+	}
+}

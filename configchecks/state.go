@@ -536,8 +536,10 @@ type DataStore struct {
 	Identifiers []string `json:"identifiers,omitempty"`
 	// Categories are the identifiers' categories (personal, financial …), sorted.
 	Categories []string `json:"categories,omitempty"`
-	// Status is the asset's scan status: COMPLETE, PARTIAL or ERROR.
+	// Status is the asset's scan status: COMPLETE, PARTIAL or ERROR, and Reason
+	// why it is not COMPLETE (reason codes such as OBJECTS_SKIPPED).
 	Status string `json:"status"`
+	Reason string `json:"reason,omitempty"`
 	// Encryption is the store's encryption at rest, unknown when it could not
 	// be read.
 	Encryption Attr[StoreEncryption] `json:"encryption"`

@@ -18,6 +18,7 @@ func DataStoreOf(a Asset, categories []string) configchecks.DataStore {
 		Identifiers: slices.Sorted(slices.Values(a.DataClasses)),
 		Categories:  slices.Compact(slices.Sorted(slices.Values(categories))),
 		Status:      a.Status,
+		Reason:      a.Reason,
 	}
 	switch a.Encryption {
 	case "", EncryptionUnknown:

@@ -87,7 +87,7 @@ func checkDataAwareControls(t *testing.T, r scanResult) {
 		got[row.CheckID+" "+row.ResourceARN] = row
 	}
 	exports, logs := "arn:aws:s3:::"+fixture.PublicExports, "arn:aws:s3:::"+fixture.AppLogs
-	for _, id := range []string{"data.sensitive_not_public", "data.sensitive_encrypted", "data.sensitive_cmk"} {
+	for _, id := range []string{"data.sensitive_not_public", "data.sensitive_encrypted", "data.sensitive_cmk", "data.s3_classified"} {
 		row, ok := got[id+" "+exports]
 		if !ok || row.Status != "FAIL" {
 			t.Errorf("%s %s: %+v, want FAIL", id, exports, row)
