@@ -21,6 +21,8 @@ var SOC2Criteria = []SOC2Criterion{
 	{"CC7.4", "Identified security incidents are responded to"},
 	{"CC7.5", "Activities to recover from identified security incidents are identified, developed and implemented"},
 	{"CC8.1", "Changes to infrastructure and software are authorized, tested, approved and implemented"},
+	{"CC9.1", "Risk mitigation activities are identified, selected and developed for risks arising from potential business disruptions"},
+	{"A1.1", "Current processing capacity and use are maintained, monitored and evaluated to manage capacity demand"},
 	{"A1.2", "Environmental protections, software, data backup and recovery infrastructure are in place"},
 	{"C1.1", "Confidential information is identified and maintained to meet confidentiality objectives"},
 	{"C1.2", "Confidential information is disposed of to meet confidentiality objectives"},

@@ -65,6 +65,12 @@ type State struct {
 
 	// Account is the account's contacts and organization (state_governance.go).
 	Account AccountState `json:"account"`
+	// DataScan is what this run's data scan (sampling and classification) found
+	// in each data store; the data-aware checks read it. It is filled by the
+	// caller that ran the data scan, not by CollectAccountState.
+	DataScan DataScan `json:"data_scan"`
+	// Distributions are the CloudFront distributions (a global service).
+	Distributions Attr[[]Distribution] `json:"distributions"`
 }
 
 // partition returns the state's partition, "aws" when unset.
@@ -324,6 +330,35 @@ type RegionState struct {
 	// ResourcePolicies maps a service of ResourcePolicyServices to the
 	// resource policies of its resources in the region.
 	ResourcePolicies map[string]Attr[[]ResourcePolicy] `json:"resource_policies"`
+	// Data stores, availability and web front ends.
+
+	// Databases are the RDS instances and Aurora clusters, with their posture.
+	Databases Attr[[]Database] `json:"databases"`
+	// FileSystems are the EFS file systems.
+	FileSystems Attr[[]FileSystem] `json:"file_systems"`
+	// Instances are the EC2 instances that are not terminated.
+	Instances Attr[[]Instance] `json:"instances"`
+	// MetadataDefaults is ec2 GetInstanceMetadataDefaults: the account-level
+	// defaults new instances of the region launch with.
+	MetadataDefaults Attr[MetadataDefaults] `json:"metadata_defaults"`
+	// Tables are the DynamoDB tables.
+	Tables Attr[[]DynamoTable] `json:"tables"`
+	// Topics are the SNS topics with their encryption.
+	Topics Attr[[]Topic] `json:"topics"`
+	// LoadBalancers are the Application, Network and Gateway Load Balancers.
+	LoadBalancers Attr[[]LoadBalancer] `json:"load_balancers"`
+	// Functions are the Lambda functions with their failure handling.
+	Functions Attr[[]Function] `json:"functions"`
+	// ECSServices are the ECS services of every cluster.
+	ECSServices Attr[[]ECSService] `json:"ecs_services"`
+	// RouteTables are the VPC route tables.
+	RouteTables Attr[[]RouteTable] `json:"route_tables"`
+	// PeeringConnections are the VPC peering connections.
+	PeeringConnections Attr[[]PeeringConnection] `json:"peering_connections"`
+	// VPCEndpoints are the VPC endpoints.
+	VPCEndpoints Attr[[]VPCEndpoint] `json:"vpc_endpoints"`
+	// APIStages are the API Gateway REST API stages.
+	APIStages Attr[[]APIStage] `json:"api_stages"`
 }
 
 // Trail is one CloudTrail trail.
@@ -492,4 +527,233 @@ type KMSKey struct {
 	// Rotation is GetKeyRotationStatus; collected for enabled customer managed
 	// symmetric keys only (others: unknown with reason "not applicable").
 	Rotation Attr[bool] `json:"rotation"`
+}
+
+// DataScan is what the data scan of the same `cairn scan` run found: which stores
+// hold sensitive data, and how they are protected. It carries identifier ids and
+// categories only, never a value.
+type DataScan struct {
+	// Ran is true when a data scan ran in this run. When false (cairn scan
+	// --only checks) the data-aware checks report NOT_APPLICABLE, never PASS:
+	// there is no classification data to decide on.
+	Ran bool `json:"ran"`
+	// Services are the services the data scan covered (s3, rds, dynamodb).
+	Services []string `json:"services,omitempty"`
+	// Stores are the data stores it scanned.
+	Stores []DataStore `json:"stores,omitempty"`
+}
+
+// DataStore is one bucket, database or table as the data scan saw it.
+type DataStore struct {
+	ARN     string `json:"arn"`
+	Service string `json:"service"` // s3, rds, dynamodb
+	Region  string `json:"region"`
+	Name    string `json:"name"`
+	// Identifiers are the ids of the data identifiers found in the sample
+	// (US_SSN, CREDIT_CARD_NUMBER …), sorted. Empty: nothing sensitive found.
+	Identifiers []string `json:"identifiers,omitempty"`
+	// Categories are the identifiers' categories (personal, financial …), sorted.
+	Categories []string `json:"categories,omitempty"`
+	// Status is the asset's scan status: COMPLETE, PARTIAL or ERROR, and Reason
+	// why it is not COMPLETE (reason codes such as OBJECTS_SKIPPED).
+	Status string `json:"status"`
+	Reason string `json:"reason,omitempty"`
+	// Encryption is the store's encryption at rest, unknown when it could not
+	// be read.
+	Encryption Attr[StoreEncryption] `json:"encryption"`
+	// Exposure is Cairn's public-access verdict, unknown when an attribute it
+	// needs could not be read.
+	Exposure Attr[BucketExposure] `json:"exposure"`
+}
+
+// Sensitive reports whether the data scan found sensitive data in the store.
+func (d DataStore) Sensitive() bool { return len(d.Identifiers) > 0 }
+
+// StoreEncryption is a data store's encryption at rest.
+type StoreEncryption struct {
+	// Type is NONE, SSE-S3, SSE-KMS, DSSE-KMS or AWS_OWNED (DynamoDB).
+	Type      string `json:"type"`
+	KMSKeyARN string `json:"kms_key_arn,omitempty"`
+	// KeyManager is AWS or CUSTOMER for KMS keys, "" otherwise.
+	KeyManager string `json:"key_manager,omitempty"`
+}
+
+// Database is an RDS DB instance or Aurora / Multi-AZ DB cluster. Cluster member
+// instances are folded into their cluster.
+type Database struct {
+	ID     string `json:"id"`
+	ARN    string `json:"arn"`
+	Kind   string `json:"kind"` // instance or cluster
+	Engine string `json:"engine"`
+
+	StorageEncrypted bool   `json:"storage_encrypted"`
+	KMSKeyARN        string `json:"kms_key_arn,omitempty"`
+	KeyManager       string `json:"key_manager,omitempty"`
+	// AutoMinorVersionUpgrade is the instance's setting; for a cluster, true
+	// only when the cluster and every member instance have it on.
+	AutoMinorVersionUpgrade bool `json:"auto_minor_version_upgrade"`
+	// MultiAZ is the MultiAZ flag; for a cluster, also true when its member
+	// instances span two or more availability zones.
+	MultiAZ           bool     `json:"multi_az"`
+	AvailabilityZones []string `json:"availability_zones,omitempty"`
+	// PubliclyAccessible is the endpoint flag (for a cluster: any member's).
+	PubliclyAccessible bool `json:"publicly_accessible"`
+	// Reachability is Cairn's verdict on whether the endpoint is reachable from
+	// the internet (open security group and a route to an internet gateway), as
+	// in the assets table.
+	Reachability Attr[BucketExposure] `json:"reachability"`
+	// ExposureNote says why a publicly accessible endpoint is not reachable.
+	ExposureNote        string `json:"exposure_note,omitempty"`
+	BackupRetentionDays int32  `json:"backup_retention_days"`
+	// PublicSnapshots are the manual snapshots restorable by any AWS account.
+	PublicSnapshots Attr[[]string] `json:"public_snapshots"`
+}
+
+// FileSystem is one EFS file system.
+type FileSystem struct {
+	ID        string `json:"id"`
+	ARN       string `json:"arn"`
+	Name      string `json:"name,omitempty"`
+	Encrypted bool   `json:"encrypted"`
+	KMSKeyID  string `json:"kms_key_id,omitempty"`
+}
+
+// Instance is one EC2 instance and its instance metadata options.
+type Instance struct {
+	ID    string `json:"id"`
+	ARN   string `json:"arn"`
+	State string `json:"state"` // running, stopped …
+	// HttpTokens is required (IMDSv2 only) or optional (IMDSv1 allowed).
+	HttpTokens string `json:"http_tokens"`
+	// HttpEndpoint is enabled or disabled (no metadata service at all).
+	HttpEndpoint string `json:"http_endpoint"`
+	// PublicIP is whether the instance has a public IPv4 address.
+	PublicIP bool `json:"public_ip"`
+}
+
+// MetadataDefaults are a region's account-level instance metadata defaults.
+// Empty fields mean no preference (the AMI's and launch request's settings apply).
+type MetadataDefaults struct {
+	HttpTokens   string `json:"http_tokens,omitempty"`
+	HttpEndpoint string `json:"http_endpoint,omitempty"`
+}
+
+// DynamoTable is one DynamoDB table.
+type DynamoTable struct {
+	Name string `json:"name"`
+	ARN  string `json:"arn"`
+	// Encryption is the table's encryption at rest: Type SSE-KMS (KeyManager AWS
+	// for aws/dynamodb, CUSTOMER for a customer managed key) or AWS_OWNED.
+	Encryption StoreEncryption `json:"encryption"`
+	// PITR is whether point-in-time recovery is enabled.
+	PITR Attr[bool] `json:"pitr"`
+}
+
+// Topic is one SNS topic.
+type Topic struct {
+	ARN string `json:"arn"`
+	// KMSKeyID is KmsMasterKeyId, "" when the topic is not encrypted.
+	KMSKeyID string `json:"kms_key_id,omitempty"`
+}
+
+// LoadBalancer is one Elastic Load Balancing v2 load balancer.
+type LoadBalancer struct {
+	Name   string `json:"name"`
+	ARN    string `json:"arn"`
+	Type   string `json:"type"`   // application, network, gateway
+	Scheme string `json:"scheme"` // internet-facing, internal
+	// AvailabilityZones are the zones the load balancer is enabled in.
+	AvailabilityZones []string `json:"availability_zones"`
+	// Listeners are the load balancer's listeners.
+	Listeners Attr[[]Listener] `json:"listeners"`
+	// AccessLogs is the access_logs.s3.enabled attribute.
+	AccessLogs Attr[bool] `json:"access_logs"`
+}
+
+// Listener is one load balancer listener.
+type Listener struct {
+	ARN      string `json:"arn"`
+	Protocol string `json:"protocol"` // HTTP, HTTPS, TCP, TLS …
+	Port     int32  `json:"port"`
+	// RedirectsToHTTPS is true when the default action redirects to HTTPS.
+	RedirectsToHTTPS bool `json:"redirects_to_https"`
+}
+
+// Function is one Lambda function and how failed asynchronous invocations are kept.
+type Function struct {
+	Name string `json:"name"`
+	ARN  string `json:"arn"`
+	// DeadLetterTarget is the dead-letter queue or topic ARN, "" when none.
+	DeadLetterTarget string `json:"dead_letter_target,omitempty"`
+	// OnFailure is the on-failure destination of asynchronous invocations
+	// (GetFunctionEventInvokeConfig), "" when none.
+	OnFailure Attr[string] `json:"on_failure"`
+}
+
+// ECSService is one ECS service and how its tasks are networked.
+type ECSService struct {
+	Name       string `json:"name"`
+	ARN        string `json:"arn"`
+	ClusterARN string `json:"cluster_arn"`
+	// AssignPublicIP is the awsvpc configuration's assignPublicIp (ENABLED).
+	AssignPublicIP bool `json:"assign_public_ip"`
+	// SecurityGroups are the awsvpc configuration's security group ids.
+	SecurityGroups []string `json:"security_groups,omitempty"`
+}
+
+// RouteTable is one VPC route table.
+type RouteTable struct {
+	ID     string  `json:"id"`
+	ARN    string  `json:"arn"`
+	VPCID  string  `json:"vpc_id"`
+	Routes []Route `json:"routes"`
+}
+
+// Route is one route of a route table.
+type Route struct {
+	Destination string `json:"destination"` // IPv4 or IPv6 CIDR, or a prefix list id
+	// PeeringConnection is the VPC peering connection id the route targets, "".
+	PeeringConnection string `json:"peering_connection,omitempty"`
+	Target            string `json:"target,omitempty"`
+}
+
+// PeeringConnection is one VPC peering connection with both sides' CIDRs.
+type PeeringConnection struct {
+	ID             string   `json:"id"`
+	Status         string   `json:"status"`
+	RequesterVPCID string   `json:"requester_vpc_id"`
+	RequesterCIDRs []string `json:"requester_cidrs,omitempty"`
+	AccepterVPCID  string   `json:"accepter_vpc_id"`
+	AccepterCIDRs  []string `json:"accepter_cidrs,omitempty"`
+}
+
+// VPCEndpoint is one VPC endpoint.
+type VPCEndpoint struct {
+	ID          string `json:"id"`
+	VPCID       string `json:"vpc_id"`
+	ServiceName string `json:"service_name"` // com.amazonaws.REGION.s3 …
+	Type        string `json:"type"`         // Gateway, Interface, GatewayLoadBalancer
+	State       string `json:"state"`
+}
+
+// APIStage is one API Gateway REST API stage.
+type APIStage struct {
+	APIID   string `json:"api_id"`
+	APIName string `json:"api_name"`
+	Stage   string `json:"stage"`
+	ARN     string `json:"arn"`
+	// AccessLogDestination is the access log destination ARN, "" when off.
+	AccessLogDestination string `json:"access_log_destination,omitempty"`
+}
+
+// Distribution is one CloudFront distribution.
+type Distribution struct {
+	ID  string `json:"id"`
+	ARN string `json:"arn"`
+	// ViewerProtocolPolicies are the viewer protocol policies of the default
+	// and every other cache behavior (allow-all, https-only, redirect-to-https).
+	ViewerProtocolPolicies Attr[[]string] `json:"viewer_protocol_policies"`
+	// Logging is whether standard (access) logging is enabled
+	// (GetDistributionConfig).
+	Logging Attr[bool] `json:"logging"`
 }

@@ -98,6 +98,24 @@ func CollectAccountState(ctx context.Context, cfg aws.Config, ao AWSOptions, reg
 			task{"resource policies " + r, func(ctx context.Context) { rs.ResourcePolicies = c.collectResourcePolicies(ctx, r) }},
 		)
 	}
+	// Data stores, availability and web front ends.
+	for i := range st.Regional {
+		rs := &st.Regional[i]
+		r := rs.Name
+		tasks = append(tasks,
+			task{"rds " + r, func(ctx context.Context) { rs.Databases = c.collectDatabases(ctx, r) }},
+			task{"efs " + r, func(ctx context.Context) { rs.FileSystems = c.collectFileSystems(ctx, r) }},
+			task{"ec2 instances " + r, func(ctx context.Context) { c.collectInstances(ctx, rs) }},
+			task{"dynamodb " + r, func(ctx context.Context) { rs.Tables = c.collectTables(ctx, r) }},
+			task{"sns topics " + r, func(ctx context.Context) { rs.Topics = c.collectTopics(ctx, r) }},
+			task{"elbv2 " + r, func(ctx context.Context) { rs.LoadBalancers = c.collectLoadBalancers(ctx, r) }},
+			task{"lambda " + r, func(ctx context.Context) { rs.Functions = c.collectFunctions(ctx, r) }},
+			task{"ecs " + r, func(ctx context.Context) { rs.ECSServices = c.collectECSServices(ctx, r) }},
+			task{"ec2 routing " + r, func(ctx context.Context) { c.collectRouting(ctx, rs) }},
+			task{"apigateway " + r, func(ctx context.Context) { rs.APIStages = c.collectAPIStages(ctx, r) }},
+		)
+	}
+	tasks = append(tasks, task{"cloudfront", func(ctx context.Context) { st.Distributions = c.collectDistributions(ctx) }})
 	p := pool.New().WithMaxGoroutines(collectConcurrency)
 	for _, t := range tasks {
 		p.Go(func() {

@@ -267,6 +267,7 @@ func seedCompliant(s *seeder) {
 	s.ok(s.ec2.EnableEbsEncryptionByDefault(ctx, &ec2.EnableEbsEncryptionByDefaultInput{}))
 
 	seedCompliantGovernance(s)
+	seedCompliantDataStores(s, keyARN)
 }
 
 // seedNonCompliant builds an account that fails the checks, several ways.
@@ -326,6 +327,7 @@ func seedNonCompliant(s *seeder) {
 		{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(445), ToPort: aws.Int32(445), IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}},
 	}}))
 	seedNonCompliantGovernance(s)
+	seedNonCompliantDataStores(s)
 }
 
 // byCheck groups results by check id.
@@ -370,7 +372,8 @@ func TestConfigChecks(t *testing.T) {
 	// Compliant: root has MFA and no key (stubbed root row, summary rewritten).
 	seedCompliant(s)
 	proxy.set(mergeStubs(governanceStubs(true, time.Date(2020, 6, 1, 0, 0, 0, 0, time.UTC), true, false),
-		map[string]stubFunc{"iam:GetAccountSummary": rootMFASummary, "iam:GetCredentialReport": withRootRow(true, false)}))
+		map[string]stubFunc{"iam:GetAccountSummary": rootMFASummary, "iam:GetCredentialReport": withRootRow(true, false),
+			"ec2:GetInstanceMetadataDefaults": metadataDefaults("required")}))
 	good := byCheck(configchecks.Run(collect(t, endpoint, 0)))
 
 	// Non-compliant: root has an active key and no MFA (stubbed root row). Observed
@@ -379,18 +382,23 @@ func TestConfigChecks(t *testing.T) {
 	reset()
 	seedNonCompliant(s)
 	// The root user was used a day before the observation time.
-	proxy.set(governanceStubs(false, time.Now().Add(99*24*time.Hour), false, true))
+	proxy.set(mergeStubs(governanceStubs(false, time.Now().Add(99*24*time.Hour), false, true),
+		map[string]stubFunc{"ec2:GetInstanceMetadataDefaults": metadataDefaults("optional")}))
 	st := collect(t, endpoint, 0)
 	st.ObservedAt = st.ObservedAt.Add(100 * 24 * time.Hour)
 	bad := byCheck(configchecks.Run(st))
 
 	// Empty: a fresh account (whose root user was used just now).
 	reset()
-	proxy.set(governanceStubs(false, time.Now(), false, false))
+	proxy.set(mergeStubs(governanceStubs(false, time.Now(), false, false),
+		map[string]stubFunc{"ec2:GetInstanceMetadataDefaults": metadataDefaults("")}))
 	empty := byCheck(configchecks.Run(collect(t, endpoint, 0)))
 
 	for _, c := range automated {
 		t.Run(c.ID, func(t *testing.T) {
+			if strings.HasPrefix(c.ID, "data.") {
+				t.Skip("fed by the data scan, which CollectAccountState does not run: its PASS and FAIL in moto are in cmd/cairn's TestScanDemoAccount")
+			}
 			g := good[c.ID]
 			if !slices.Contains(statuses(g), configchecks.StatusPass) {
 				t.Errorf("compliant account: no PASS: %v", g)
@@ -440,11 +448,23 @@ func TestConfigChecks(t *testing.T) {
 		reset()
 		seedCompliant(s)
 		proxy.set(mergeStubs(governanceStubs(true, time.Date(2020, 6, 1, 0, 0, 0, 0, time.UTC), true, false), map[string]stubFunc{
-			"iam:GetAccountSummary":        rootMFASummary,
-			"iam:GetCredentialReport":      withRootRow(true, false),
-			"iam:GetAccountPasswordPolicy": awsQueryError(403, "AccessDenied"),
-			"cloudtrail:DescribeTrails":    awsJSONError(500, "InternalFailure"),
-			"logs:DescribeMetricFilters":   awsJSONError(403, "AccessDeniedException"),
+			"iam:GetAccountSummary":                          rootMFASummary,
+			"iam:GetCredentialReport":                        withRootRow(true, false),
+			"iam:GetAccountPasswordPolicy":                   awsQueryError(403, "AccessDenied"),
+			"cloudtrail:DescribeTrails":                      awsJSONError(500, "InternalFailure"),
+			"logs:DescribeMetricFilters":                     awsJSONError(403, "AccessDeniedException"),
+			"ec2:GetInstanceMetadataDefaults":                metadataDefaults("required"),
+			"rds:DescribeDBInstances":                        awsQueryError(403, "AccessDenied"),
+			"dynamodb:ListTables":                            awsJSONError(400, "AccessDeniedException"),
+			"sns:ListTopics":                                 awsQueryError(403, "AuthorizationError"),
+			"elasticfilesystem:GET /2015-02-01/file-systems": awsJSONError(403, "AccessDeniedException"),
+			"elasticloadbalancing:DescribeLoadBalancers":     awsQueryError(403, "AccessDenied"),
+			"cloudfront:GET /2020-05-31/distribution":        awsQueryError(403, "AccessDenied"),
+			"lambda:GET /2015-03-31/functions":               awsJSONError(403, "AccessDeniedException"),
+			"ecs:ListClusters":                               awsJSONError(400, "AccessDeniedException"),
+			"ec2:DescribeVpcPeeringConnections": func(int, []byte) (int, []byte) {
+				return 403, []byte(`<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>stub</Message></Error></Errors><RequestID>stub</RequestID></Response>`)
+			},
 			"ec2:GetEbsEncryptionByDefault": func(int, []byte) (int, []byte) {
 				return 500, []byte(`<Response><Errors><Error><Code>InternalError</Code><Message>stub</Message></Error></Errors><RequestID>stub</RequestID></Response>`)
 			},
@@ -459,6 +479,17 @@ func TestConfigChecks(t *testing.T) {
 			"cloudtrail.s3_object_read_events": "cloudtrail DescribeTrails: InternalFailure",
 			"monitoring.root_usage":            "cloudtrail DescribeTrails: InternalFailure",
 			"ec2.ebs_default_encryption":       "ec2 GetEbsEncryptionByDefault: InternalError",
+			"rds.storage_encrypted":            "AccessDenied",
+			"rds.multi_az":                     "AccessDenied",
+			"dynamodb.pitr":                    "dynamodb ListTables: AccessDeniedException",
+			"sns.kms_encryption":               "sns ListTopics: AuthorizationError",
+			"efs.encrypted":                    "efs DescribeFileSystems: AccessDeniedException",
+			"elb.multi_az":                     "elasticloadbalancing DescribeLoadBalancers: AccessDenied",
+			"elb.https_redirect":               "elasticloadbalancing DescribeLoadBalancers: AccessDenied",
+			"cloudfront.viewer_https":          "cloudfront ListDistributions: AccessDenied",
+			"lambda.failure_destination":       "lambda ListFunctions: AccessDeniedException",
+			"ecs.no_public_open_services":      "ecs ListClusters: AccessDeniedException",
+			"ec2.vpc_peering_least_access":     "ec2 DescribeVpcPeeringConnections: UnauthorizedOperation",
 		})
 		for id, want := range wantErrors {
 			rs := got[id]

@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -19,6 +21,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/efs"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -197,6 +202,24 @@ var readOnlyOps = []allowedOp{
 	{sns.ServiceID, "GetTopicAttributes", "sns:GetTopicAttributes"},
 	{sqs.ServiceID, "ListQueues", "sqs:ListQueues"},
 	{sqs.ServiceID, "GetQueueAttributes", "sqs:GetQueueAttributes"},
+	// Configuration checks on data stores, availability and web front ends
+	// (collect_rds.go, collect_datastores.go, collect_web.go). The RDS and DynamoDB
+	// reads are the data scan's, listed above.
+	{efs.ServiceID, "DescribeFileSystems", "elasticfilesystem:DescribeFileSystems"},
+	{ec2.ServiceID, "GetInstanceMetadataDefaults", "ec2:GetInstanceMetadataDefaults"},
+	{elasticloadbalancingv2.ServiceID, "DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancers"},
+	{elasticloadbalancingv2.ServiceID, "DescribeListeners", "elasticloadbalancing:DescribeListeners"},
+	{elasticloadbalancingv2.ServiceID, "DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeLoadBalancerAttributes"},
+	{cloudfront.ServiceID, "ListDistributions", "cloudfront:ListDistributions"},
+	{cloudfront.ServiceID, "GetDistributionConfig", "cloudfront:GetDistributionConfig"},
+	{lambda.ServiceID, "GetFunctionEventInvokeConfig", "lambda:GetFunctionEventInvokeConfig"},
+	{ecs.ServiceID, "ListClusters", "ecs:ListClusters"},
+	{ecs.ServiceID, "ListServices", "ecs:ListServices"},
+	{ecs.ServiceID, "DescribeServices", "ecs:DescribeServices"},
+	{ec2.ServiceID, "DescribeVpcPeeringConnections", "ec2:DescribeVpcPeeringConnections"},
+	{ec2.ServiceID, "DescribeVpcEndpoints", "ec2:DescribeVpcEndpoints"},
+	{apigateway.ServiceID, "GetRestApis", "apigateway:GET"},
+	{apigateway.ServiceID, "GetStages", "apigateway:GET"},
 
 	// Credential operations. LoadAWSConfig installs the guard after the SDK has built
 	// its credential providers, so the STS/SSO/Signin clients those providers use are

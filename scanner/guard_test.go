@@ -20,6 +20,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -27,6 +29,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/efs"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -81,6 +86,12 @@ var sdkClients = map[string]reflect.Type{
 	acm.ServiceID:            reflect.TypeFor[*acm.Client](),
 	lambda.ServiceID:         reflect.TypeFor[*lambda.Client](),
 	sqs.ServiceID:            reflect.TypeFor[*sqs.Client](),
+	// Data stores, availability and web front ends.
+	efs.ServiceID:                    reflect.TypeFor[*efs.Client](),
+	elasticloadbalancingv2.ServiceID: reflect.TypeFor[*elasticloadbalancingv2.Client](),
+	cloudfront.ServiceID:             reflect.TypeFor[*cloudfront.Client](),
+	ecs.ServiceID:                    reflect.TypeFor[*ecs.Client](),
+	apigateway.ServiceID:             reflect.TypeFor[*apigateway.Client](),
 }
 
 // mutatingVerb matches operation names that change state. No account-reading entry

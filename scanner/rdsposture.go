@@ -79,6 +79,9 @@ type DBMember struct {
 	Writer             bool   `json:"writer"`
 	PubliclyAccessible bool   `json:"publicly_accessible"`
 	AvailabilityZone   string `json:"availability_zone,omitempty"`
+	// AutoMinorVersionUpgrade is the member instance's own setting (Aurora
+	// applies minor upgrades per instance).
+	AutoMinorVersionUpgrade bool `json:"auto_minor_version_upgrade"`
 }
 
 // DBSubnet is a subnet of a DB subnet group and whether it routes to an
@@ -225,7 +228,8 @@ func (s *RDSScanner) posture(ctx context.Context, t *dbTarget, rc *regionCache) 
 		for _, m := range t.members {
 			id := aws.ToString(m.DBInstanceIdentifier)
 			pa := aws.ToBool(m.PubliclyAccessible)
-			p.Members = append(p.Members, DBMember{ID: id, Writer: writers[id], PubliclyAccessible: pa, AvailabilityZone: aws.ToString(m.AvailabilityZone)})
+			p.Members = append(p.Members, DBMember{ID: id, Writer: writers[id], PubliclyAccessible: pa, AvailabilityZone: aws.ToString(m.AvailabilityZone),
+				AutoMinorVersionUpgrade: aws.ToBool(m.AutoMinorVersionUpgrade)})
 			p.PubliclyAccessible = p.PubliclyAccessible || pa
 			if subnetGroup == nil && m.DBSubnetGroup != nil {
 				subnetGroup = m.DBSubnetGroup

@@ -37,10 +37,11 @@ func severityRank(s configchecks.Severity) int {
 	return 1
 }
 
-// runChecks collects the account state, runs every check and writes the
-// control_results rows. A collection that cannot start is logged and counts
-// as unread: the scan is then incomplete, never silently "all PASS".
-func runChecks(ctx context.Context, cfg aws.Config, ao scanner.AWSOptions, regions []string, hw *report.HistoryWriter, scanID string, log *slog.Logger) checkOutcome {
+// runChecks collects the account state, adds what this run's data scan found
+// (data), runs every check and writes the control_results rows. A collection
+// that cannot start is logged and counts as unread: the scan is then
+// incomplete, never silently "all PASS".
+func runChecks(ctx context.Context, cfg aws.Config, ao scanner.AWSOptions, regions []string, hw *report.HistoryWriter, scanID string, data configchecks.DataScan, log *slog.Logger) checkOutcome {
 	var out checkOutcome
 	if len(regions) == 0 {
 		regions = resolveRegions(ctx, cfg, nil, log)
@@ -52,6 +53,7 @@ func runChecks(ctx context.Context, cfg aws.Config, ao scanner.AWSOptions, regio
 		out.unread++
 		return out
 	}
+	st.DataScan = data
 	out.results = configchecks.Run(st)
 	for _, row := range report.ControlResultRows(scanID, out.results) {
 		if err := hw.WriteControlResult(row); err != nil {

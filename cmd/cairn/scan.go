@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -349,7 +350,7 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 	prog.stop()
 	var checks checkOutcome
 	if hasService(s.Only, "checks") && scanErr == nil {
-		checks = runChecks(ctx, cfg, ao, regions, hw, scanID, log)
+		checks = runChecks(ctx, cfg, ao, regions, hw, scanID, sink.dataScan(s.Only), log)
 		if checks.unread > 0 {
 			stats.Unread += checks.unread
 		}
@@ -490,6 +491,11 @@ type historySink struct {
 	assets        []report.AssetRow // kept for the terminal summary (small: one per store)
 	skipReasons   map[string]int
 	maxConfidence int
+
+	// stores and categories feed the data-aware checks (dataScan): one entry per
+	// store, and the categories of each store's findings, by asset ARN.
+	stores     []scanner.Asset
+	categories map[string][]string
 }
 
 var _ scanner.Sink = (*historySink)(nil)
@@ -516,6 +522,8 @@ func (h *historySink) Asset(a scanner.Asset) error {
 		BucketObjects: a.BucketObjects, BucketBytes: a.BucketBytes, TotalsSource: a.TotalsSource, TotalsAt: a.TotalsAt,
 	}
 	h.assets = append(h.assets, row)
+	a.Posture = "" // not needed by the checks
+	h.stores = append(h.stores, a)
 	h.prog.assetDone()
 	return h.fail(h.w.WriteAsset(row))
 }
@@ -541,6 +549,12 @@ func (h *historySink) Finding(f scanner.Finding) error {
 		h.maxConfidence = r
 	}
 	h.prog.finding(f.Count)
+	if h.categories == nil {
+		h.categories = map[string][]string{}
+	}
+	if !slices.Contains(h.categories[f.AssetARN], f.Category) {
+		h.categories[f.AssetARN] = append(h.categories[f.AssetARN], f.Category)
+	}
 	return h.fail(h.w.WriteFinding(report.FindingRow{
 		ScanID: h.scanID, AccountID: h.account, ObservedAt: f.ObservedAt,
 		AssetARN: f.AssetARN, Service: f.Service, Region: f.Region, Location: f.Location,
@@ -548,6 +562,23 @@ func (h *historySink) Finding(f scanner.Finding) error {
 		Identifier: f.Identifier, Category: f.Category, Confidence: f.Confidence, Count: f.Count,
 		RedactedExamples: f.RedactedExamples, Fingerprints: f.Fingerprints,
 	}))
+}
+
+// dataScan is what this run's data scan found, for the data-aware checks: Ran is
+// false when only the checks run (--only checks), so those checks say there is no
+// classification data instead of passing.
+func (h *historySink) dataScan(only []string) configchecks.DataScan {
+	var ds configchecks.DataScan
+	for _, svc := range []string{"s3", "rds", "dynamodb"} {
+		if hasService(only, svc) {
+			ds.Ran = true
+			ds.Services = append(ds.Services, svc)
+		}
+	}
+	for _, a := range h.stores {
+		ds.Stores = append(ds.Stores, scanner.DataStoreOf(a, h.categories[a.ARN]))
+	}
+	return ds
 }
 
 // regionList is the scan's regions: those requested, or else those where

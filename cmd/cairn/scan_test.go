@@ -69,7 +69,42 @@ func TestScanDemoAccount(t *testing.T) {
 		t.Fatalf("exit code = %d, want %d (Glacier and SSE-C objects are unreadable)\nstderr:\n%s", r.code, exitIncomplete, r.stderr)
 	}
 	t.Run("posture and findings", func(t *testing.T) { checkDemoResults(t, r) })
+	t.Run("data-aware checks", func(t *testing.T) { checkDataAwareControls(t, r) })
 	t.Run("no raw value in any output", func(t *testing.T) { checkNoRawValue(t, r) })
+}
+
+// checkDataAwareControls checks that the checks fed by this run's classification
+// findings report the public, unencrypted bucket of customer data as FAIL, with the
+// bucket's ARN and the identifier ids (never values) as evidence, and the private
+// bucket encrypted with a customer managed key as PASS.
+func checkDataAwareControls(t *testing.T, r scanResult) {
+	rows, err := report.ReadTable[report.ControlResultRow](r.out, report.TableControlResults)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]report.ControlResultRow{} // check id + resource → row
+	for _, row := range rows {
+		got[row.CheckID+" "+row.ResourceARN] = row
+	}
+	exports, logs := "arn:aws:s3:::"+fixture.PublicExports, "arn:aws:s3:::"+fixture.AppLogs
+	for _, id := range []string{"data.sensitive_not_public", "data.sensitive_encrypted", "data.sensitive_cmk", "data.s3_classified"} {
+		row, ok := got[id+" "+exports]
+		if !ok || row.Status != "FAIL" {
+			t.Errorf("%s %s: %+v, want FAIL", id, exports, row)
+			continue
+		}
+		for _, want := range []string{"CREDIT_CARD_NUMBER", "US_SSN"} {
+			if !strings.Contains(row.EvidenceJSON, want) || !strings.Contains(row.StatusExtended, want) {
+				t.Errorf("%s: evidence %s / %q does not name %s", id, row.EvidenceJSON, row.StatusExtended, want)
+			}
+		}
+		if row := got[id+" "+logs]; row.Status != "PASS" || !strings.Contains(row.EvidenceJSON, "AWS_ACCESS_KEY_ID") {
+			t.Errorf("%s %s: %s %s, want PASS naming AWS_ACCESS_KEY_ID", id, logs, row.Status, row.EvidenceJSON)
+		}
+	}
+	if row := got["data.sensitive_not_public "+exports]; !strings.Contains(row.StatusExtended, "PublicRead") {
+		t.Errorf("public reason not given: %q", row.StatusExtended)
+	}
 }
 
 func checkDemoResults(t *testing.T, r scanResult) {
@@ -263,4 +298,19 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestDataScanOnlyChecks checks that a run without a data scan tells the data-aware
+// checks so, and that a store's finding categories reach them.
+func TestDataScanOnlyChecks(t *testing.T) {
+	h := &historySink{}
+	if ds := h.dataScan([]string{"checks"}); ds.Ran || len(ds.Stores) != 0 {
+		t.Errorf("--only checks: %+v, want no data scan", ds)
+	}
+	h.stores = []scanner.Asset{{ARN: "arn:aws:s3:::b", Service: "s3", Name: "b", DataClasses: []string{"US_SSN"}, Encryption: scanner.EncryptionNone}}
+	h.categories = map[string][]string{"arn:aws:s3:::b": {"personal"}}
+	ds := h.dataScan([]string{"s3", "checks"})
+	if !ds.Ran || len(ds.Stores) != 1 || ds.Stores[0].Categories[0] != "personal" || !ds.Stores[0].Encryption.Known {
+		t.Errorf("--only s3,checks: %+v", ds)
+	}
 }
