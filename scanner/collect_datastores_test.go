@@ -40,8 +40,8 @@ func seedCompliantDataStores(s *seeder, keyARN string) {
 		MultiAZ: aws.Bool(true), AutoMinorVersionUpgrade: aws.Bool(true), BackupRetentionPeriod: aws.Int32(7),
 	}))
 	s.ok(efs.NewFromConfig(s.cfg).CreateFileSystem(ctx, &efs.CreateFileSystemInput{CreationToken: aws.String("shared"), Encrypted: aws.Bool(true), KmsKeyId: aws.String(keyARN)}))
-	s.ok(s.ec2.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String(testAMI), MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
-		MetadataOptions: &ec2types.InstanceMetadataOptionsRequest{HttpTokens: ec2types.HttpTokensStateRequired}}))
+	// The compliant account's one instance (IMDSv2 required, with an instance
+	// profile) is seeded by seedCompliantGovernance.
 	d := dynamodb.NewFromConfig(s.cfg)
 	s.ok(d.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("customers"), BillingMode: ddbtypes.BillingModePayPerRequest,
 		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: ddbtypes.ScalarAttributeTypeS}},

@@ -134,7 +134,9 @@ func seedNonCompliantGovernance(s *seeder) {
 func (s *seeder) instance(profile *ec2types.IamInstanceProfileSpecification) {
 	s.t.Helper()
 	s.ok(s.ec2.RunInstances(s.ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-12c6146b"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
-		InstanceType: ec2types.InstanceTypeT3Micro, IamInstanceProfile: profile}))
+		InstanceType: ec2types.InstanceTypeT3Micro, IamInstanceProfile: profile,
+		// Compliant for ec2.imdsv2 too: the one instance of the compliant account.
+		MetadataOptions: &ec2types.InstanceMetadataOptionsRequest{HttpTokens: ec2types.HttpTokensStateRequired}}))
 }
 
 // importCertificate imports a self-signed certificate for domain valid for validFor.
