@@ -112,8 +112,6 @@ type scanDoc struct {
 }
 
 func newScanDoc(r ScanReport) *scanDoc {
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetCatalogSort(true) // fonts and images in fixed order: deterministic bytes
 	created := r.FinishedAt
 	if created.IsZero() {
 		created = r.StartedAt
@@ -121,17 +119,7 @@ func newScanDoc(r ScanReport) *scanDoc {
 	if created.IsZero() {
 		created = time.Unix(0, 0)
 	}
-	pdf.SetCreationDate(created.UTC())
-	pdf.SetModificationDate(created.UTC())
-	pdf.SetTitle("Cairn scan report "+clean(r.ScanID), true)
-	pdf.SetSubject("Sensitive data evidence for AWS account "+clean(r.AccountID), true)
-	pdf.SetCreator("Cairn "+clean(r.ToolVersion), true)
-	pdf.SetAuthor("Cairn", true)
-	pdf.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
-	pdf.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
-	pdf.SetMargins(pageMargin, pageMargin, pageMargin)
-	pdf.SetAutoPageBreak(true, bottomMargin)
-	pdf.AliasNbPages("")
+	pdf := newPDF(created, "Cairn scan report "+r.ScanID, "Sensitive data evidence for AWS account "+r.AccountID, r.ToolVersion)
 
 	d := &scanDoc{layout: layout{pdf: pdf}, r: r}
 	d.indexAssets()
