@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/parquet-go/parquet-go"
 )
 
 // Window of the test history: three daily scans; the exports bucket, which
@@ -350,5 +352,29 @@ func TestLoadAuditDataEmptyWindow(t *testing.T) {
 	day := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 	if _, err := LoadAuditData(dir, AuditFilter{From: day, To: day}); err == nil || !strings.Contains(err.Error(), "no scan") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestAuditExposuresTable: when the history has an exposures table, the
+// inventory takes encryption and exposure from it and lists its files.
+func TestAuditExposuresTable(t *testing.T) {
+	dir := writeAuditHistory(t, t.TempDir())
+	part := filepath.Join(dir, tableExposures, "dt=2026-11-25")
+	if err := os.MkdirAll(part, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rows := []ExposureRecord{{ScanID: "20261125T090000Z-0000000c", AccountID: auditAccount, AssetARN: logsARN,
+		DataClasses: []string{"AWS_ACCESS_KEY_ID"}, Encryption: "SSE-KMS", Public: true, RiskScore: 90}}
+	if err := parquet.WriteFile(filepath.Join(part, "20261125T090000Z-0000000c.parquet"), rows); err != nil {
+		t.Fatal(err)
+	}
+	r := buildAudit(t, dir)
+	if r.Inventory.Source != "exposures" || len(r.Evidence) != 16 {
+		t.Fatalf("source %q, %d evidence files", r.Inventory.Source, len(r.Evidence))
+	}
+	for _, row := range r.Inventory.Rows {
+		if row.Store == "acme-logs" && (!row.Public || strings.Join(row.PublicDays, ",") != "2026-11-25") {
+			t.Errorf("acme-logs row = %+v", row)
+		}
 	}
 }
