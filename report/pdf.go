@@ -96,9 +96,15 @@ const (
 	maxCellLines = 6
 )
 
-type scanDoc struct {
+// layout holds the drawing helpers shared by the scan and window reports:
+// headings with bookmarks, paragraphs, key/value lists and paginated tables.
+type layout struct {
 	pdf *fpdf.Fpdf
-	r   ScanReport
+}
+
+type scanDoc struct {
+	layout
+	r ScanReport
 
 	assets     []AssetRow          // riskiest first
 	assetIndex map[string]int      // ARN → position in assets
@@ -106,8 +112,6 @@ type scanDoc struct {
 }
 
 func newScanDoc(r ScanReport) *scanDoc {
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetCatalogSort(true) // fonts and images in fixed order: deterministic bytes
 	created := r.FinishedAt
 	if created.IsZero() {
 		created = r.StartedAt
@@ -115,19 +119,9 @@ func newScanDoc(r ScanReport) *scanDoc {
 	if created.IsZero() {
 		created = time.Unix(0, 0)
 	}
-	pdf.SetCreationDate(created.UTC())
-	pdf.SetModificationDate(created.UTC())
-	pdf.SetTitle("Cairn scan report "+clean(r.ScanID), true)
-	pdf.SetSubject("Sensitive data evidence for AWS account "+clean(r.AccountID), true)
-	pdf.SetCreator("Cairn "+clean(r.ToolVersion), true)
-	pdf.SetAuthor("Cairn", true)
-	pdf.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
-	pdf.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
-	pdf.SetMargins(pageMargin, pageMargin, pageMargin)
-	pdf.SetAutoPageBreak(true, bottomMargin)
-	pdf.AliasNbPages("")
+	pdf := newPDF(created, "Cairn scan report "+r.ScanID, "Sensitive data evidence for AWS account "+r.AccountID, r.ToolVersion)
 
-	d := &scanDoc{pdf: pdf, r: r}
+	d := &scanDoc{layout: layout{pdf: pdf}, r: r}
 	d.indexAssets()
 
 	pdf.SetHeaderFunc(d.header)
@@ -619,19 +613,19 @@ func reasonText(s string) string {
 
 // ---- layout helpers ----
 
-func (d *scanDoc) breakY() float64 {
+func (d *layout) breakY() float64 {
 	_, h := d.pdf.GetPageSize()
 	return h - bottomMargin
 }
 
 // ensure starts a new page unless h millimetres still fit on this one.
-func (d *scanDoc) ensure(h float64) {
+func (d *layout) ensure(h float64) {
 	if d.pdf.GetY()+h > d.breakY() {
 		d.pdf.AddPage()
 	}
 }
 
-func (d *scanDoc) section(title string) {
+func (d *layout) section(title string) {
 	p := d.pdf
 	p.Ln(5)
 	d.ensure(30) // keep a heading with the start of its content
@@ -639,7 +633,7 @@ func (d *scanDoc) section(title string) {
 }
 
 // heading prints a section title and adds it to the document outline.
-func (d *scanDoc) heading(title string) {
+func (d *layout) heading(title string) {
 	p := d.pdf
 	p.SetFont(fontFamily, "B", 13) // before Bookmark: it encodes for the current font
 	p.Bookmark(title, 0, -1)
@@ -647,7 +641,7 @@ func (d *scanDoc) heading(title string) {
 	p.Ln(2)
 }
 
-func (d *scanDoc) subheading(title string) {
+func (d *layout) subheading(title string) {
 	p := d.pdf
 	d.ensure(20)
 	p.SetFont(fontFamily, "B", 10)
@@ -655,14 +649,14 @@ func (d *scanDoc) subheading(title string) {
 	p.Ln(1)
 }
 
-func (d *scanDoc) paragraph(text string) {
+func (d *layout) paragraph(text string) {
 	p := d.pdf
 	p.SetFont(fontFamily, "", bodySize)
 	p.MultiCell(contentWidth, 4.5, clean(text), "", "L", false)
 	p.Ln(1.5)
 }
 
-func (d *scanDoc) notice(text string) {
+func (d *layout) notice(text string) {
 	p := d.pdf
 	p.SetFont(fontFamily, "B", bodySize)
 	p.SetFillColor(255, 240, 200)
@@ -672,7 +666,7 @@ func (d *scanDoc) notice(text string) {
 }
 
 // keyValues prints label/value pairs, values wrapped in the right column.
-func (d *scanDoc) keyValues(kv [][2]string) {
+func (d *layout) keyValues(kv [][2]string) {
 	p := d.pdf
 	const keyW, lineH = 48.0, 4.6
 	for _, e := range kv {
@@ -700,7 +694,7 @@ type tableCol struct {
 // table draws rows under a header. A row that does not fit on the page moves
 // to the next one, where the header is repeated; a cell longer than
 // maxCellLines lines is cut with an ellipsis, so a row never outgrows a page.
-func (d *scanDoc) table(cols []tableCol, rows [][]string) {
+func (d *layout) table(cols []tableCol, rows [][]string) {
 	p := d.pdf
 	p.SetFont(fontFamily, "B", tableSize)
 	headH := d.rowHeight(cols, titles(cols))
@@ -730,7 +724,7 @@ func titles(cols []tableCol) []string {
 	return out
 }
 
-func (d *scanDoc) rowHeight(cols []tableCol, row []string) float64 {
+func (d *layout) rowHeight(cols []tableCol, row []string) float64 {
 	n := 1
 	for i, c := range cols {
 		n = max(n, len(d.wrap(cell(row, i), c.width, maxCellLines)))
@@ -745,7 +739,7 @@ func cell(row []string, i int) string {
 	return ""
 }
 
-func (d *scanDoc) tableRow(cols []tableCol, row []string, head, shade bool) {
+func (d *layout) tableRow(cols []tableCol, row []string, head, shade bool) {
 	p := d.pdf
 	style := ""
 	if head {
@@ -782,7 +776,7 @@ func (d *scanDoc) tableRow(cols []tableCol, row []string, head, shade bool) {
 // current font, keeping explicit line breaks. Past maxLines it keeps the
 // first and the last lines around a "…" line: the end of an object key (its
 // file name) or of an example list ("+N more") matters as much as its start.
-func (d *scanDoc) wrap(s string, w float64, maxLines int) []string {
+func (d *layout) wrap(s string, w float64, maxLines int) []string {
 	const maxRunes = 2048 // bound the work for absurd values; far more than maxLines hold
 	if utf8.RuneCountInString(s) > maxRunes {
 		r := []rune(s)

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -45,7 +44,8 @@ type scanSettings struct {
 	FingerprintKeyFile  string
 	LogLevel            string
 	NoPDF               bool
-	ChecksExport        string // --checks-export: CSV or JSON Lines file of the check results
+	ChecksExport        string    // --checks-export: CSV or JSON Lines file of the check results
+	Now                 time.Time // the scan clock's start, for demos and tests (--now)
 	SampleRows          int
 	RDSIdentifiers      []string
 	DynamoDBTables      []string
@@ -61,7 +61,7 @@ var (
 )
 
 func newScanCmd() *cobra.Command {
-	var configFile, regions, only, buckets string
+	var configFile, regions, only, buckets, now string
 	s := scanSettings{}
 	cmd := &cobra.Command{
 		Use:   "scan",
@@ -85,6 +85,13 @@ func newScanCmd() *cobra.Command {
 			}
 			if cmd.Flags().Changed("buckets") || len(s.Buckets) == 0 {
 				s.Buckets = splitList(buckets)
+			}
+			if now != "" {
+				t, err := time.Parse(time.RFC3339, now)
+				if err != nil {
+					return usageErr("--now: want RFC 3339 (2026-11-24T09:00:00Z): %w", err)
+				}
+				s.Now = t.UTC()
 			}
 			if err := s.validate(); err != nil {
 				return usageErr("%w", err)
@@ -111,6 +118,8 @@ func newScanCmd() *cobra.Command {
 	f.StringVar(&s.LogLevel, "log-level", "info", "log level on stderr: debug, info, warn, error")
 	f.BoolVar(&s.NoPDF, "no-pdf", false, "do not write the PDF report")
 	f.StringVar(&s.ChecksExport, "checks-export", "", "also write the check results (MANUAL rows included) to this file: .csv, or .json/.jsonl for JSON Lines")
+	f.StringVar(&now, "now", "", "for demos and tests: start the scan clock at this RFC 3339 time (scan id, dt partition, started_at, finished_at)")
+	_ = f.MarkHidden("now")
 	return cmd
 }
 
@@ -297,6 +306,11 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 	}
 
 	started := time.Now().UTC()
+	clockShift := time.Duration(0) // --now: the scan clock runs from s.Now
+	if !s.Now.IsZero() {
+		clockShift = s.Now.Sub(started)
+		started = s.Now
+	}
 	scanID := newScanID(started)
 	hw, err := report.NewHistoryWriter(s.Out, scanID, started)
 	if err != nil {
@@ -355,7 +369,7 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 			stats.Unread += checks.unread
 		}
 	}
-	finished := time.Now().UTC()
+	finished := time.Now().UTC().Add(clockShift)
 
 	status := "COMPLETE"
 	switch {
@@ -394,7 +408,7 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 	pdfPath := ""
 	if !s.NoPDF {
 		pdfPath = filepath.Join(s.Out, "reports", scanID+".pdf")
-		if err := writeScanPDF(pdfPath, scanRow, hw.Files(), s); err != nil {
+		if err := writeScanPDF(pdfPath, scanRow, hw.Files(), s, started); err != nil {
 			log.Error("pdf report not written", "error", err)
 			pdfPath = ""
 		}
@@ -426,8 +440,10 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 }
 
 // writeScanPDF renders the single-scan report from the Parquet files just
-// written, so the PDF shows exactly what the history holds.
-func writeScanPDF(path string, scan report.ScanRow, files []string, s scanSettings) error {
+// written, so the PDF shows exactly what the history holds: the window
+// report of this one scan (the same model and renderer as cairn report),
+// followed by the scan's per-store detail, and its evidence manifest.
+func writeScanPDF(path string, scan report.ScanRow, files []string, s scanSettings, started time.Time) error {
 	rep := report.ScanReport{
 		ScanID: scan.ScanID, AccountID: scan.AccountID, ToolVersion: scan.ToolVersion, Status: scan.Status,
 		Regions: scan.Regions, StartedAt: scan.StartedAt, FinishedAt: scan.FinishedAt,
@@ -458,24 +474,13 @@ func writeScanPDF(path string, scan report.ScanRow, files []string, s scanSettin
 			return err
 		}
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("pdf: %w", err)
-	}
-	tmp := path + ".tmp"
-	fh, err := os.Create(tmp)
+	data, err := report.LoadAuditData(s.Out, report.AuditFilter{From: started, To: started, ScanIDs: []string{scan.ScanID}})
 	if err != nil {
-		return fmt.Errorf("pdf: %w", err)
-	}
-	if err := report.WriteScanPDF(fh, rep); err != nil {
-		fh.Close()
-		os.Remove(tmp)
 		return err
 	}
-	if err := fh.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("pdf: %w", err)
-	}
-	return os.Rename(tmp, path)
+	opts := auditOptions("", started, started, time.Time{})
+	opts.Title = "Cairn scan report"
+	return writeAuditFiles(path, report.BuildAuditReport(data, opts), &rep)
 }
 
 // historySink adapts scanner results to history rows. The scanner calls it

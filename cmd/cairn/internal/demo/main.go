@@ -1,6 +1,9 @@
 // Command demo runs Cairn against a fictional AWS account in moto: it starts
 // moto on a free loopback port, seeds the account (see package fixture),
-// runs `cairn scan` against it and stops moto. It is what `make demo` runs.
+// scans it on a simulated first day, makes the app-logs bucket (which holds a
+// leaked AWS key) public, scans again a simulated day later, writes the
+// window report of the two days, verifies its evidence and stops moto. It is
+// what `make demo` runs.
 //
 // moto does not emulate SSE-C, so the demo puts a small proxy in front of it
 // that answers GET/HEAD of SSE-C objects the way real S3 does (HTTP 400
@@ -16,6 +19,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -95,24 +99,56 @@ func run(cairn, out string) error {
 	if err := os.RemoveAll(out); err != nil {
 		return err
 	}
-	cmd := exec.CommandContext(ctx, cairn, args...)
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	cmd.Env = append(os.Environ(),
+	env := append(os.Environ(),
 		"AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing", "AWS_REGION=us-east-1",
 		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PROFILE=",
 	)
+	// Two scans a simulated day apart (--now sets the scan clock).
+	if err := cairnRun(ctx, cairn, env, true, slices.Concat(args, []string{"--now", day1 + "T09:00:00Z"})...); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "demo: a day later, someone makes bucket %s public\n", fixture.AppLogs)
+	if err := fixture.MakePublic(ctx, s3c, fixture.AppLogs); err != nil {
+		return err
+	}
+	if err := cairnRun(ctx, cairn, env, true, slices.Concat(args, []string{"--now", day2 + "T09:00:00Z"})...); err != nil {
+		return err
+	}
+	window := filepath.Join(out, "reports", "window-"+day1+"_"+day2+".pdf")
+	if err := cairnRun(ctx, cairn, env, false, "report", "--history", out, "--from", day1, "--to", day2,
+		"--org", "Acme Widgets", "--out", window); err != nil {
+		return err
+	}
+	if err := cairnRun(ctx, cairn, env, false, "verify", "--history", out); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "demo: window report %s: %s turning public shows as an exception on %s\n", window, fixture.AppLogs, day2)
+	fmt.Fprintf(os.Stderr, "demo: done. Parquet history under %s/, PDFs and evidence manifests under %s/reports/\n", out, out)
+	return nil
+}
+
+// The simulated scan days.
+const (
+	day1 = "2026-11-24"
+	day2 = "2026-11-25"
+)
+
+// cairnRun runs the cairn binary. For a scan (isScan), exits 1 (findings)
+// and 3 (some objects unreadable) are what the demo account is built to
+// give; any other non-zero exit is an error.
+func cairnRun(ctx context.Context, cairn string, env []string, isScan bool, args ...string) error {
+	cmd := exec.CommandContext(ctx, cairn, args...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	cmd.Env = env
 	fmt.Fprintf(os.Stderr, "demo: %s\n", cmd.String())
-	err = cmd.Run()
+	err := cmd.Run()
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
-	case errors.As(err, &ee) && (ee.ExitCode() == 1 || ee.ExitCode() == 3):
-		// 1: findings (the account leaks data, as designed); 3: some objects
-		// could not be read (the Glacier and SSE-C objects, as designed).
+		return nil
+	case isScan && errors.As(err, &ee) && (ee.ExitCode() == 1 || ee.ExitCode() == 3):
 		fmt.Fprintf(os.Stderr, "demo: cairn exited %d as expected for this account (1 = findings, 3 = some objects unreadable)\n", ee.ExitCode())
-	default:
-		return fmt.Errorf("cairn scan: %w", err)
+		return nil
 	}
-	fmt.Fprintf(os.Stderr, "demo: done. Parquet history under %s/, PDF under %s/reports/\n", out, out)
-	return nil
+	return fmt.Errorf("cairn %s: %w", args[0], err)
 }

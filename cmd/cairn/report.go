@@ -1,0 +1,209 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cairnsec/cairn/classifiers"
+	"github.com/cairnsec/cairn/configchecks"
+	"github.com/cairnsec/cairn/report"
+)
+
+func newReportCmd() *cobra.Command {
+	var history, from, to, out, org, generatedAt string
+	var accounts []string
+	cmd := &cobra.Command{
+		Use:   "report",
+		Short: "Write the PDF evidence report of an observation window from the Parquet history",
+		Example: `  cairn report --history ./cairn-out --from 2026-11-01 --to 2026-11-30 --org "Acme Widgets" --out nov.pdf
+  cairn verify --history ./cairn-out --manifest nov.pdf.evidence.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if history == "" {
+				return usageErr("--history: required")
+			}
+			if strings.HasPrefix(history, "s3://") {
+				return usageErr("--history: reading the history from S3 is not supported in this version; copy it to a local directory (aws s3 sync)")
+			}
+			f, err := parseDay("--from", from)
+			if err != nil {
+				return err
+			}
+			t, err := parseDay("--to", to)
+			if err != nil {
+				return err
+			}
+			if t.Before(f) {
+				return usageErr("--to %s is before --from %s", to, from)
+			}
+			var gen time.Time
+			if generatedAt != "" {
+				if gen, err = time.Parse(time.RFC3339, generatedAt); err != nil {
+					return usageErr("--generated-at: want RFC 3339 (2026-11-30T18:00:00Z): %w", err)
+				}
+			}
+			data, err := report.LoadAuditData(history, report.AuditFilter{From: f, To: t, Accounts: splitAll(accounts)})
+			if errors.Is(err, report.ErrNoScans) {
+				return usageErr("%w", err)
+			}
+			if err != nil {
+				return &exitError{code: exitIncomplete, err: err}
+			}
+			model := report.BuildAuditReport(data, auditOptions(org, f, t, gen))
+			if err := writeAuditFiles(out, model, nil); err != nil {
+				return &exitError{code: exitIncomplete, err: err}
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "report: %s (%d scans, %s to %s, %d evidence files); manifest %s\n",
+				out, model.Cover.Scans, model.Cover.From, model.Cover.To, len(model.Evidence), out+report.ManifestSuffix)
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&history, "history", "", "history directory written by cairn scan --out")
+	fl.StringVar(&from, "from", "", "first day of the observation window, YYYY-MM-DD (UTC)")
+	fl.StringVar(&to, "to", "", "last day of the observation window, YYYY-MM-DD (UTC), inclusive")
+	fl.StringVar(&out, "out", "cairn-report.pdf", "PDF to write; the evidence manifest goes to <out>"+report.ManifestSuffix)
+	fl.StringSliceVar(&accounts, "account", nil, "only these AWS account ids (repeat or comma-separate; default all)")
+	fl.StringVar(&org, "org", "", "organisation named on the cover")
+	fl.StringVar(&generatedAt, "generated-at", "", "time printed as generated at, RFC 3339 (default: the newest scan's finish, so the same history gives the same bytes)")
+	return cmd
+}
+
+func newVerifyCmd() *cobra.Command {
+	var history string
+	var manifests []string
+	cmd := &cobra.Command{
+		Use:   "verify",
+		Short: "Recheck the SHA-256 of every history file listed by report evidence manifests",
+		Long: "verify rehashes each file listed in an evidence manifest (written next to every report as\n" +
+			"<report>" + report.ManifestSuffix + " and attached to the PDF) and names every file that is missing or\n" +
+			"changed. Without --manifest it checks every manifest under <history>/reports/.\n" +
+			"Exit 0: every file matches; 1: a file is missing or changed; 2: usage error.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if history == "" {
+				return usageErr("--history: required")
+			}
+			if strings.HasPrefix(history, "s3://") {
+				return usageErr("--history: reading the history from S3 is not supported in this version; copy it to a local directory (aws s3 sync)")
+			}
+			if len(manifests) == 0 {
+				found, _ := filepath.Glob(filepath.Join(history, "reports", "*"+report.ManifestSuffix))
+				if len(found) == 0 {
+					return usageErr("no evidence manifest under %s; name one with --manifest", filepath.Join(history, "reports"))
+				}
+				manifests = found
+			}
+			return runVerify(cmd.OutOrStdout(), history, manifests)
+		},
+	}
+	cmd.Flags().StringVar(&history, "history", "", "history directory the manifests' paths are relative to")
+	cmd.Flags().StringSliceVar(&manifests, "manifest", nil, "evidence manifest(s) to check (default: <history>/reports/*"+report.ManifestSuffix+")")
+	return cmd
+}
+
+func runVerify(stdout io.Writer, history string, manifests []string) error {
+	var files, bad int
+	for _, path := range manifests {
+		m, err := report.ReadManifest(path)
+		if err != nil {
+			return usageErr("%w", err)
+		}
+		files += len(m.Files)
+		for _, p := range report.VerifyEvidence(history, m) {
+			bad++
+			fmt.Fprintf(stdout, "FAIL %s (manifest %s)\n", p, path)
+		}
+	}
+	if bad > 0 {
+		return &exitError{code: exitFindings, err: fmt.Errorf("verify: %d of %d evidence files missing or changed", bad, files)}
+	}
+	fmt.Fprintf(stdout, "verify: OK, %d evidence files of %d manifests match their SHA-256\n", files, len(manifests))
+	return nil
+}
+
+// auditOptions fills the report options Cairn knows: its version, the
+// identifiers it searches for and each check's remediation.
+func auditOptions(org string, from, to, generated time.Time) report.AuditOptions {
+	o := report.AuditOptions{
+		Organization: org, From: from, To: to, GeneratedAt: generated, ToolVersion: version,
+		Remediation: map[string]string{},
+	}
+	// The key only satisfies NewEngine: this engine lists identifiers and
+	// never fingerprints anything.
+	if e, err := classifiers.NewEngine(classifiers.Options{FingerprintKey: bytes.Repeat([]byte{1}, 32)}); err == nil {
+		for _, id := range e.Identifiers() {
+			o.Identifiers = append(o.Identifiers, id.ID)
+		}
+	}
+	for _, c := range append(configchecks.All(), configchecks.ManualChecks()...) {
+		var parts []string
+		if c.Remediation.Console != "" {
+			parts = append(parts, "Console: "+c.Remediation.Console)
+		}
+		if c.Remediation.CLI != "" {
+			parts = append(parts, "CLI: "+c.Remediation.CLI)
+		}
+		if len(parts) > 0 {
+			o.Remediation[c.ID] = strings.Join(parts, "\n")
+		}
+	}
+	return o
+}
+
+// writeAuditFiles writes the PDF to path and its evidence manifest to
+// path+ManifestSuffix, each through a temporary file and a rename.
+func writeAuditFiles(path string, model *report.AuditReport, detail *report.ScanReport) error {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("pdf: %w", err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := report.WriteAuditPDF(&buf, model, detail); err != nil {
+		return err
+	}
+	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
+		return fmt.Errorf("pdf: %w", err)
+	}
+	if err := writeFileAtomic(path+report.ManifestSuffix, model.Manifest().JSON()); err != nil {
+		return fmt.Errorf("manifest: %w", err)
+	}
+	return nil
+}
+
+func writeFileAtomic(path string, b []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+func parseDay(flag, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, usageErr("%s: required (YYYY-MM-DD)", flag)
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, usageErr("%s: want YYYY-MM-DD, got %q", flag, v)
+	}
+	return t, nil
+}
+
+func splitAll(vs []string) []string {
+	var out []string
+	for _, v := range vs {
+		out = append(out, splitList(v)...)
+	}
+	return out
+}

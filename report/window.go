@@ -1,0 +1,341 @@
+package report
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// tableExposures is the name of the exposures table (DESIGN.md): one row per
+// asset with sensitive data. The window report reads it when the history has
+// it and otherwise derives encryption and exposure from the assets table.
+const tableExposures = "exposures"
+
+// AuditFilter selects the scans a window report covers.
+type AuditFilter struct {
+	// From and To are the first and last day of the observation window,
+	// inclusive, taken as UTC dates. A scan belongs to the day it started.
+	From, To time.Time
+	// Accounts keeps only scans of these AWS accounts; empty keeps all.
+	Accounts []string
+	// ScanIDs keeps only these scans; empty keeps all.
+	ScanIDs []string
+}
+
+// FindingStat sums the findings rows of one (scan, asset, identifier). The
+// window report reads no examples and no fingerprints: only these counts.
+type FindingStat struct {
+	ScanID     string `json:"scan_id"`
+	AccountID  string `json:"account_id"`
+	AssetARN   string `json:"asset_arn"`
+	Identifier string `json:"identifier"`
+	Category   string `json:"category"`
+	Locations  int    `json:"locations"`
+	Matches    int64  `json:"matches"`
+}
+
+// ObjectStat counts the object_results rows of one (scan, status, reason).
+type ObjectStat struct {
+	ScanID    string `json:"scan_id"`
+	Status    string `json:"status"`
+	Reason    string `json:"reason"`
+	Objects   int    `json:"objects"`
+	BytesRead int64  `json:"bytes_read"`
+}
+
+// ExposureRecord is the part of an exposures row the window report uses.
+type ExposureRecord struct {
+	ScanID      string   `parquet:"scan_id"`
+	AccountID   string   `parquet:"account_id"`
+	AssetARN    string   `parquet:"asset_arn"`
+	DataClasses []string `parquet:"data_classes,list"`
+	Encryption  string   `parquet:"encryption"`
+	Public      bool     `parquet:"public"`
+	RiskScore   float64  `parquet:"risk_score"`
+}
+
+// EvidenceFile is one history file a report was built from: its path
+// relative to the history root (slash-separated), SHA-256 and size.
+type EvidenceFile struct {
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+	Bytes  int64  `json:"bytes"`
+}
+
+// AuditData is what a window report is built from: the rows of the selected
+// scans (findings and object results already summed) and the files read.
+type AuditData struct {
+	Scans     []ScanRow
+	Assets    []AssetRow
+	Controls  []ControlResultRow
+	Findings  []FindingStat
+	Objects   []ObjectStat
+	Exposures []ExposureRecord
+	// ExposuresNote says why the exposures table was not used, when it was
+	// present but could not be read.
+	ExposuresNote string
+	Evidence      []EvidenceFile
+}
+
+// ErrNoScans is returned by LoadAuditData when no scan matches the filter.
+var ErrNoScans = errors.New("report: no scan in the window")
+
+// findingCols are the findings columns the window report reads.
+type findingCols struct {
+	ScanID     string `parquet:"scan_id"`
+	AccountID  string `parquet:"account_id"`
+	AssetARN   string `parquet:"asset_arn"`
+	Location   string `parquet:"location"`
+	Identifier string `parquet:"identifier"`
+	Category   string `parquet:"category"`
+	Count      int64  `parquet:"count"`
+}
+
+// objectCols are the object_results columns the window report reads.
+type objectCols struct {
+	ScanID    string `parquet:"scan_id"`
+	Status    string `parquet:"status"`
+	Reason    string `parquet:"reason"`
+	BytesRead int64  `parquet:"bytes_read"`
+}
+
+// LoadAuditData reads the scans of the history under dir that f selects, and
+// every row of theirs in the other tables. Only the partitions of the window
+// are listed. Each file read is hashed (SHA-256) into Evidence, so the report
+// can name exactly what it rests on. Findings are summed per (scan, asset,
+// identifier) as they are read, so memory follows the number of stores, not
+// of findings rows.
+func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
+	var d AuditData
+	from, to := f.From.UTC().Format(time.DateOnly), f.To.UTC().Format(time.DateOnly)
+	inWindow := func(day string) bool { return day >= from && day <= to }
+
+	scanFiles, err := windowFiles(dir, TableScans, from, to)
+	if err != nil {
+		return d, err
+	}
+	selected := map[string]bool{}
+	byID := map[string]ScanRow{}
+	for _, p := range scanFiles {
+		rows, ev, err := readEvidence[ScanRow](dir, p)
+		if err != nil {
+			return d, err
+		}
+		used := false
+		for _, s := range rows {
+			day := s.StartedAt.UTC().Format(time.DateOnly)
+			if s.StartedAt.IsZero() {
+				day = strings.TrimPrefix(filepath.Base(filepath.Dir(p)), PartitionKey+"=")
+			}
+			if !inWindow(day) || !keep(f.Accounts, s.AccountID) || !keep(f.ScanIDs, s.ScanID) {
+				continue
+			}
+			used = true
+			selected[s.ScanID] = true
+			byID[s.ScanID] = s // a repeated scan id keeps its last row
+		}
+		if used {
+			d.Evidence = append(d.Evidence, ev)
+		}
+	}
+	if len(byID) == 0 {
+		return d, fmt.Errorf("%w: %s to %s in %s", ErrNoScans, from, to, dir)
+	}
+	for _, s := range byID {
+		d.Scans = append(d.Scans, s)
+	}
+	slices.SortFunc(d.Scans, func(a, b ScanRow) int {
+		if c := a.StartedAt.Compare(b.StartedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ScanID, b.ScanID)
+	})
+
+	// ofScan reports whether a file of another table belongs to a selected
+	// scan: files are named <scan_id>[-<part>].parquet.
+	ofScan := func(p string) bool {
+		name := strings.TrimSuffix(filepath.Base(p), ".parquet")
+		for id := range selected {
+			if name == id || strings.HasPrefix(name, id+"-") {
+				return true
+			}
+		}
+		return false
+	}
+	each := func(table string, fn func(path string) (EvidenceFile, error)) error {
+		files, err := windowFiles(dir, table, from, to)
+		if err != nil {
+			return err
+		}
+		for _, p := range files {
+			if !ofScan(p) {
+				continue
+			}
+			ev, err := fn(p)
+			if err != nil {
+				return err
+			}
+			d.Evidence = append(d.Evidence, ev)
+		}
+		return nil
+	}
+
+	if err := each(TableAssets, func(p string) (EvidenceFile, error) {
+		rows, ev, err := readEvidence[AssetRow](dir, p)
+		for _, r := range rows {
+			if selected[r.ScanID] {
+				d.Assets = append(d.Assets, r)
+			}
+		}
+		return ev, err
+	}); err != nil {
+		return d, err
+	}
+	if err := each(TableControlResults, func(p string) (EvidenceFile, error) {
+		rows, ev, err := readEvidence[ControlResultRow](dir, p)
+		for _, r := range rows {
+			if selected[r.ScanID] {
+				d.Controls = append(d.Controls, r)
+			}
+		}
+		return ev, err
+	}); err != nil {
+		return d, err
+	}
+
+	type fkey struct{ scan, asset, id string }
+	fstats := map[fkey]*FindingStat{}
+	locs := map[fkey]map[string]bool{}
+	if err := each(TableFindings, func(p string) (EvidenceFile, error) {
+		rows, ev, err := readEvidence[findingCols](dir, p)
+		for _, r := range rows {
+			if !selected[r.ScanID] {
+				continue
+			}
+			k := fkey{r.ScanID, r.AssetARN, r.Identifier}
+			s := fstats[k]
+			if s == nil {
+				s = &FindingStat{ScanID: r.ScanID, AccountID: r.AccountID, AssetARN: r.AssetARN,
+					Identifier: r.Identifier, Category: r.Category}
+				fstats[k] = s
+				locs[k] = map[string]bool{}
+			}
+			s.Matches += r.Count
+			locs[k][r.Location] = true
+		}
+		return ev, err
+	}); err != nil {
+		return d, err
+	}
+	for k, s := range fstats {
+		s.Locations = len(locs[k])
+		d.Findings = append(d.Findings, *s)
+	}
+	slices.SortFunc(d.Findings, func(a, b FindingStat) int {
+		return cmpStrings(a.ScanID, b.ScanID, a.AssetARN, b.AssetARN, a.Identifier, b.Identifier)
+	})
+
+	type okey struct{ scan, status, reason string }
+	ostats := map[okey]*ObjectStat{}
+	if err := each(TableObjectResults, func(p string) (EvidenceFile, error) {
+		rows, ev, err := readEvidence[objectCols](dir, p)
+		for _, r := range rows {
+			if !selected[r.ScanID] {
+				continue
+			}
+			k := okey{r.ScanID, r.Status, r.Reason}
+			s := ostats[k]
+			if s == nil {
+				s = &ObjectStat{ScanID: r.ScanID, Status: r.Status, Reason: r.Reason}
+				ostats[k] = s
+			}
+			s.Objects++
+			s.BytesRead += r.BytesRead
+		}
+		return ev, err
+	}); err != nil {
+		return d, err
+	}
+	for _, s := range ostats {
+		d.Objects = append(d.Objects, *s)
+	}
+	slices.SortFunc(d.Objects, func(a, b ObjectStat) int {
+		return cmpStrings(a.ScanID, b.ScanID, a.Status, b.Status, a.Reason, b.Reason)
+	})
+
+	// The exposures table comes from a later version of the scanner; when
+	// it cannot be read the report falls back to the assets table and says
+	// so, rather than failing.
+	var exposures []ExposureRecord
+	var exposureFiles []EvidenceFile
+	if err := each(tableExposures, func(p string) (EvidenceFile, error) {
+		rows, ev, err := readEvidence[ExposureRecord](dir, p)
+		for _, r := range rows {
+			if selected[r.ScanID] {
+				exposures = append(exposures, r)
+			}
+		}
+		if err == nil {
+			exposureFiles = append(exposureFiles, ev)
+		}
+		return EvidenceFile{}, err
+	}); err != nil {
+		d.ExposuresNote = "the exposures table could not be read (" + err.Error() + "); encryption and exposure come from the assets table"
+	} else {
+		d.Exposures = exposures
+		d.Evidence = append(d.Evidence, exposureFiles...)
+	}
+	d.Evidence = slices.DeleteFunc(d.Evidence, func(e EvidenceFile) bool { return e.Path == "" })
+	slices.SortFunc(d.Evidence, func(a, b EvidenceFile) int { return strings.Compare(a.Path, b.Path) })
+	return d, nil
+}
+
+func keep(allow []string, v string) bool { return len(allow) == 0 || slices.Contains(allow, v) }
+
+// windowFiles lists the files of table in the partitions from..to.
+func windowFiles(dir, table, from, to string) ([]string, error) {
+	files, err := TableFiles(dir, table)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(files, func(p string) bool {
+		day := strings.TrimPrefix(filepath.Base(filepath.Dir(p)), PartitionKey+"=")
+		return day < from || day > to
+	}), nil
+}
+
+// readEvidence hashes the file at path and reads its rows. The hash is taken
+// from a first pass over the bytes, so memory stays that of ReadRows.
+func readEvidence[T any](root, path string) ([]T, EvidenceFile, error) {
+	ev, err := hashFile(root, path)
+	if err != nil {
+		return nil, ev, err
+	}
+	rows, err := ReadRows[T](path)
+	return rows, ev, err
+}
+
+func hashFile(root, path string) (EvidenceFile, error) {
+	rel, err := filepath.Rel(root, path)
+	if err != nil {
+		return EvidenceFile{}, fmt.Errorf("report: evidence path %s: %w", path, err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return EvidenceFile{}, fmt.Errorf("report: hash %s: %w", rel, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return EvidenceFile{}, fmt.Errorf("report: hash %s: %w", rel, err)
+	}
+	return EvidenceFile{Path: filepath.ToSlash(rel), SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: n}, nil
+}
