@@ -288,7 +288,7 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 	if err != nil {
 		return usageErr("%w", err)
 	}
-	sink := &historySink{w: hw, scanID: scanID, account: account, prog: prog, regions: map[string]bool{}}
+	sink := &historySink{w: hw, scanID: scanID, account: account, prog: prog, regions: map[string]bool{}, join: report.NewExposureJoin()}
 	log.Info("scan started", "scan_id", scanID, "account", account, "endpoint", s.EndpointURL, "out", s.Out)
 	prog.start()
 
@@ -336,7 +336,7 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 	prog.stop()
 	var checks checkOutcome
 	if hasService(s.Only, "checks") && scanErr == nil {
-		checks = runChecks(ctx, cfg, ao, regions, hw, scanID, log)
+		checks = runChecks(ctx, cfg, ao, regions, hw, scanID, sink.join, log)
 		if checks.unread > 0 {
 			stats.Unread += checks.unread
 		}
@@ -369,6 +369,13 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 		Assets: stats.Assets, Objects: stats.Objects, Skipped: stats.Skipped,
 		Findings: stats.Findings, BytesRead: stats.BytesRead,
 	}
+	exposures := sink.join.Rows()
+	for _, r := range exposures {
+		if err := hw.WriteExposure(r); err != nil {
+			hw.Abort()
+			return &exitError{code: exitIncomplete, err: fmt.Errorf("history: %w", err)}
+		}
+	}
 	if err := hw.WriteScan(scanRow); err != nil {
 		hw.Abort()
 		return &exitError{code: exitIncomplete, err: fmt.Errorf("history: %w", err)}
@@ -387,6 +394,7 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 	}
 
 	printSummary(stdout, scanRow, sink, stats, s.Out, hw.Files(), pdfPath)
+	printExposures(stdout, exposures, topExposures)
 	if checks.results != nil {
 		fmt.Fprintf(stdout, "\nConfiguration checks: %d results, %d FAIL, %d ERROR\n", len(checks.results), checks.fails, checks.errors)
 		_ = configchecks.WriteSummary(stdout, configchecks.Summarize(checks.results))
@@ -469,6 +477,7 @@ type historySink struct {
 
 	regions       map[string]bool
 	assets        []report.AssetRow // kept for the terminal summary (small: one per store)
+	join          *report.ExposureJoin
 	skipReasons   map[string]int
 	maxConfidence int
 }
@@ -497,6 +506,7 @@ func (h *historySink) Asset(a scanner.Asset) error {
 		BucketObjects: a.BucketObjects, BucketBytes: a.BucketBytes, TotalsSource: a.TotalsSource, TotalsAt: a.TotalsAt,
 	}
 	h.assets = append(h.assets, row)
+	h.join.AddAsset(row)
 	h.prog.assetDone()
 	return h.fail(h.w.WriteAsset(row))
 }
@@ -509,12 +519,14 @@ func (h *historySink) Object(o scanner.ObjectResult) error {
 		h.skipReasons[o.Reason]++
 	}
 	h.prog.objectDone(o.BytesRead)
-	return h.fail(h.w.WriteObjectResult(report.ObjectResultRow{
+	row := report.ObjectResultRow{
 		ScanID: h.scanID, AccountID: h.account, ObservedAt: o.ObservedAt,
 		AssetARN: o.AssetARN, Location: o.Location, Format: o.Format, Status: o.Status, Reason: o.Reason,
 		Size: o.Size, BytesRead: o.BytesRead, StorageClass: o.StorageClass, Encryption: o.Encryption,
 		Findings: o.Findings,
-	}))
+	}
+	h.join.AddObject(row)
+	return h.fail(h.w.WriteObjectResult(row))
 }
 
 func (h *historySink) Finding(f scanner.Finding) error {
@@ -522,13 +534,15 @@ func (h *historySink) Finding(f scanner.Finding) error {
 		h.maxConfidence = r
 	}
 	h.prog.finding(f.Count)
-	return h.fail(h.w.WriteFinding(report.FindingRow{
+	row := report.FindingRow{
 		ScanID: h.scanID, AccountID: h.account, ObservedAt: f.ObservedAt,
 		AssetARN: f.AssetARN, Service: f.Service, Region: f.Region, Location: f.Location,
 		Field: f.Field, FieldSensitive: f.FieldSensitive,
 		Identifier: f.Identifier, Category: f.Category, Confidence: f.Confidence, Count: f.Count,
 		RedactedExamples: f.RedactedExamples, Fingerprints: f.Fingerprints,
-	}))
+	}
+	h.join.AddFinding(row)
+	return h.fail(h.w.WriteFinding(row))
 }
 
 // regionList is the scan's regions: those requested, or else those where
