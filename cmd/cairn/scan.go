@@ -95,7 +95,7 @@ func newScanCmd() *cobra.Command {
 	f.StringVar(&s.Profile, "profile", "", "AWS shared config profile (default: the standard credential chain)")
 	f.StringVar(&regions, "regions", "all", "comma-separated regions to scan, or all")
 	f.StringVar(&s.EndpointURL, "endpoint-url", "", "AWS-compatible endpoint for every client, e.g. an emulator")
-	f.StringVar(&s.Out, "out", "./cairn-out", "history directory (Parquet tables and reports/)")
+	f.StringVar(&s.Out, "out", "./cairn-out", "history directory or s3://bucket/prefix (Parquet tables and reports/)")
 	f.StringVar(&only, "only", "s3,rds,dynamodb,checks", "comma-separated services: "+strings.Join(knownServices, ","))
 	f.StringVar(&buckets, "buckets", "", "comma-separated bucket names to scan (default: all)")
 	f.IntVar(&s.SampleObjects, "sample-objects", 100, "objects sampled per bucket")
@@ -175,7 +175,9 @@ func (s *scanSettings) validate() error {
 		}
 	}
 	if strings.HasPrefix(s.Out, "s3://") {
-		return errors.New("--out: writing the history to S3 is not supported in this version; write to a local directory and copy it")
+		if _, err := parseS3Location(s.Out); err != nil {
+			return fmt.Errorf("--out: %w", err)
+		}
 	}
 	if s.Out == "" {
 		return errors.New("--out: must not be empty")
@@ -282,9 +284,31 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 		return usageErr("aws credentials: cannot identify the account (sts GetCallerIdentity): %w", err)
 	}
 
+	// With --out s3://…, the scan's files are written to a local staging
+	// directory and uploaded, each whole, after the history is closed.
+	histDir := s.Out
+	var output *scanner.S3Output
+	var outLoc s3Location
+	keepStaging := false // set when an upload fails, so the files are not lost
+	if strings.HasPrefix(s.Out, "s3://") {
+		outLoc, _ = parseS3Location(s.Out)
+		if output, err = scanner.NewS3Output(ctx, ao, outLoc.bucket); err != nil {
+			return usageErr("--out: %w", err)
+		}
+		if histDir, err = os.MkdirTemp("", "cairn-out-"); err != nil {
+			return usageErr("--out: staging directory: %w", err)
+		}
+		staging := histDir
+		defer func() {
+			if !keepStaging {
+				os.RemoveAll(staging)
+			}
+		}()
+	}
+
 	started := time.Now().UTC()
 	scanID := newScanID(started)
-	hw, err := report.NewHistoryWriter(s.Out, scanID, started)
+	hw, err := report.NewHistoryWriter(histDir, scanID, started)
 	if err != nil {
 		return usageErr("%w", err)
 	}
@@ -386,10 +410,22 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 
 	pdfPath := ""
 	if !s.NoPDF {
-		pdfPath = filepath.Join(s.Out, "reports", scanID+".pdf")
+		pdfPath = filepath.Join(histDir, "reports", scanID+".pdf")
 		if err := writeScanPDF(pdfPath, scanRow, hw.Files(), s); err != nil {
 			log.Error("pdf report not written", "error", err)
 			pdfPath = ""
+		}
+	}
+	if output != nil {
+		urls, err := uploadHistory(ctx, output, outLoc, histDir, hw.Files(), pdfPath)
+		if err != nil {
+			keepStaging = true
+			return &exitError{code: exitIncomplete, err: fmt.Errorf("history: %d of %d files uploaded to %s; the scan's files are kept in %s: %w",
+				len(urls), len(hw.Files())+btoi(pdfPath != ""), outLoc, histDir, err)}
+		}
+		log.Info("history uploaded", "files", len(urls), "out", outLoc.String())
+		if pdfPath != "" {
+			pdfPath = urls[0]
 		}
 	}
 
@@ -464,6 +500,13 @@ func writeScanPDF(path string, scan report.ScanRow, files []string, s scanSettin
 		return fmt.Errorf("pdf: %w", err)
 	}
 	return os.Rename(tmp, path)
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // historySink adapts scanner results to history rows. The scanner calls it
