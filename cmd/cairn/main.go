@@ -87,6 +87,6 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%w", err) })
-	root.AddCommand(newScanCmd(), newClassifyCmd())
+	root.AddCommand(newScanCmd(), newClassifyCmd(), newAthenaDDLCmd())
 	return root
 }

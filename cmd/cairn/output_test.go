@@ -197,3 +197,22 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+func TestAthenaDDLCommand(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"athena-ddl", "--location", "s3://audit/cairn/"}, &stdout, &stderr); code != exitClean {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	for _, table := range report.Tables() {
+		if !strings.Contains(stdout.String(), "CREATE EXTERNAL TABLE IF NOT EXISTS `cairn`.`"+table+"`") ||
+			!strings.Contains(stdout.String(), "LOCATION 's3://audit/cairn/"+table+"/'") {
+			t.Errorf("no statement for %s", table)
+		}
+	}
+	for _, args := range [][]string{{"athena-ddl"}, {"athena-ddl", "--location", "./local"}, {"athena-ddl", "--location", "s3://b", "--database", "Bad-Name"}} {
+		stdout.Reset()
+		if code := run(args, &stdout, &stderr); code != exitUsage {
+			t.Errorf("%q: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+}
