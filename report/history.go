@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -26,7 +27,7 @@ const (
 // Tables returns the names of the tables that a HistoryWriter writes, in the
 // order their files are listed by Files.
 func Tables() []string {
-	return []string{TableScans, TableAssets, TableObjectResults, TableFindings, TableControlResults}
+	return []string{TableScans, TableAssets, TableObjectResults, TableFindings, TableControlResults, TableExposures}
 }
 
 // PartitionKey is the name of the Hive partition column of every table.
@@ -92,6 +93,7 @@ type HistoryWriter struct {
 	objects  *tableFile[ObjectResultRow]
 	findings *tableFile[FindingRow]
 	controls *tableFile[ControlResultRow]
+	exposure *tableFile[ExposureRow]
 
 	files []string
 	err   error // first write error; Close returns it
@@ -129,6 +131,10 @@ func NewHistoryWriter(dir, scanID string, day time.Time) (*HistoryWriter, error)
 		w.Abort()
 		return nil, err
 	}
+	if w.exposure, err = openTableFile[ExposureRow](dir, TableExposures, dt, scanID); err != nil {
+		w.Abort()
+		return nil, err
+	}
 	return w, nil
 }
 
@@ -150,6 +156,9 @@ func (w *HistoryWriter) WriteFinding(r FindingRow) error { return writeRow(w, w.
 func (w *HistoryWriter) WriteControlResult(r ControlResultRow) error {
 	return writeRow(w, w.controls, r)
 }
+
+// WriteExposure appends r to the exposures table.
+func (w *HistoryWriter) WriteExposure(r ExposureRow) error { return writeRow(w, w.exposure, r) }
 
 func writeRow[T any](w *HistoryWriter, t *tableFile[T], r T) error {
 	if w.done {
@@ -195,8 +204,13 @@ func (w *HistoryWriter) Close() error {
 			return err
 		}
 	}
+	// The scans file is published last: its row is the scan's commit
+	// marker. A crash between renames leaves whole files of the other
+	// tables and no scans row, which readers joining on scans ignore.
+	tables := w.tables()
+	order := append(slices.Clone(tables[1:]), tables[0])
 	var renamed []string
-	for _, t := range w.tables() {
+	for _, t := range order {
 		if err := t.publish(); err != nil {
 			for _, p := range renamed {
 				_ = os.Remove(p)
@@ -207,7 +221,9 @@ func (w *HistoryWriter) Close() error {
 		renamed = append(renamed, t.finalPath())
 	}
 	w.done = true
-	w.files = renamed
+	for _, t := range tables {
+		w.files = append(w.files, t.finalPath())
+	}
 	return nil
 }
 
@@ -251,6 +267,9 @@ func (w *HistoryWriter) tables() []historyTable {
 	}
 	if w.controls != nil {
 		out = append(out, w.controls)
+	}
+	if w.exposure != nil {
+		out = append(out, w.exposure)
 	}
 	return out
 }

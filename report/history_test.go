@@ -132,6 +132,11 @@ func writeSample(t *testing.T, dir string) *HistoryWriter {
 			t.Fatal(err)
 		}
 	}
+	for _, r := range JoinExposures(assets, objects, findings, nil) {
+		if err := w.WriteExposure(r); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -149,6 +154,7 @@ func TestHistoryRoundTrip(t *testing.T) {
 		filepath.Join(dir, TableObjectResults, testDT, "scan-1.parquet"),
 		filepath.Join(dir, TableFindings, testDT, "scan-1.parquet"),
 		filepath.Join(dir, TableControlResults, testDT, "scan-1.parquet"),
+		filepath.Join(dir, TableExposures, testDT, "scan-1.parquet"),
 	}
 	if got := w.Files(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Files() = %q, want %q", got, want)
@@ -158,6 +164,7 @@ func TestHistoryRoundTrip(t *testing.T) {
 	t.Run("assets", func(t *testing.T) { checkRoundTrip(t, want[1], assets) })
 	t.Run("object_results", func(t *testing.T) { checkRoundTrip(t, want[2], objects) })
 	t.Run("findings", func(t *testing.T) { checkRoundTrip(t, want[3], findings) })
+	t.Run("exposures", func(t *testing.T) { checkRoundTrip(t, want[5], JoinExposures(assets, objects, findings, nil)) })
 
 	t.Run("zero time is NULL", func(t *testing.T) {
 		got, err := ReadRows[ScanRow](want[0])
@@ -440,6 +447,17 @@ var contract = map[string][]col{
 		{"status_extended", kString}, {"resource_arn", kString}, {"region", kString},
 		{"evidence_json", kString}, {"finding_uid", kString},
 	},
+	TableExposures: {
+		{"scan_id", kString}, {"account_id", kString}, {"observed_at", kTimestamp},
+		{"asset_arn", kString}, {"asset_type", kString}, {"region", kString}, {"name", kString},
+		{"data_classes", kStringList}, {"categories", kStringList}, {"sensitive_count", kInt64},
+		{"sensitive_fields", kStringList}, {"sampled_fraction", kDouble}, {"sensitivity", kDouble},
+		{"encryption", kString}, {"encryption_detail", kString}, {"encryption_reason", kString},
+		{"kms_key_arn", kString}, {"kms_key_manager", kString}, {"exposure", kString},
+		{"public", kBool}, {"public_reason", kString}, {"external_principals", kStringList},
+		{"reasons", kStringList}, {"failing_controls", kStringList}, {"unknown_controls", kStringList},
+		{"risk_score", kDouble}, {"risk_rank", kInt64}, {"asset_status", kString},
+	},
 }
 
 // TestHistoryFileFormat checks the bytes on disk against what Athena, Trino,
@@ -460,6 +478,9 @@ func TestHistoryFileFormat(t *testing.T) {
 	}
 	for _, r := range objects {
 		must(t, w.WriteObjectResult(r))
+	}
+	for _, r := range JoinExposures(assets, objects, findings, nil) {
+		must(t, w.WriteExposure(r))
 	}
 	// More than one row group, and a fingerprint column whose dictionary
 	// overflows so pages fall back to PLAIN.
@@ -784,5 +805,49 @@ func BenchmarkHistoryWriteFindings(b *testing.B) {
 	}
 	if err := w.Close(); err != nil {
 		b.Fatal(err)
+	}
+}
+
+// TestHistoryInterruptedWriteLeavesNoPartialRows simulates a crash in the
+// middle of a scan: a writer that panicked mid-table and was never closed
+// or aborted leaves its hidden temporary files behind. Readers of the
+// dataset still see every row of the committed scan and none of the other.
+func TestHistoryInterruptedWriteLeavesNoPartialRows(t *testing.T) {
+	dir := t.TempDir()
+	writeSample(t, dir) // scan-1, committed
+	func() {
+		defer func() { _ = recover() }()
+		w, err := NewHistoryWriter(dir, "scan-2", testDay)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, _, findings := sampleRows()
+		for i := range RowGroupRows + 10 { // past one flushed row group
+			must(t, w.WriteFinding(findings[i%len(findings)]))
+		}
+		panic("crash mid-table")
+	}()
+	tmp, _ := filepath.Glob(filepath.Join(dir, TableFindings, testDT, ".scan-2*"))
+	if len(tmp) != 1 {
+		t.Fatalf("the crashed writer left %q, want its temporary findings file", tmp)
+	}
+	// Whatever the writer had flushed, make the leftover a torn Parquet
+	// file, as a crash mid-write would.
+	if err := os.WriteFile(tmp[0], []byte("PAR1 torn row group"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, _, findings := sampleRows()
+	got, err := ReadTable[FindingRow](dir, TableFindings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(findings) {
+		t.Fatalf("findings after the crash = %d rows, want the %d of scan-1", len(got), len(findings))
+	}
+	for _, table := range Tables() {
+		files, err := TableFiles(dir, table)
+		if err != nil || len(files) != 1 || filepath.Base(files[0]) != "scan-1.parquet" {
+			t.Errorf("%s: files %q, %v; want only scan-1's", table, files, err)
+		}
 	}
 }

@@ -98,3 +98,69 @@ type FindingRow struct {
 	RedactedExamples []string  `parquet:"redacted_examples,list"`
 	Fingerprints     []string  `parquet:"fingerprints,list"`
 }
+
+// ExposureRow is one row of the exposures table: the join of one data store
+// of a scan with what was found in it, its encryption, its exposure and the
+// configuration checks about it, ranked by risk (docs/history.md). Every
+// asset of the scan gets a row, also those where nothing was found, because
+// a store that was barely sampled or could not be read is not clean. It never
+// holds a raw value: only identifiers, counts, locations and posture.
+type ExposureRow struct {
+	ScanID     string    `parquet:"scan_id"`
+	AccountID  string    `parquet:"account_id"`
+	ObservedAt time.Time `parquet:"observed_at,optional,timestamp(millisecond)"`
+	AssetARN   string    `parquet:"asset_arn"`
+	AssetType  string    `parquet:"asset_type"` // s3, rds, dynamodb (the assets table's service)
+	Region     string    `parquet:"region"`
+	Name       string    `parquet:"name"`
+	// DataClasses are the identifiers found, sorted; Categories their
+	// categories (PERSONAL, FINANCIAL, …), sorted.
+	DataClasses []string `parquet:"data_classes,list"`
+	Categories  []string `parquet:"categories,list"`
+	// SensitiveCount is the number of matches summed over the store's findings.
+	SensitiveCount int64 `parquet:"sensitive_count"`
+	// SensitiveFields are the locations of structured fields (SQL columns,
+	// DynamoDB attribute paths, CSV columns) whose sampled values hold an
+	// identifier as a whole, as "location:IDENTIFIER", sorted, at most
+	// MaxSensitiveFields.
+	SensitiveFields []string `parquet:"sensitive_fields,list"`
+	// SampledFraction is how much of the store was sampled, 0..1: objects
+	// sampled over the bucket's objects (S3), items read over the table's
+	// item count (DynamoDB), tables sampled over tables found (RDS).
+	SampledFraction float64 `parquet:"sampled_fraction"`
+	// Sensitivity is 0..1: what was found (sensitivity_score/100) plus a
+	// share of the unknown for the part of the store that was not sampled.
+	Sensitivity float64 `parquet:"sensitivity"`
+	// Encryption is the protection class: NONE, AWS_MANAGED (SSE-S3,
+	// AWS-owned or AWS-managed KMS keys), CUSTOMER_KMS, or UNKNOWN, which is
+	// never counted as encrypted.
+	Encryption       string `parquet:"encryption"`
+	EncryptionDetail string `parquet:"encryption_detail"` // the assets table's encryption (SSE-S3, SSE-KMS, …)
+	EncryptionReason string `parquet:"encryption_reason"` // why it is UNKNOWN, or a note
+	KMSKeyARN        string `parquet:"kms_key_arn"`
+	KMSKeyManager    string `parquet:"kms_key_manager"` // AWS, CUSTOMER, ""
+	// Exposure is PUBLIC, SHARED (other accounts named in a resource policy
+	// or a shared snapshot), UNKNOWN (the attributes needed could not be
+	// read; never counted as private) or PRIVATE.
+	Exposure     string `parquet:"exposure"`
+	Public       bool   `parquet:"public"`
+	PublicReason string `parquet:"public_reason"`
+	// ExternalPrincipals are the principals outside the account that a
+	// resource policy allows ("111122223333", "arn:aws:iam::111122223333:root",
+	// "* if aws:PrincipalOrgID") or that a snapshot is shared with, sorted.
+	ExternalPrincipals []string `parquet:"external_principals,list"`
+	// Reasons say, one sentence each, why the store ranks where it does.
+	Reasons []string `parquet:"reasons,list"`
+	// FailingControls are the check_ids of control_results rows about this
+	// asset (resource_arn = asset_arn) with status FAIL; UnknownControls
+	// those with status ERROR. Both sorted and distinct.
+	FailingControls []string `parquet:"failing_controls,list"`
+	UnknownControls []string `parquet:"unknown_controls,list"`
+	// RiskScore is 0..100; sensitive, exposed and unencrypted stores rank
+	// first (docs/history.md gives the formula). RiskRank is 1 for the
+	// riskiest store of the scan.
+	RiskScore float64 `parquet:"risk_score"`
+	RiskRank  int64   `parquet:"risk_rank"`
+	// AssetStatus is the assets table's status: COMPLETE, PARTIAL, ERROR.
+	AssetStatus string `parquet:"asset_status"`
+}

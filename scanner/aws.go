@@ -53,6 +53,19 @@ type AWSOptions struct {
 // not guarded, so assume-role, SSO and instance/container roles work as usual.
 // Credentials are resolved lazily, on the first call.
 func LoadAWSConfig(ctx context.Context, o AWSOptions) (aws.Config, error) {
+	cfg, err := loadConfig(ctx, o)
+	if err != nil {
+		return aws.Config{}, err
+	}
+	// A fresh backing array: the credential clients built during loading hold
+	// cfg.APIOptions too, and must not see the guard appear in their slice.
+	cfg.APIOptions = append(slices.Clip(cfg.APIOptions), AddReadOnlyGuard)
+	return cfg, nil
+}
+
+// loadConfig is LoadAWSConfig without the read-only guard. Every call loads
+// a new aws.Config, so the guard added to one never reaches another.
+func loadConfig(ctx context.Context, o AWSOptions) (aws.Config, error) {
 	if o.MaxAttempts < 0 {
 		return aws.Config{}, fmt.Errorf("scanner: load aws config: max attempts %d is negative", o.MaxAttempts)
 	}
@@ -97,9 +110,6 @@ func LoadAWSConfig(ctx context.Context, o AWSOptions) (aws.Config, error) {
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("scanner: load aws config: %w", err)
 	}
-	// A fresh backing array: the credential clients built during loading hold
-	// cfg.APIOptions too, and must not see the guard appear in their slice.
-	cfg.APIOptions = append(slices.Clip(cfg.APIOptions), AddReadOnlyGuard)
 	return cfg, nil
 }
 

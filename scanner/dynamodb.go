@@ -196,6 +196,7 @@ type TablePosture struct {
 	Replicas           []string        `json:"replicas,omitempty"` // global table replica regions
 	HasPolicy          bool            `json:"has_policy"`
 	PublicStatements   []string        `json:"public_statements,omitempty"`
+	PolicyPrincipals   []string        `json:"policy_principals,omitempty"` // see PolicyPrincipals
 	PolicyError        string          `json:"policy_error,omitempty"`
 
 	Public       bool   `json:"public"`
@@ -337,6 +338,7 @@ func (s *DynamoDBScanner) tablePosture(ctx context.Context, region, arn string, 
 			p.Incomplete = append(p.Incomplete, "policy")
 		}
 		p.PublicStatements = stmts
+		p.PolicyPrincipals, _ = PolicyPrincipals(doc)
 	}
 	p.derivePublic()
 }

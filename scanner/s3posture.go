@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -66,6 +67,7 @@ type BucketPosture struct {
 	PolicyStatusError        string            `json:"policy_status_error,omitempty"`
 	HasPolicy                bool              `json:"has_policy"`
 	PublicStatements         []string          `json:"public_statements,omitempty"`
+	PolicyPrincipals         []string          `json:"policy_principals,omitempty"` // see PolicyPrincipals
 	PolicyError              string            `json:"policy_error,omitempty"`
 	PublicACLGrants          []string          `json:"public_acl_grants,omitempty"`
 	ACLError                 string            `json:"acl_error,omitempty"`
@@ -204,6 +206,78 @@ func PublicStatements(policy string) ([]string, error) {
 		}
 		out = append(out, fmt.Sprintf("%s: Principal * may %s", name, strings.Join(st.Action, ",")))
 	}
+	return out, nil
+}
+
+// accountConditionKeys are condition keys whose values are account ids.
+var accountConditionKeys = []string{"aws:principalaccount", "aws:sourceaccount", "aws:sourceowner"}
+
+// PolicyPrincipals returns, sorted and distinct, the AWS principals that the
+// Allow statements of a resource policy grant access to: account ids and
+// ARNs as written ("111122223333", "arn:aws:iam::111122223333:root"), and
+// for a "*" principal with a condition either the account ids the condition
+// names (aws:PrincipalAccount, aws:SourceAccount) or "* if " and the
+// condition keys ("* if aws:PrincipalOrgID"). Service, federated and
+// canonical-user principals are left out. The scanned account's own
+// principals are included: the exposures join drops them. It returns an
+// error when the document is not valid JSON.
+func PolicyPrincipals(policy string) ([]string, error) {
+	var doc policyDocument
+	if err := json.Unmarshal([]byte(policy), &doc); err != nil {
+		return nil, fmt.Errorf("scanner: parse policy: %w", err)
+	}
+	set := map[string]bool{}
+	for _, st := range doc.Statement {
+		if !strings.EqualFold(st.Effect, "Allow") || len(st.Principal) == 0 {
+			continue
+		}
+		var principals []string
+		var s string
+		if json.Unmarshal(st.Principal, &s) == nil {
+			principals = []string{s}
+		} else {
+			var m map[string]oneOrMany[string]
+			if json.Unmarshal(st.Principal, &m) != nil {
+				continue
+			}
+			principals = m["AWS"]
+		}
+		for _, pr := range principals {
+			if pr != "*" {
+				set[pr] = true
+				continue
+			}
+			if len(st.Condition) == 0 {
+				continue // anonymous access: PublicStatements reports it
+			}
+			var keys, accounts []string
+			for _, body := range st.Condition {
+				var kv map[string]oneOrMany[string]
+				if json.Unmarshal(body, &kv) != nil {
+					continue
+				}
+				for k, vals := range kv {
+					if slices.Contains(accountConditionKeys, strings.ToLower(k)) {
+						accounts = append(accounts, vals...)
+					} else {
+						keys = append(keys, k)
+					}
+				}
+			}
+			for _, a := range accounts {
+				set[a] = true
+			}
+			if len(keys) > 0 {
+				slices.Sort(keys)
+				set["* if "+strings.Join(slices.Compact(keys), ",")] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	slices.Sort(out)
 	return out, nil
 }
 
@@ -352,6 +426,7 @@ func (s *S3Scanner) bucketPosture(ctx context.Context, bucket, region string, ac
 			p.Incomplete = append(p.Incomplete, "policy")
 		}
 		p.PublicStatements = stmts
+		p.PolicyPrincipals, _ = PolicyPrincipals(doc)
 	}
 
 	if out, err := s.s3.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: b}, inRegion); err != nil {

@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -117,5 +118,27 @@ func TestSamplerBoundsStrata(t *testing.T) {
 	}
 	if len(s.strata) > maxStrata+1 {
 		t.Errorf("%d strata kept, cap %d", len(s.strata), maxStrata)
+	}
+}
+
+func TestPolicyPrincipals(t *testing.T) {
+	policy := `{"Statement":[
+	 {"Effect":"Allow","Principal":"*","Action":"s3:GetObject"},
+	 {"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:root","444455556666"]},"Action":"s3:GetObject"},
+	 {"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}},
+	 {"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:PutObject","Condition":{"StringEquals":{"aws:SourceAccount":["777788889999"]}}},
+	 {"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject"},
+	 {"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"s3:*"}
+	]}`
+	got, err := PolicyPrincipals(policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"* if aws:PrincipalOrgID", "444455556666", "777788889999", "arn:aws:iam::111122223333:root"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("PolicyPrincipals = %q, want %q", got, want)
+	}
+	if _, err := PolicyPrincipals("{"); err == nil {
+		t.Fatal("malformed policy accepted")
 	}
 }

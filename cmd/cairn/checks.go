@@ -38,10 +38,10 @@ func severityRank(s configchecks.Severity) int {
 }
 
 // runChecks collects the account state, adds what this run's data scan found
-// (data), runs every check and writes the control_results rows. A collection
-// that cannot start is logged and counts as unread: the scan is then
-// incomplete, never silently "all PASS".
-func runChecks(ctx context.Context, cfg aws.Config, ao scanner.AWSOptions, regions []string, hw *report.HistoryWriter, scanID string, data configchecks.DataScan, log *slog.Logger) checkOutcome {
+// (data), runs every check, writes the control_results rows and feeds them
+// to the exposures join. A collection that cannot start is logged and
+// counts as unread: the scan is then incomplete, never silently "all PASS".
+func runChecks(ctx context.Context, cfg aws.Config, ao scanner.AWSOptions, regions []string, hw *report.HistoryWriter, scanID string, data configchecks.DataScan, join *report.ExposureJoin, log *slog.Logger) checkOutcome {
 	var out checkOutcome
 	if len(regions) == 0 {
 		regions = resolveRegions(ctx, cfg, nil, log)
@@ -56,6 +56,7 @@ func runChecks(ctx context.Context, cfg aws.Config, ao scanner.AWSOptions, regio
 	st.DataScan = data
 	out.results = configchecks.Run(st)
 	for _, row := range report.ControlResultRows(scanID, out.results) {
+		join.AddControl(row)
 		if err := hw.WriteControlResult(row); err != nil {
 			log.Error("checks: history write failed", "error", err)
 			out.unread++

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -104,7 +105,7 @@ func newScanCmd() *cobra.Command {
 	f.StringVar(&s.Profile, "profile", "", "AWS shared config profile (default: the standard credential chain)")
 	f.StringVar(&regions, "regions", "all", "comma-separated regions to scan, or all")
 	f.StringVar(&s.EndpointURL, "endpoint-url", "", "AWS-compatible endpoint for every client, e.g. an emulator")
-	f.StringVar(&s.Out, "out", "./cairn-out", "history directory (Parquet tables and reports/)")
+	f.StringVar(&s.Out, "out", "./cairn-out", "history directory or s3://bucket/prefix (Parquet tables and reports/)")
 	f.StringVar(&only, "only", "s3,rds,dynamodb,checks", "comma-separated services: "+strings.Join(knownServices, ","))
 	f.StringVar(&buckets, "buckets", "", "comma-separated bucket names to scan (default: all)")
 	f.IntVar(&s.SampleObjects, "sample-objects", 100, "objects sampled per bucket")
@@ -190,7 +191,9 @@ func (s *scanSettings) validate() error {
 		}
 	}
 	if strings.HasPrefix(s.Out, "s3://") {
-		return errors.New("--out: writing the history to S3 is not supported in this version; write to a local directory and copy it")
+		if _, err := parseS3Location(s.Out); err != nil {
+			return fmt.Errorf("--out: %w", err)
+		}
 	}
 	if s.Out == "" {
 		return errors.New("--out: must not be empty")
@@ -305,6 +308,28 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 		return usageErr("aws credentials: cannot identify the account (sts GetCallerIdentity): %w", err)
 	}
 
+	// With --out s3://…, the scan's files are written to a local staging
+	// directory and uploaded, each whole, after the history is closed.
+	histDir := s.Out
+	var output *scanner.S3Output
+	var outLoc s3Location
+	keepStaging := false // set when an upload fails, so the files are not lost
+	if strings.HasPrefix(s.Out, "s3://") {
+		outLoc, _ = parseS3Location(s.Out)
+		if output, err = scanner.NewS3Output(ctx, ao, outLoc.bucket); err != nil {
+			return usageErr("--out: %w", err)
+		}
+		if histDir, err = os.MkdirTemp("", "cairn-out-"); err != nil {
+			return usageErr("--out: staging directory: %w", err)
+		}
+		staging := histDir
+		defer func() {
+			if !keepStaging {
+				os.RemoveAll(staging)
+			}
+		}()
+	}
+
 	started := time.Now().UTC()
 	clockShift := time.Duration(0) // --now: the scan clock runs from s.Now
 	if !s.Now.IsZero() {
@@ -312,11 +337,11 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 		started = s.Now
 	}
 	scanID := newScanID(started)
-	hw, err := report.NewHistoryWriter(s.Out, scanID, started)
+	hw, err := report.NewHistoryWriter(histDir, scanID, started)
 	if err != nil {
 		return usageErr("%w", err)
 	}
-	sink := &historySink{w: hw, scanID: scanID, account: account, prog: prog, regions: map[string]bool{}}
+	sink := &historySink{w: hw, scanID: scanID, account: account, prog: prog, regions: map[string]bool{}, join: report.NewExposureJoin()}
 	log.Info("scan started", "scan_id", scanID, "account", account, "endpoint", s.EndpointURL, "out", s.Out)
 	prog.start()
 
@@ -364,7 +389,7 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 	prog.stop()
 	var checks checkOutcome
 	if hasService(s.Only, "checks") && scanErr == nil {
-		checks = runChecks(ctx, cfg, ao, regions, hw, scanID, sink.dataScan(s.Only), log)
+		checks = runChecks(ctx, cfg, ao, regions, hw, scanID, sink.dataScan(s.Only), sink.join, log)
 		if checks.unread > 0 {
 			stats.Unread += checks.unread
 		}
@@ -397,6 +422,13 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 		Assets: stats.Assets, Objects: stats.Objects, Skipped: stats.Skipped,
 		Findings: stats.Findings, BytesRead: stats.BytesRead,
 	}
+	exposures := sink.join.Rows()
+	for _, r := range exposures {
+		if err := hw.WriteExposure(r); err != nil {
+			hw.Abort()
+			return &exitError{code: exitIncomplete, err: fmt.Errorf("history: %w", err)}
+		}
+	}
 	if err := hw.WriteScan(scanRow); err != nil {
 		hw.Abort()
 		return &exitError{code: exitIncomplete, err: fmt.Errorf("history: %w", err)}
@@ -407,14 +439,27 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 
 	pdfPath := ""
 	if !s.NoPDF {
-		pdfPath = filepath.Join(s.Out, "reports", scanID+".pdf")
-		if err := writeScanPDF(pdfPath, scanRow, hw.Files(), s, started); err != nil {
+		pdfPath = filepath.Join(histDir, "reports", scanID+".pdf")
+		if err := writeScanPDF(pdfPath, histDir, scanRow, hw.Files(), s, started); err != nil {
 			log.Error("pdf report not written", "error", err)
 			pdfPath = ""
 		}
 	}
+	if output != nil {
+		urls, err := uploadHistory(ctx, output, outLoc, histDir, hw.Files(), pdfPath)
+		if err != nil {
+			keepStaging = true
+			return &exitError{code: exitIncomplete, err: fmt.Errorf("history: %d of %d files uploaded to %s; the scan's files are kept in %s: %w",
+				len(urls), len(hw.Files())+btoi(pdfPath != ""), outLoc, histDir, err)}
+		}
+		log.Info("history uploaded", "files", len(urls), "out", outLoc.String())
+		if pdfPath != "" {
+			pdfPath = urls[0]
+		}
+	}
 
 	printSummary(stdout, scanRow, sink, stats, s.Out, hw.Files(), pdfPath)
+	printExposures(stdout, exposures, topExposures)
 	if checks.results != nil {
 		fmt.Fprintf(stdout, "\nConfiguration checks: %d results, %d FAIL, %d ERROR\n", len(checks.results), checks.fails, checks.errors)
 		_ = configchecks.WriteSummary(stdout, configchecks.Summarize(checks.results))
@@ -443,7 +488,7 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 // written, so the PDF shows exactly what the history holds: the window
 // report of this one scan (the same model and renderer as cairn report),
 // followed by the scan's per-store detail, and its evidence manifest.
-func writeScanPDF(path string, scan report.ScanRow, files []string, s scanSettings, started time.Time) error {
+func writeScanPDF(path, root string, scan report.ScanRow, files []string, s scanSettings, started time.Time) error {
 	rep := report.ScanReport{
 		ScanID: scan.ScanID, AccountID: scan.AccountID, ToolVersion: scan.ToolVersion, Status: scan.Status,
 		Regions: scan.Regions, StartedAt: scan.StartedAt, FinishedAt: scan.FinishedAt,
@@ -474,13 +519,20 @@ func writeScanPDF(path string, scan report.ScanRow, files []string, s scanSettin
 			return err
 		}
 	}
-	data, err := report.LoadAuditData(s.Out, report.AuditFilter{From: started, To: started, ScanIDs: []string{scan.ScanID}})
+	data, err := report.LoadAuditData(root, report.AuditFilter{From: started, To: started, ScanIDs: []string{scan.ScanID}})
 	if err != nil {
 		return err
 	}
 	opts := auditOptions("", started, started, time.Time{})
 	opts.Title = "Cairn scan report"
 	return writeAuditFiles(path, report.BuildAuditReport(data, opts), &rep)
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // historySink adapts scanner results to history rows. The scanner calls it
@@ -494,6 +546,7 @@ type historySink struct {
 
 	regions       map[string]bool
 	assets        []report.AssetRow // kept for the terminal summary (small: one per store)
+	join          *report.ExposureJoin
 	skipReasons   map[string]int
 	maxConfidence int
 
@@ -527,6 +580,7 @@ func (h *historySink) Asset(a scanner.Asset) error {
 		BucketObjects: a.BucketObjects, BucketBytes: a.BucketBytes, TotalsSource: a.TotalsSource, TotalsAt: a.TotalsAt,
 	}
 	h.assets = append(h.assets, row)
+	h.join.AddAsset(row)
 	a.Posture = "" // not needed by the checks
 	h.stores = append(h.stores, a)
 	h.prog.assetDone()
@@ -541,12 +595,14 @@ func (h *historySink) Object(o scanner.ObjectResult) error {
 		h.skipReasons[o.Reason]++
 	}
 	h.prog.objectDone(o.BytesRead)
-	return h.fail(h.w.WriteObjectResult(report.ObjectResultRow{
+	row := report.ObjectResultRow{
 		ScanID: h.scanID, AccountID: h.account, ObservedAt: o.ObservedAt,
 		AssetARN: o.AssetARN, Location: o.Location, Format: o.Format, Status: o.Status, Reason: o.Reason,
 		Size: o.Size, BytesRead: o.BytesRead, StorageClass: o.StorageClass, Encryption: o.Encryption,
 		Findings: o.Findings,
-	}))
+	}
+	h.join.AddObject(row)
+	return h.fail(h.w.WriteObjectResult(row))
 }
 
 func (h *historySink) Finding(f scanner.Finding) error {
@@ -560,13 +616,15 @@ func (h *historySink) Finding(f scanner.Finding) error {
 	if !slices.Contains(h.categories[f.AssetARN], f.Category) {
 		h.categories[f.AssetARN] = append(h.categories[f.AssetARN], f.Category)
 	}
-	return h.fail(h.w.WriteFinding(report.FindingRow{
+	row := report.FindingRow{
 		ScanID: h.scanID, AccountID: h.account, ObservedAt: f.ObservedAt,
 		AssetARN: f.AssetARN, Service: f.Service, Region: f.Region, Location: f.Location,
 		Field: f.Field, FieldSensitive: f.FieldSensitive,
 		Identifier: f.Identifier, Category: f.Category, Confidence: f.Confidence, Count: f.Count,
 		RedactedExamples: f.RedactedExamples, Fingerprints: f.Fingerprints,
-	}))
+	}
+	h.join.AddFinding(row)
+	return h.fail(h.w.WriteFinding(row))
 }
 
 // dataScan is what this run's data scan found, for the data-aware checks: Ran is

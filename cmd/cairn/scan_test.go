@@ -153,6 +153,27 @@ func checkDemoResults(t *testing.T, r scanResult) {
 		t.Errorf("static site: %+v", site)
 	}
 
+	exposures, err := report.ReadTable[report.ExposureRow](r.out, report.TableExposures)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(exposures) != len(assets) {
+		t.Fatalf("exposures = %d rows, want one per asset (%d)", len(exposures), len(assets))
+	}
+	top := exposures[0]
+	for _, e := range exposures {
+		if e.RiskRank == 1 {
+			top = e
+		}
+	}
+	if top.Name != fixture.PublicExports || top.Exposure != report.ExposurePublic || top.Encryption != report.ProtectionNone ||
+		top.SensitiveCount == 0 || !contains(top.DataClasses, "US_SSN") {
+		t.Errorf("riskiest store = %+v, want the public, unencrypted exports bucket", top)
+	}
+	if !strings.Contains(r.stdout, "Riskiest stores") || !strings.Contains(r.stdout, "1  ") {
+		t.Errorf("summary lacks the riskiest stores")
+	}
+
 	objects, err := report.ReadTable[report.ObjectResultRow](r.out, report.TableObjectResults)
 	if err != nil {
 		t.Fatal(err)

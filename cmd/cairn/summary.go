@@ -94,3 +94,27 @@ func riskRank(a report.AssetRow) float64 {
 	}
 	return r
 }
+
+// topExposures is the number of riskiest stores the summary lists.
+const topExposures = 10
+
+// printExposures lists the n riskiest stores of the exposures table, one
+// line each: rank, score, name, exposure, encryption and data classes. It
+// prints identifiers and posture only, never a sampled value.
+func printExposures(w io.Writer, rows []report.ExposureRow, n int) {
+	if len(rows) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nRiskiest stores (exposures table, %d of %d):\n", min(n, len(rows)), len(rows))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "RANK\tRISK\tSTORE\tTYPE\tEXPOSURE\tENCRYPTION\tSAMPLED\tDATA CLASSES\tFAILING CONTROLS")
+	for _, r := range rows[:min(n, len(rows))] {
+		classes := strings.Join(r.DataClasses, ",")
+		if classes == "" {
+			classes = "-"
+		}
+		fmt.Fprintf(tw, "%d\t%.1f\t%s\t%s\t%s\t%s\t%.0f%%\t%s\t%d\n", r.RiskRank, r.RiskScore, r.Name, r.AssetType,
+			r.Exposure, r.Encryption, 100*r.SampledFraction, classes, len(r.FailingControls))
+	}
+	tw.Flush()
+}
