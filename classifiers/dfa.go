@@ -133,12 +133,19 @@ type lazyDFA struct {
 	// start (modeMulti): the part of each new state's closure that all
 	// states share, which for a large table is most of it.
 	fromStarts map[syntax.EmptyOp]*startClosure
+	// sc is the start closure of the closure just computed (modeMulti):
+	// its byte nodes are not in byteNs but stepped through sc.next.
+	sc *startClosure
 }
 
 // startClosure is the closure of a multi DFA's pattern starts under one
-// assertion set: its byte nodes and matched patterns.
+// assertion set: its byte nodes and matched patterns, and, per byte class,
+// the nodes its byte nodes step to (computed on first use): every new
+// state's step shares that part.
 type startClosure struct {
 	byteNs, matched []int32
+	next            [][]int32
+	stepped         []bool
 }
 
 func newLazyDFA(prog *nfaProgram, mode dfaMode, starts []int32, cls *classMap, limit int) *lazyDFA {
@@ -282,19 +289,24 @@ func (d *lazyDFA) closure(nodes []int32, sat syntax.EmptyOp) {
 		if sc == nil {
 			push(d.starts)
 			d.walk(stack, sat)
-			sc = &startClosure{byteNs: slices.Clone(d.byteNs), matched: slices.Clone(d.matched)}
+			sc = &startClosure{byteNs: slices.Clone(d.byteNs), matched: slices.Clone(d.matched),
+				next: make([][]int32, d.stride), stepped: make([]bool, d.stride)}
 			if d.fromStarts == nil {
 				d.fromStarts = map[syntax.EmptyOp]*startClosure{}
 			}
 			d.fromStarts[sat] = sc
 			stack = d.stack[:0]
+			d.byteNs = d.byteNs[:0]
 		} else {
 			// The nodes of the start closure are not marked: a walk from
-			// nodes that reaches one again adds a byte node twice, which
-			// step removes, or a pattern twice, which trans removes.
-			d.byteNs = append(d.byteNs, sc.byteNs...)
+			// nodes that reaches one again adds a byte node that step
+			// also reaches through sc.next, which step removes, or a
+			// pattern twice, which trans removes.
 			d.matched = append(d.matched, sc.matched...)
 		}
+		d.sc = sc
+	} else {
+		d.sc = nil
 	}
 	push(nodes)
 	d.walk(stack, sat)
@@ -332,9 +344,10 @@ func (d *lazyDFA) walk(stack []int32, sat syntax.EmptyOp) {
 	d.stack = stack
 }
 
-// step returns the nodes reached from d.byteNs on byte c, deduplicated
-// (sorted, unless priorities matter).
-func (d *lazyDFA) step(c byte) []int32 {
+// step returns the nodes reached on byte c (of class k) from d.byteNs and,
+// in modeMulti, from the start closure's byte nodes (through d.sc.next),
+// deduplicated (sorted, unless priorities matter).
+func (d *lazyDFA) step(c byte, k uint8) []int32 {
 	next := d.next[:0]
 	d.gen++
 	if d.gen == 0 {
@@ -346,6 +359,24 @@ func (d *lazyDFA) step(c byte) []int32 {
 		if d.prog.sets[nd.set].has(c) && d.mark[nd.out] != d.gen {
 			d.mark[nd.out] = d.gen
 			next = append(next, nd.out)
+		}
+	}
+	if sc := d.sc; sc != nil {
+		if !sc.stepped[k] {
+			var out []int32
+			for _, n := range sc.byteNs {
+				if nd := &d.prog.nodes[n]; d.prog.sets[nd.set].has(c) {
+					out = append(out, nd.out)
+				}
+			}
+			slices.Sort(out)
+			sc.next[k], sc.stepped[k] = slices.Compact(out), true
+		}
+		for _, o := range sc.next[k] {
+			if d.mark[o] != d.gen {
+				d.mark[o] = d.gen
+				next = append(next, o)
+			}
 		}
 	}
 	if d.mode != modeFirst {
@@ -380,7 +411,7 @@ func (d *lazyDFA) trans(s int32, k uint8) (int32, bool) {
 		slices.Sort(m)
 		st.matches[k] = slices.Compact(m)
 	}
-	ns := d.addState(d.step(c), byteFlags(c))
+	ns := d.addState(d.step(c, k), byteFlags(c))
 	if ns < 0 {
 		return 0, false
 	}

@@ -1,8 +1,8 @@
 // Command mkcorpus writes a deterministic directory of mixed files for
-// measuring `cairn classify` end to end (make bench-classify): low-density
-// application logs, the labelled corpus's CSV exports, JSON and JSON Lines
-// files (with sparse sensitive values and their look-alikes), and a few
-// PII-dense CSV exports, about -size MiB in all. Every value is synthetic.
+// measuring `cairn classify` end to end (make bench-classify): mostly
+// low-density logs, CSV and JSON Lines, plus the labelled corpus's
+// structured files and PII-dense CSV exports (proportions below), about
+// -size MiB in all. Every value is synthetic.
 //
 //	go run ./classifiers/internal/corpus/mkcorpus -out /tmp/cairn-mixed -size 100
 package main
@@ -41,12 +41,15 @@ func main() {
 		}
 		written += int64(len(data))
 	}
-	// 10% PII-dense CSV exports, 30% labelled structured files, the rest
-	// low-density logs in 2 MiB files.
+	// What a data lake mostly holds: application logs, CSV and JSON Lines
+	// of ordinary records with a sensitive value every 8-16 KiB (80%, in
+	// 2 MiB files); the labelled corpus's CSV, JSON and JSON Lines files,
+	// where every record holds sensitive values (10%, many small files);
+	// and PII-dense customer exports (10%).
 	for i := 0; written < total/10; i++ {
 		write(fmt.Sprintf("exports/customers-%03d.csv", i), corpus.Bench(*seed+uint64(i), 2<<20, corpus.Dense))
 	}
-	for s := *seed; written < total*4/10; s++ {
+	for s := *seed; written < total*2/10; s++ {
 		for _, f := range corpus.Labelled(s, corpus.Options{PerIdentifier: 60}) {
 			if f.Format != "text" {
 				write(fmt.Sprintf("data/%d/%s", s, f.Name), f.Data)
