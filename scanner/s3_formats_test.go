@@ -231,6 +231,13 @@ func TestS3FormatsAndHostileObjects(t *testing.T) {
 			`<row r="2"><c r="A2" t="inlineStr"><is><t>Ada</t></is></c><c r="B2" t="inlineStr"><is><t>`+fmtSSN+`</t></is></c></row>`+
 			`</sheetData></worksheet>`))
 	put("mail.eml", []byte("From: Ada <ada@example.org>\r\nTo: Grace <"+fmtEmail+">\r\nSubject: records\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHer SSN is "+fmtSSN+".\r\n"))
+	put("statement.pdf", pdfOf(t, "Customer statement", "SSN: "+fmtSSN))
+	put("deck.pptx", pptxOf(t, "Contact "+fmtEmail))
+	put("people.csv.sz", snappyOf(t, []byte(fmtCSV)))
+	put("people.csv.bz2", bzip2People(t))
+	put("people.avro", avroOf([2]string{"Ada", fmtSSN}, [2]string{"Alan", "219-09-9999"}))
+	put("notes-utf16.txt", utf16Text("Her SSN is "+fmtSSN+".\n"))
+	put("people.tsv", []byte("name\tssn\nAda\t"+fmtSSN+"\n"))
 
 	// Hostile objects.
 	put("bomb.zip", zipBomb(t))
@@ -315,6 +322,13 @@ func TestS3FormatsAndHostileObjects(t *testing.T) {
 		{"sheet.xlsx", "US_SSN", "", "xlsx"},
 		{"mail.eml", "EMAIL_ADDRESS", "header:To", "eml"},
 		{"mail.eml", "US_SSN", "body:text/plain", "eml"},
+		{"statement.pdf", "US_SSN", "page 1", "pdf"},
+		{"deck.pptx", "EMAIL_ADDRESS", "ppt/slides/slide1.xml", "pptx"},
+		{"people.csv.sz", "US_SSN", "ssn", "snappy"},
+		{"people.csv.bz2", "US_SSN", "ssn", "bzip2"},
+		{"people.avro", "US_SSN", "ssn", "avro"},
+		{"notes-utf16.txt", "US_SSN", "", "text"},
+		{"people.tsv", "US_SSN", "ssn", "tsv"},
 	}
 	for _, c := range benign {
 		fs, ok := fields(c.loc, c.id)
