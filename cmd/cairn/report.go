@@ -72,7 +72,7 @@ func newReportCmd() *cobra.Command {
 					return &exitError{code: exitIncomplete, err: fmt.Errorf("history: %w", err)}
 				}
 				defer os.RemoveAll(dir)
-				if _, err := downloadWindow(ctx, h, loc, from, to, dir); err != nil {
+				if _, err := downloadWindow(ctx, h, loc, f.Format(time.DateOnly), t.Format(time.DateOnly), dir); err != nil {
 					return &exitError{code: exitIncomplete, err: err}
 				}
 			}
