@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -53,7 +54,8 @@ func parseS3Location(raw string) (s3Location, error) {
 
 // uploadHistory copies one scan's finished files from the local staging
 // directory to the output bucket, keeping the dataset layout
-// (<prefix>/<table>/dt=YYYY-MM-DD/<scan_id>.parquet, <prefix>/reports/…).
+// (<prefix>/<table>/dt=YYYY-MM-DD/<scan_id>.parquet, <prefix>/reports/…;
+// the PDF's evidence manifest goes with it when there is one).
 // Each object is one PutObject of a complete file, so it appears whole or
 // not at all; keys are derived from the scan id, so a retried upload
 // replaces objects instead of adding rows. The scans file goes last: its
@@ -70,7 +72,13 @@ func uploadHistory(ctx context.Context, out *scanner.S3Output, loc s3Location, s
 	}
 	ordered := append(first, last...)
 	if pdf != "" {
-		ordered = append([]string{pdf}, ordered...)
+		reports := []string{pdf}
+		// The PDF's evidence manifest, so that `cairn verify --history
+		// s3://…` finds it under <prefix>/reports/.
+		if _, err := os.Stat(pdf + report.ManifestSuffix); err == nil {
+			reports = append(reports, pdf+report.ManifestSuffix)
+		}
+		ordered = append(reports, ordered...)
 	}
 	var urls []string
 	for _, f := range ordered {
@@ -80,8 +88,11 @@ func uploadHistory(ctx context.Context, out *scanner.S3Output, loc s3Location, s
 		}
 		key := loc.key(filepath.ToSlash(rel))
 		ctype := "application/vnd.apache.parquet"
-		if path.Ext(key) == ".pdf" {
+		switch path.Ext(key) {
+		case ".pdf":
 			ctype = "application/pdf"
+		case ".json":
+			ctype = "application/json"
 		}
 		if err := out.PutFile(ctx, key, f, ctype); err != nil {
 			return urls, err

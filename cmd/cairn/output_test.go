@@ -77,7 +77,7 @@ func TestScanHistoryToS3(t *testing.T) {
 	}
 
 	keys := listKeys(t, c, "cairn-history", prefix+"/")
-	layout := regexp.MustCompile(`^team/cairn/(scans|assets|object_results|findings|control_results|exposures)/dt=\d{4}-\d{2}-\d{2}/(\d{8}T\d{6}Z-[0-9a-f]{8})\.parquet$|^team/cairn/reports/(\d{8}T\d{6}Z-[0-9a-f]{8})\.pdf$`)
+	layout := regexp.MustCompile(`^team/cairn/(scans|assets|object_results|findings|control_results|exposures)/dt=\d{4}-\d{2}-\d{2}/(\d{8}T\d{6}Z-[0-9a-f]{8})\.parquet$|^team/cairn/reports/(\d{8}T\d{6}Z-[0-9a-f]{8})\.pdf(?:\.evidence\.json)?$`)
 	perScan := map[string]int{}
 	for _, k := range keys {
 		m := layout.FindStringSubmatch(k)
@@ -91,9 +91,17 @@ func TestScanHistoryToS3(t *testing.T) {
 		t.Fatalf("objects of %d scans, want 2: %q", len(perScan), keys)
 	}
 	for id, n := range perScan {
-		if n != len(report.Tables())+1 {
-			t.Errorf("scan %s: %d objects, want one per table and the PDF", id, n)
+		if n != len(report.Tables())+2 {
+			t.Errorf("scan %s: %d objects, want one per table, the PDF and its manifest", id, n)
 		}
+	}
+
+	// Each scan's PDF manifest was uploaded with it: verify finds both
+	// under <prefix>/reports/ and rechecks them in S3.
+	var vo, ve bytes.Buffer
+	if code := run([]string{"verify", "--endpoint-url", srv.Endpoint, "--history", "s3://cairn-history/" + prefix}, &vo, &ve); code != exitClean ||
+		!strings.Contains(vo.String(), "of 2 manifests") {
+		t.Errorf("verify after scanning to S3: exit %d\n%s%s", code, vo.String(), ve.String())
 	}
 
 	// The dataset downloaded as is reads like a local history.

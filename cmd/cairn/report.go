@@ -15,23 +15,30 @@ import (
 	"github.com/cairnsec/cairn/classifiers"
 	"github.com/cairnsec/cairn/configchecks"
 	"github.com/cairnsec/cairn/report"
+	"github.com/cairnsec/cairn/scanner"
 )
 
 func newReportCmd() *cobra.Command {
 	var history, from, to, out, org, generatedAt string
 	var accounts []string
+	var ao scanner.AWSOptions
 	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "Write the PDF evidence report of an observation window from the Parquet history",
 		Example: `  cairn report --history ./cairn-out --from 2026-11-01 --to 2026-11-30 --org "Acme Widgets" --out nov.pdf
-  cairn verify --history ./cairn-out --manifest nov.pdf.evidence.json`,
+  cairn verify --history ./cairn-out --manifest nov.pdf.evidence.json
+  cairn report --history s3://audit-bucket/cairn --from 2026-11-01 --to 2026-11-30 --out nov.pdf`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if history == "" {
 				return usageErr("--history: required")
 			}
+			var loc s3Location
 			if strings.HasPrefix(history, "s3://") {
-				return usageErr("--history: reading the history from S3 is not supported in this version; copy it to a local directory (aws s3 sync)")
+				var err error
+				if loc, err = parseS3Location(history); err != nil {
+					return usageErr("--history: %w", err)
+				}
 			}
 			f, err := parseDay("--from", from)
 			if err != nil {
@@ -50,9 +57,28 @@ func newReportCmd() *cobra.Command {
 					return usageErr("--generated-at: want RFC 3339 (2026-11-30T18:00:00Z): %w", err)
 				}
 			}
-			data, err := report.LoadAuditData(history, report.AuditFilter{From: f, To: t, Accounts: splitAll(accounts)})
+			dir := history
+			if loc.bucket != "" {
+				// The window's partitions are copied to a temporary directory
+				// laid out like the history, so evidence paths and hashes are
+				// those of the objects and `cairn verify --history s3://…`
+				// rechecks them later.
+				ctx := cmd.Context()
+				h, err := scanner.NewS3History(ctx, ao, loc.bucket)
+				if err != nil {
+					return usageErr("--history: %w", err)
+				}
+				if dir, err = os.MkdirTemp("", "cairn-history-"); err != nil {
+					return &exitError{code: exitIncomplete, err: fmt.Errorf("history: %w", err)}
+				}
+				defer os.RemoveAll(dir)
+				if _, err := downloadWindow(ctx, h, loc, f.Format(time.DateOnly), t.Format(time.DateOnly), dir); err != nil {
+					return &exitError{code: exitIncomplete, err: err}
+				}
+			}
+			data, err := report.LoadAuditData(dir, report.AuditFilter{From: f, To: t, Accounts: splitAll(accounts)})
 			if errors.Is(err, report.ErrNoScans) {
-				return usageErr("%w", err)
+				return usageErr("%w: %s to %s in %s", report.ErrNoScans, from, to, history)
 			}
 			if err != nil {
 				return &exitError{code: exitIncomplete, err: err}
@@ -67,60 +93,96 @@ func newReportCmd() *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&history, "history", "", "history directory written by cairn scan --out")
+	fl.StringVar(&history, "history", "", "history written by cairn scan --out: a directory or s3://bucket/prefix")
 	fl.StringVar(&from, "from", "", "first day of the observation window, YYYY-MM-DD (UTC)")
 	fl.StringVar(&to, "to", "", "last day of the observation window, YYYY-MM-DD (UTC), inclusive")
 	fl.StringVar(&out, "out", "cairn-report.pdf", "PDF to write; the evidence manifest goes to <out>"+report.ManifestSuffix)
 	fl.StringSliceVar(&accounts, "account", nil, "only these AWS account ids (repeat or comma-separate; default all)")
 	fl.StringVar(&org, "org", "", "organisation named on the cover")
 	fl.StringVar(&generatedAt, "generated-at", "", "time printed as generated at, RFC 3339 (default: the newest scan's finish, so the same history gives the same bytes)")
+	historyAWSFlags(cmd, &ao)
 	return cmd
+}
+
+// historyAWSFlags adds the flags that reach a history in S3, as cairn scan
+// names them.
+func historyAWSFlags(cmd *cobra.Command, ao *scanner.AWSOptions) {
+	cmd.Flags().StringVar(&ao.Profile, "profile", "", "AWS shared config profile for an s3:// history (default: the standard credential chain)")
+	cmd.Flags().StringVar(&ao.EndpointURL, "endpoint-url", "", "AWS-compatible S3 endpoint for an s3:// history, e.g. an emulator")
 }
 
 func newVerifyCmd() *cobra.Command {
 	var history string
 	var manifests []string
+	var ao scanner.AWSOptions
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Recheck the SHA-256 of every history file listed by report evidence manifests",
 		Long: "verify rehashes each file listed in an evidence manifest (written next to every report as\n" +
 			"<report>" + report.ManifestSuffix + " and attached to the PDF) and names every file that is missing or\n" +
-			"changed. Without --manifest it checks every manifest under <history>/reports/.\n" +
+			"changed. The history is a directory or s3://bucket/prefix (each object is read with GetObject\n" +
+			"and streamed through the hash). Without --manifest it checks every manifest under\n" +
+			"<history>/reports/. A manifest is a local file or an s3:// URL.\n" +
 			"Exit 0: every file matches; 1: a file is missing or changed; 2: usage error.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if history == "" {
 				return usageErr("--history: required")
 			}
+			ctx := cmd.Context()
+			hs := &s3Histories{ao: ao}
+			verify := func(m report.EvidenceManifest) []report.EvidenceProblem { return report.VerifyEvidence(history, m) }
 			if strings.HasPrefix(history, "s3://") {
-				return usageErr("--history: reading the history from S3 is not supported in this version; copy it to a local directory (aws s3 sync)")
-			}
-			if len(manifests) == 0 {
+				loc, err := parseS3Location(history)
+				if err != nil {
+					return usageErr("--history: %w", err)
+				}
+				h, err := hs.get(ctx, loc.bucket)
+				if err != nil {
+					return usageErr("--history: %w", err)
+				}
+				if len(manifests) == 0 {
+					if manifests, err = s3Manifests(ctx, h, loc); err != nil {
+						return &exitError{code: exitIncomplete, err: err}
+					}
+					if len(manifests) == 0 {
+						return usageErr("no evidence manifest under %s; name one with --manifest", loc.key("reports/"))
+					}
+				}
+				verify = func(m report.EvidenceManifest) []report.EvidenceProblem {
+					return report.VerifyEvidenceWith(m, func(p string) (io.ReadCloser, error) { return h.Open(ctx, loc.key(p)) })
+				}
+			} else if len(manifests) == 0 {
 				found, _ := filepath.Glob(filepath.Join(history, "reports", "*"+report.ManifestSuffix))
 				if len(found) == 0 {
 					return usageErr("no evidence manifest under %s; name one with --manifest", filepath.Join(history, "reports"))
 				}
 				manifests = found
 			}
-			return runVerify(cmd.OutOrStdout(), history, manifests)
+			return runVerify(cmd.OutOrStdout(), manifests,
+				func(src string) (report.EvidenceManifest, error) { return readManifestAt(ctx, hs, src) }, verify)
 		},
 	}
-	cmd.Flags().StringVar(&history, "history", "", "history directory the manifests' paths are relative to")
-	cmd.Flags().StringSliceVar(&manifests, "manifest", nil, "evidence manifest(s) to check (default: <history>/reports/*"+report.ManifestSuffix+")")
+	cmd.Flags().StringVar(&history, "history", "", "history the manifests' paths are relative to: a directory or s3://bucket/prefix")
+	cmd.Flags().StringSliceVar(&manifests, "manifest", nil, "evidence manifest(s) to check, local files or s3:// URLs (default: <history>/reports/*"+report.ManifestSuffix+")")
+	historyAWSFlags(cmd, &ao)
 	return cmd
 }
 
-func runVerify(stdout io.Writer, history string, manifests []string) error {
+// runVerify reads each manifest with read and prints one FAIL line per
+// problem verify finds in it.
+func runVerify(stdout io.Writer, manifests []string, read func(string) (report.EvidenceManifest, error),
+	verify func(report.EvidenceManifest) []report.EvidenceProblem) error {
 	var files, bad int
-	for _, path := range manifests {
-		m, err := report.ReadManifest(path)
+	for _, src := range manifests {
+		m, err := read(src)
 		if err != nil {
 			return usageErr("%w", err)
 		}
 		files += len(m.Files)
-		for _, p := range report.VerifyEvidence(history, m) {
+		for _, p := range verify(m) {
 			bad++
-			fmt.Fprintf(stdout, "FAIL %s (manifest %s)\n", p, path)
+			fmt.Fprintf(stdout, "FAIL %s (manifest %s)\n", p, src)
 		}
 	}
 	if bad > 0 {

@@ -125,7 +125,6 @@ func TestReportUsage(t *testing.T) {
 		"no window":    {"report", "--history", hist},
 		"bad date":     {"report", "--history", hist, "--from", "23/11/2026", "--to", "2026-11-24"},
 		"empty window": {"report", "--history", hist, "--from", "2025-01-01", "--to", "2025-01-02", "--out", filepath.Join(t.TempDir(), "x.pdf")},
-		"s3 history":   {"report", "--history", "s3://bucket/p", "--from", "2026-11-23", "--to", "2026-11-24"},
 		"no manifest":  {"verify", "--history", hist},
 	} {
 		var o, e bytes.Buffer

@@ -450,7 +450,7 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 		if err != nil {
 			keepStaging = true
 			return &exitError{code: exitIncomplete, err: fmt.Errorf("history: %d of %d files uploaded to %s; the scan's files are kept in %s: %w",
-				len(urls), len(hw.Files())+btoi(pdfPath != ""), outLoc, histDir, err)}
+				len(urls), len(hw.Files())+2*btoi(pdfPath != ""), outLoc, histDir, err)}
 		}
 		log.Info("history uploaded", "files", len(urls), "out", outLoc.String())
 		if pdfPath != "" {
