@@ -335,7 +335,14 @@ func BuildAuditReport(d AuditData, o AuditOptions) *AuditReport {
 	// Every control outcome of the window: the check rows, then the
 	// controls derived from the stores.
 	var results []result
+	// ran[scan][check]: the scan's control_results already hold that check
+	// (the scanner's data.* checks); the report then derives nothing for it.
+	ran := map[string]map[string]bool{}
 	for _, c := range d.Controls {
+		if ran[c.ScanID] == nil {
+			ran[c.ScanID] = map[string]bool{}
+		}
+		ran[c.ScanID][c.CheckID] = true
 		results = append(results, result{
 			checkID: c.CheckID, title: c.Title, severity: c.Severity, source: "check",
 			cis: c.CISIDs, soc2: c.SOC2Criteria, status: c.Status, detail: c.StatusExtended,
@@ -346,6 +353,9 @@ func BuildAuditReport(d AuditData, o AuditOptions) *AuditReport {
 		sensitive := len(classes[assetKey{a.ScanID, a.AssetARN}]) > 0
 		p := postureOf(a)
 		add := func(dc derivedControl, status, detail string) {
+			if ran[a.ScanID][dc.id] {
+				return
+			}
 			results = append(results, result{
 				checkID: dc.id, title: dc.title, severity: dc.severity, source: "data", soc2: dc.soc2,
 				status: status, detail: detail, resource: a.AssetARN, day: scanDay[a.ScanID], scanID: a.ScanID,

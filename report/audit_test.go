@@ -380,3 +380,41 @@ func TestAuditExposuresTable(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditDerivedControlsYieldToChecks: when a scan's control_results hold
+// the scanner's own data.* check, the report derives no second result for
+// it; scans without it still get the derived one.
+func TestAuditDerivedControlsYieldToChecks(t *testing.T) {
+	dir := writeAuditHistory(t, t.TempDir())
+	d, err := LoadAuditData(dir, AuditFilter{From: auditFrom, To: auditTo, Accounts: []string{auditAccount}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(r *AuditReport) (pass, fail int) {
+		for _, l := range criterion(t, r, "C1.1").Controls {
+			if l.CheckID == CheckSensitiveNotPublic {
+				pass, fail = pass+l.Pass, fail+l.Fail
+			}
+		}
+		return pass, fail
+	}
+	p0, f0 := count(BuildAuditReport(d, auditOptions))
+	if p0+f0 == 0 {
+		t.Fatal("no derived results to replace")
+	}
+	// The scanner's check ran in the last scan and found one store failing.
+	last := d.Scans[len(d.Scans)-1].ScanID
+	d.Controls = append(d.Controls, ControlResultRow{ScanID: last, AccountID: auditAccount, CheckID: CheckSensitiveNotPublic,
+		Title: "Stores holding sensitive data are not public", Severity: "critical", SOC2Criteria: []string{"C1.1"},
+		Status: "FAIL", StatusExtended: "public", ResourceARN: exportsARN})
+	lastDerived := 0
+	for _, a := range d.Assets {
+		if a.ScanID == last {
+			lastDerived++ // at most one derived result per store of that scan
+		}
+	}
+	p1, f1 := count(BuildAuditReport(d, auditOptions))
+	if p1+f1 >= p0+f0+1 || p1+f1 < p0+f0+1-lastDerived {
+		t.Errorf("results %d+%d, before %d+%d: the check's row must replace the last scan's derived ones", p1, f1, p0, f0)
+	}
+}
