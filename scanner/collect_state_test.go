@@ -291,6 +291,8 @@ func seedNonCompliant(s *seeder) {
 	// policy allows another account but does not deny plain HTTP.
 	s.bucket("open-bucket")
 	s.bucket("shared-bucket")
+	// open-bucket (the trails' bucket) is readable by anyone through its ACL.
+	s.ok(s.s3.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("open-bucket"), ACL: s3types.BucketCannedACLPublicRead}))
 	s.ok(s.s3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("shared-bucket"), Policy: aws.String(
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::shared-bucket/*"}]}`)}))
 
@@ -511,6 +513,34 @@ func TestConfigChecks(t *testing.T) {
 		// Checks whose APIs answered still decide.
 		if rs := got["iam.root_mfa"]; len(rs) != 1 || rs[0].Status != configchecks.StatusPass {
 			t.Errorf("iam.root_mfa: %v", rs)
+		}
+	})
+
+	// S3 failures, in a run of their own: a denied ListBuckets would also change the
+	// errors the CloudTrail checks above report.
+	t.Run("failing S3 APIs give ERROR", func(t *testing.T) {
+		reset()
+		seedCompliant(s)
+		proxy.set(mergeStubs(governanceStubs(true, time.Date(2020, 6, 1, 0, 0, 0, 0, time.UTC), true, false), map[string]stubFunc{
+			"ec2:GetInstanceMetadataDefaults": metadataDefaults("required"),
+			// ListBuckets (path-style GET /).
+			"s3:GET /": func(int, []byte) (int, []byte) {
+				return 403, []byte(`<Error><Code>AccessDenied</Code><Message>stub</Message><RequestId>stub</RequestId></Error>`)
+			},
+		}))
+		got := byCheck(configchecks.Run(collect(t, endpoint, 1)))
+		for id, want := range map[string]string{
+			"s3.no_public_buckets": "s3 ListBuckets: AccessDenied",
+		} {
+			rs := got[id]
+			if len(rs) == 0 {
+				t.Errorf("%s: no result", id)
+			}
+			for _, r := range rs {
+				if r.Status != configchecks.StatusError || !strings.Contains(r.StatusExtended, want) {
+					t.Errorf("%s: %s %q, want ERROR naming %q", id, r.Status, r.StatusExtended, want)
+				}
+			}
 		}
 	})
 }
