@@ -244,6 +244,14 @@ func seedCompliant(s *seeder) {
 	// events, sending to CloudWatch Logs where every CIS filter has an alarm
 	// notifying a subscribed topic.
 	keyARN := s.key(true)
+	// Default encryption on both buckets: SSE-KMS for the trail's, SSE-S3 for the
+	// access-log target (log delivery writes only to SSE-S3 buckets).
+	s.ok(s.s3.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String("trail-bucket"),
+		ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
+			ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String(keyARN)}}}}}))
+	s.ok(s.s3.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String("log-bucket"),
+		ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
+			ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAes256}}}}}))
 	s.ok(s.logs.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("trail-logs")}))
 	s.newTrail(&cloudtrail.CreateTrailInput{Name: aws.String("main"), S3BucketName: aws.String("trail-bucket"), IsMultiRegionTrail: aws.Bool(true),
 		EnableLogFileValidation: aws.Bool(true), KmsKeyId: aws.String(keyARN),
@@ -530,7 +538,8 @@ func TestConfigChecks(t *testing.T) {
 		}))
 		got := byCheck(configchecks.Run(collect(t, endpoint, 1)))
 		for id, want := range map[string]string{
-			"s3.no_public_buckets": "s3 ListBuckets: AccessDenied",
+			"s3.no_public_buckets":  "s3 ListBuckets: AccessDenied",
+			"s3.default_encryption": "s3 ListBuckets: AccessDenied",
 		} {
 			rs := got[id]
 			if len(rs) == 0 {
