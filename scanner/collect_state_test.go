@@ -233,6 +233,9 @@ func seedCompliant(s *seeder) {
 	s.ok(s.s3.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("log-bucket"), ACL: s3types.BucketCannedACL("log-delivery-write")}))
 	s.ok(s.s3.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: aws.String("trail-bucket"), BucketLoggingStatus: &s3types.BucketLoggingStatus{
 		LoggingEnabled: &s3types.LoggingEnabled{TargetBucket: aws.String("log-bucket"), TargetPrefix: aws.String("trail/")}}}))
+	// The log bucket logs its own access under another prefix.
+	s.ok(s.s3.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: aws.String("log-bucket"), BucketLoggingStatus: &s3types.BucketLoggingStatus{
+		LoggingEnabled: &s3types.LoggingEnabled{TargetBucket: aws.String("log-bucket"), TargetPrefix: aws.String("self/")}}}))
 	for _, b := range []string{"trail-bucket", "log-bucket"} {
 		s.ok(s.s3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(b), Policy: aws.String(tlsOnlyPolicy(b))}))
 	}
@@ -538,8 +541,9 @@ func TestConfigChecks(t *testing.T) {
 		}))
 		got := byCheck(configchecks.Run(collect(t, endpoint, 1)))
 		for id, want := range map[string]string{
-			"s3.no_public_buckets":  "s3 ListBuckets: AccessDenied",
-			"s3.default_encryption": "s3 ListBuckets: AccessDenied",
+			"s3.no_public_buckets":     "s3 ListBuckets: AccessDenied",
+			"s3.default_encryption":    "s3 ListBuckets: AccessDenied",
+			"s3.server_access_logging": "s3 ListBuckets: AccessDenied",
 		} {
 			rs := got[id]
 			if len(rs) == 0 {
