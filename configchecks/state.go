@@ -359,6 +359,11 @@ type RegionState struct {
 	VPCEndpoints Attr[[]VPCEndpoint] `json:"vpc_endpoints"`
 	// APIStages are the API Gateway REST API stages.
 	APIStages Attr[[]APIStage] `json:"api_stages"`
+
+	// Volumes are the EBS volumes (state_ebs.go).
+	Volumes Attr[[]Volume] `json:"volumes"`
+	// Snapshots are the EBS snapshots the account owns.
+	Snapshots Attr[[]Snapshot] `json:"snapshots"`
 }
 
 // Trail is one CloudTrail trail.

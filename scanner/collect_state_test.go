@@ -207,6 +207,19 @@ func (s *seeder) defaultVPC() (vpc, sg, acl string) {
 	return vpc, aws.ToString(sgs.SecurityGroups[0].GroupId), aws.ToString(acls.NetworkAcls[0].NetworkAclId)
 }
 
+// ebsVolume creates an EBS volume, encrypted with kmsKey or ("") not, and a snapshot
+// of it. (Without a key moto would create alias/aws/ebs as a key without rotation.)
+func (s *seeder) ebsVolume(kmsKey string) {
+	s.t.Helper()
+	in := &ec2.CreateVolumeInput{AvailabilityZone: aws.String(testRegion + "a"), Size: aws.Int32(1)}
+	if kmsKey != "" {
+		in.Encrypted, in.KmsKeyId = aws.Bool(true), aws.String(kmsKey)
+	}
+	v, err := s.ec2.CreateVolume(s.ctx, in)
+	s.ok(nil, err)
+	s.ok(s.ec2.CreateSnapshot(s.ctx, &ec2.CreateSnapshotInput{VolumeId: v.VolumeId}))
+}
+
 // seedCompliant builds an account that meets every automated check.
 func seedCompliant(s *seeder) {
 	ctx := s.ctx
@@ -276,6 +289,8 @@ func seedCompliant(s *seeder) {
 	s.ok(s.ec2.CreateFlowLogs(ctx, &ec2.CreateFlowLogsInput{ResourceType: ec2types.FlowLogsResourceTypeVpc, ResourceIds: []string{vpc},
 		TrafficType: ec2types.TrafficTypeAll, LogDestinationType: ec2types.LogDestinationTypeS3, LogDestination: aws.String("arn:aws:s3:::log-bucket")}))
 	s.ok(s.ec2.EnableEbsEncryptionByDefault(ctx, &ec2.EnableEbsEncryptionByDefaultInput{}))
+	// An encrypted volume and its (encrypted) snapshot.
+	s.ebsVolume(keyARN)
 
 	seedCompliantGovernance(s)
 	seedCompliantDataStores(s, keyARN)
@@ -339,6 +354,8 @@ func seedNonCompliant(s *seeder) {
 		{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(3389), ToPort: aws.Int32(3389), Ipv6Ranges: []ec2types.Ipv6Range{{CidrIpv6: aws.String("::/0")}}},
 		{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(445), ToPort: aws.Int32(445), IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}},
 	}}))
+	// An unencrypted volume and its (unencrypted) snapshot.
+	s.ebsVolume("")
 	seedNonCompliantGovernance(s)
 	seedNonCompliantDataStores(s)
 }
@@ -481,6 +498,12 @@ func TestConfigChecks(t *testing.T) {
 			"ec2:GetEbsEncryptionByDefault": func(int, []byte) (int, []byte) {
 				return 500, []byte(`<Response><Errors><Error><Code>InternalError</Code><Message>stub</Message></Error></Errors><RequestID>stub</RequestID></Response>`)
 			},
+			"ec2:DescribeVolumes": func(int, []byte) (int, []byte) {
+				return 403, []byte(`<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>stub</Message></Error></Errors><RequestID>stub</RequestID></Response>`)
+			},
+			"ec2:DescribeSnapshots": func(int, []byte) (int, []byte) {
+				return 403, []byte(`<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>stub</Message></Error></Errors><RequestID>stub</RequestID></Response>`)
+			},
 		}, governanceFailures))
 		got := byCheck(configchecks.Run(collect(t, endpoint, 1)))
 		wantErrors := maps.Clone(governanceErrors)
@@ -503,6 +526,8 @@ func TestConfigChecks(t *testing.T) {
 			"lambda.failure_destination":       "lambda ListFunctions: AccessDeniedException",
 			"ecs.no_public_open_services":      "ecs ListClusters: AccessDeniedException",
 			"ec2.vpc_peering_least_access":     "ec2 DescribeVpcPeeringConnections: UnauthorizedOperation",
+			"ec2.ebs_volumes_encrypted":        "ec2 DescribeVolumes: UnauthorizedOperation",
+			"ec2.ebs_snapshots_encrypted":      "ec2 DescribeSnapshots: UnauthorizedOperation",
 		})
 		for id, want := range wantErrors {
 			rs := got[id]
