@@ -386,6 +386,11 @@ type Trail struct {
 // TrailStatus is GetTrailStatus.
 type TrailStatus struct {
 	IsLogging bool `json:"is_logging"`
+	// LatestCloudWatchLogsDelivery is when CloudTrail last delivered events to
+	// CloudWatch Logs (nil when the API gives none); LatestCloudWatchLogsError the
+	// error of the last failed delivery.
+	LatestCloudWatchLogsDelivery *time.Time `json:"latest_cloudwatch_logs_delivery,omitempty"`
+	LatestCloudWatchLogsError    string     `json:"latest_cloudwatch_logs_error,omitempty"`
 }
 
 // TrailSelectors are a trail's event selectors: either basic or advanced ones.

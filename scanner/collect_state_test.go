@@ -513,6 +513,7 @@ func TestConfigChecks(t *testing.T) {
 			"cloudtrail.multi_region":          "cloudtrail DescribeTrails: InternalFailure",
 			"cloudtrail.log_file_validation":   "cloudtrail DescribeTrails: InternalFailure",
 			"cloudtrail.s3_object_read_events": "cloudtrail DescribeTrails: InternalFailure",
+			"cloudtrail.cloudwatch_logs":       "cloudtrail DescribeTrails: InternalFailure",
 			"monitoring.root_usage":            "cloudtrail DescribeTrails: InternalFailure",
 			"ec2.ebs_default_encryption":       "ec2 GetEbsEncryptionByDefault: InternalError",
 			"rds.storage_encrypted":            "AccessDenied",
