@@ -364,6 +364,17 @@ type RegionState struct {
 	Volumes Attr[[]Volume] `json:"volumes"`
 	// Snapshots are the EBS snapshots the account owns.
 	Snapshots Attr[[]Snapshot] `json:"snapshots"`
+
+	// LogGroups are the CloudWatch Logs log groups.
+	LogGroups Attr[[]LogGroup] `json:"log_groups"`
+}
+
+// LogGroup is one CloudWatch Logs log group.
+type LogGroup struct {
+	Name string `json:"name"`
+	ARN  string `json:"arn"`
+	// RetentionDays is retentionInDays, 0 when events never expire.
+	RetentionDays int32 `json:"retention_days"`
 }
 
 // Trail is one CloudTrail trail.

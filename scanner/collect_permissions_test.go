@@ -47,6 +47,8 @@ var stateCollectorActions = []string{
 	"apigateway:GET",
 	// EBS volumes and snapshots (collect_ec2.go).
 	"ec2:DescribeVolumes", "ec2:DescribeSnapshots",
+	// Log groups (collect_monitoring.go).
+	"logs:DescribeLogGroups",
 }
 
 // dataScanActions are named by the data-aware checks (data.*) because the data scan

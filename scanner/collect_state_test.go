@@ -329,6 +329,8 @@ func seedNonCompliant(s *seeder) {
 	s.newTrail(&cloudtrail.CreateTrailInput{Name: aws.String("regional"), S3BucketName: aws.String("open-bucket")},
 		[]cttypes.EventSelector{{ReadWriteType: cttypes.ReadWriteTypeAll, IncludeManagementEvents: aws.Bool(true)}})
 	s.ok(s.logs.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("watched")}))
+	// Its events expire after 30 days.
+	s.ok(s.logs.PutRetentionPolicy(ctx, &cloudwatchlogs.PutRetentionPolicyInput{LogGroupName: aws.String("watched"), RetentionInDays: aws.Int32(30)}))
 	s.ok(s.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("trail-logs"), AssumeRolePolicyDocument: aws.String(assumeRoot)}))
 	s.newTrail(&cloudtrail.CreateTrailInput{Name: aws.String("watched"), S3BucketName: aws.String("open-bucket"), IsMultiRegionTrail: aws.Bool(true),
 		CloudWatchLogsLogGroupArn: aws.String("arn:aws:logs:us-east-1:123456789012:log-group:watched:*"),
@@ -483,6 +485,7 @@ func TestConfigChecks(t *testing.T) {
 			"iam:GetAccountPasswordPolicy":                   awsQueryError(403, "AccessDenied"),
 			"cloudtrail:DescribeTrails":                      awsJSONError(500, "InternalFailure"),
 			"logs:DescribeMetricFilters":                     awsJSONError(403, "AccessDeniedException"),
+			"logs:DescribeLogGroups":                         awsJSONError(403, "AccessDeniedException"),
 			"ec2:GetInstanceMetadataDefaults":                metadataDefaults("required"),
 			"rds:DescribeDBInstances":                        awsQueryError(403, "AccessDenied"),
 			"dynamodb:ListTables":                            awsJSONError(400, "AccessDeniedException"),
@@ -529,6 +532,7 @@ func TestConfigChecks(t *testing.T) {
 			"ec2.vpc_peering_least_access":     "ec2 DescribeVpcPeeringConnections: UnauthorizedOperation",
 			"ec2.ebs_volumes_encrypted":        "ec2 DescribeVolumes: UnauthorizedOperation",
 			"ec2.ebs_snapshots_encrypted":      "ec2 DescribeSnapshots: UnauthorizedOperation",
+			"logs.retention_365":               "logs DescribeLogGroups: AccessDeniedException",
 		})
 		for id, want := range wantErrors {
 			rs := got[id]
