@@ -517,6 +517,7 @@ func TestConfigChecks(t *testing.T) {
 			"cloudtrail.log_file_validation":   "cloudtrail DescribeTrails: InternalFailure",
 			"cloudtrail.s3_object_read_events": "cloudtrail DescribeTrails: InternalFailure",
 			"cloudtrail.cloudwatch_logs":       "cloudtrail DescribeTrails: InternalFailure",
+			"cloudtrail.bucket_not_public":     "cloudtrail DescribeTrails: InternalFailure",
 			"monitoring.root_usage":            "cloudtrail DescribeTrails: InternalFailure",
 			"ec2.ebs_default_encryption":       "ec2 GetEbsEncryptionByDefault: InternalError",
 			"rds.storage_encrypted":            "AccessDenied",
@@ -571,9 +572,10 @@ func TestConfigChecks(t *testing.T) {
 		}))
 		got := byCheck(configchecks.Run(collect(t, endpoint, 1)))
 		for id, want := range map[string]string{
-			"s3.no_public_buckets":     "s3 ListBuckets: AccessDenied",
-			"s3.default_encryption":    "s3 ListBuckets: AccessDenied",
-			"s3.server_access_logging": "s3 ListBuckets: AccessDenied",
+			"s3.no_public_buckets":         "s3 ListBuckets: AccessDenied",
+			"s3.default_encryption":        "s3 ListBuckets: AccessDenied",
+			"s3.server_access_logging":     "s3 ListBuckets: AccessDenied",
+			"cloudtrail.bucket_not_public": "s3 ListBuckets: AccessDenied",
 		} {
 			rs := got[id]
 			if len(rs) == 0 {
