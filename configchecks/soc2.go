@@ -9,6 +9,7 @@ type SOC2Criterion struct {
 
 // SOC2Criteria lists the criteria Check.SOC2 may name, in TSC order.
 var SOC2Criteria = []SOC2Criterion{
+	{"CC4.1", "Ongoing and separate evaluations ascertain whether the components of internal control are present and functioning"},
 	{"CC6.1", "Logical access security software, infrastructure and architectures protect information assets"},
 	{"CC6.2", "Users are registered, authorized and removed before credentials are issued"},
 	{"CC6.3", "Access is authorized, modified and removed by role, with least privilege and segregation of duties"},

@@ -359,6 +359,22 @@ type RegionState struct {
 	VPCEndpoints Attr[[]VPCEndpoint] `json:"vpc_endpoints"`
 	// APIStages are the API Gateway REST API stages.
 	APIStages Attr[[]APIStage] `json:"api_stages"`
+
+	// Volumes are the EBS volumes (state_ebs.go).
+	Volumes Attr[[]Volume] `json:"volumes"`
+	// Snapshots are the EBS snapshots the account owns.
+	Snapshots Attr[[]Snapshot] `json:"snapshots"`
+
+	// LogGroups are the CloudWatch Logs log groups.
+	LogGroups Attr[[]LogGroup] `json:"log_groups"`
+}
+
+// LogGroup is one CloudWatch Logs log group.
+type LogGroup struct {
+	Name string `json:"name"`
+	ARN  string `json:"arn"`
+	// RetentionDays is retentionInDays, 0 when events never expire.
+	RetentionDays int32 `json:"retention_days"`
 }
 
 // Trail is one CloudTrail trail.
@@ -381,6 +397,11 @@ type Trail struct {
 // TrailStatus is GetTrailStatus.
 type TrailStatus struct {
 	IsLogging bool `json:"is_logging"`
+	// LatestCloudWatchLogsDelivery is when CloudTrail last delivered events to
+	// CloudWatch Logs (nil when the API gives none); LatestCloudWatchLogsError the
+	// error of the last failed delivery.
+	LatestCloudWatchLogsDelivery *time.Time `json:"latest_cloudwatch_logs_delivery,omitempty"`
+	LatestCloudWatchLogsError    string     `json:"latest_cloudwatch_logs_error,omitempty"`
 }
 
 // TrailSelectors are a trail's event selectors: either basic or advanced ones.

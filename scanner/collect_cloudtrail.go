@@ -49,7 +49,8 @@ func (c *stateCollector) collectTrails(ctx context.Context, region string) confi
 		if st, err := client.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: id}); err != nil {
 			tr.Status = configchecks.Unknown[configchecks.TrailStatus](reason("cloudtrail GetTrailStatus", err))
 		} else {
-			tr.Status = configchecks.Observed(configchecks.TrailStatus{IsLogging: aws.ToBool(st.IsLogging)})
+			tr.Status = configchecks.Observed(configchecks.TrailStatus{IsLogging: aws.ToBool(st.IsLogging),
+				LatestCloudWatchLogsDelivery: st.LatestCloudWatchLogsDeliveryTime, LatestCloudWatchLogsError: aws.ToString(st.LatestCloudWatchLogsDeliveryError)})
 		}
 		if sel, err := client.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: id}); err != nil {
 			tr.Selectors = configchecks.Unknown[configchecks.TrailSelectors](reason("cloudtrail GetEventSelectors", err))

@@ -80,6 +80,37 @@ func (c *stateCollector) collectEC2(ctx context.Context, rs *configchecks.Region
 	} else {
 		rs.EBSEncryptionByDefault = configchecks.Observed(aws.ToBool(out.EbsEncryptionByDefault))
 	}
+	c.collectEBS(ctx, client, rs)
+}
+
+// collectEBS reads the region's EBS volumes and the snapshots the account owns.
+func (c *stateCollector) collectEBS(ctx context.Context, client *ec2.Client, rs *configchecks.RegionState) {
+	region := rs.Name
+	rs.Volumes = listAll(ctx, "ec2 DescribeVolumes",
+		ec2.NewDescribeVolumesPaginator(client, &ec2.DescribeVolumesInput{}),
+		func(o *ec2.DescribeVolumesOutput) (out []configchecks.Volume) {
+			for _, v := range o.Volumes {
+				id := aws.ToString(v.VolumeId)
+				out = append(out, configchecks.Volume{
+					ID: id, ARN: c.arn("ec2", region, "volume/"+id), State: string(v.State),
+					Encrypted: aws.ToBool(v.Encrypted), KMSKeyID: aws.ToString(v.KmsKeyId),
+				})
+			}
+			return out
+		})
+	rs.Snapshots = listAll(ctx, "ec2 DescribeSnapshots",
+		ec2.NewDescribeSnapshotsPaginator(client, &ec2.DescribeSnapshotsInput{OwnerIds: []string{"self"}}),
+		func(o *ec2.DescribeSnapshotsOutput) (out []configchecks.Snapshot) {
+			for _, s := range o.Snapshots {
+				id := aws.ToString(s.SnapshotId)
+				out = append(out, configchecks.Snapshot{
+					// Snapshot ARNs carry no account id.
+					ID: id, ARN: "arn:" + c.st.Partition + ":ec2:" + region + "::snapshot/" + id, VolumeID: aws.ToString(s.VolumeId),
+					Encrypted: aws.ToBool(s.Encrypted), KMSKeyID: aws.ToString(s.KmsKeyId),
+				})
+			}
+			return out
+		})
 }
 
 // ipRules converts security group permissions.

@@ -136,7 +136,10 @@ func (s *seeder) instance(profile *ec2types.IamInstanceProfileSpecification) {
 	s.ok(s.ec2.RunInstances(s.ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-12c6146b"), MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
 		InstanceType: ec2types.InstanceTypeT3Micro, IamInstanceProfile: profile,
 		// Compliant for ec2.imdsv2 too: the one instance of the compliant account.
-		MetadataOptions: &ec2types.InstanceMetadataOptionsRequest{HttpTokens: ec2types.HttpTokensStateRequired}}))
+		MetadataOptions: &ec2types.InstanceMetadataOptionsRequest{HttpTokens: ec2types.HttpTokensStateRequired},
+		// And for ec2.ebs_volumes_encrypted: an encrypted root volume (moto's default one is not).
+		BlockDeviceMappings: []ec2types.BlockDeviceMapping{{DeviceName: aws.String("/dev/sda1"),
+			Ebs: &ec2types.EbsBlockDevice{VolumeSize: aws.Int32(8), Encrypted: aws.Bool(true), KmsKeyId: aws.String(s.key(true))}}}}))
 }
 
 // importCertificate imports a self-signed certificate for domain valid for validFor.

@@ -86,3 +86,25 @@ func (c *stateCollector) collectSubscriptions(ctx context.Context, region string
 			return out
 		})
 }
+
+// collectLogGroups lists every CloudWatch Logs log group of a region with its
+// retention.
+func (c *stateCollector) collectLogGroups(ctx context.Context, region string) configchecks.Attr[[]configchecks.LogGroup] {
+	client := cloudwatchlogs.NewFromConfig(c.cfg, func(o *cloudwatchlogs.Options) {
+		o.Region = region
+		o.APIOptions = guardOpts(o.APIOptions)
+	})
+	return listAll(ctx, "logs DescribeLogGroups",
+		cloudwatchlogs.NewDescribeLogGroupsPaginator(client, &cloudwatchlogs.DescribeLogGroupsInput{}),
+		func(o *cloudwatchlogs.DescribeLogGroupsOutput) (out []configchecks.LogGroup) {
+			for _, g := range o.LogGroups {
+				name := aws.ToString(g.LogGroupName)
+				arn := aws.ToString(g.LogGroupArn)
+				if arn == "" {
+					arn = c.arn("logs", region, "log-group:"+name)
+				}
+				out = append(out, configchecks.LogGroup{Name: name, ARN: arn, RetentionDays: aws.ToInt32(g.RetentionInDays)})
+			}
+			return out
+		})
+}

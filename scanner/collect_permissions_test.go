@@ -45,6 +45,10 @@ var stateCollectorActions = []string{
 	"cloudfront:ListDistributions", "cloudfront:GetDistributionConfig", "lambda:ListFunctions", "lambda:GetFunctionEventInvokeConfig",
 	"ecs:ListClusters", "ecs:ListServices", "ecs:DescribeServices", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeVpcEndpoints",
 	"apigateway:GET",
+	// EBS volumes and snapshots (collect_ec2.go).
+	"ec2:DescribeVolumes", "ec2:DescribeSnapshots",
+	// Log groups (collect_monitoring.go).
+	"logs:DescribeLogGroups",
 }
 
 // dataScanActions are named by the data-aware checks (data.*) because the data scan

@@ -98,6 +98,12 @@ func CollectAccountState(ctx context.Context, cfg aws.Config, ao AWSOptions, reg
 			task{"resource policies " + r, func(ctx context.Context) { rs.ResourcePolicies = c.collectResourcePolicies(ctx, r) }},
 		)
 	}
+	// CloudWatch Logs log groups and their retention (logs.retention_365).
+	for i := range st.Regional {
+		rs := &st.Regional[i]
+		r := rs.Name
+		tasks = append(tasks, task{"logs groups " + r, func(ctx context.Context) { rs.LogGroups = c.collectLogGroups(ctx, r) }})
+	}
 	// Data stores, availability and web front ends.
 	for i := range st.Regional {
 		rs := &st.Regional[i]

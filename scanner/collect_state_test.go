@@ -207,6 +207,19 @@ func (s *seeder) defaultVPC() (vpc, sg, acl string) {
 	return vpc, aws.ToString(sgs.SecurityGroups[0].GroupId), aws.ToString(acls.NetworkAcls[0].NetworkAclId)
 }
 
+// ebsVolume creates an EBS volume, encrypted with kmsKey or ("") not, and a snapshot
+// of it. (Without a key moto would create alias/aws/ebs as a key without rotation.)
+func (s *seeder) ebsVolume(kmsKey string) {
+	s.t.Helper()
+	in := &ec2.CreateVolumeInput{AvailabilityZone: aws.String(testRegion + "a"), Size: aws.Int32(1)}
+	if kmsKey != "" {
+		in.Encrypted, in.KmsKeyId = aws.Bool(true), aws.String(kmsKey)
+	}
+	v, err := s.ec2.CreateVolume(s.ctx, in)
+	s.ok(nil, err)
+	s.ok(s.ec2.CreateSnapshot(s.ctx, &ec2.CreateSnapshotInput{VolumeId: v.VolumeId}))
+}
+
 // seedCompliant builds an account that meets every automated check.
 func seedCompliant(s *seeder) {
 	ctx := s.ctx
@@ -233,6 +246,9 @@ func seedCompliant(s *seeder) {
 	s.ok(s.s3.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("log-bucket"), ACL: s3types.BucketCannedACL("log-delivery-write")}))
 	s.ok(s.s3.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: aws.String("trail-bucket"), BucketLoggingStatus: &s3types.BucketLoggingStatus{
 		LoggingEnabled: &s3types.LoggingEnabled{TargetBucket: aws.String("log-bucket"), TargetPrefix: aws.String("trail/")}}}))
+	// The log bucket logs its own access under another prefix.
+	s.ok(s.s3.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: aws.String("log-bucket"), BucketLoggingStatus: &s3types.BucketLoggingStatus{
+		LoggingEnabled: &s3types.LoggingEnabled{TargetBucket: aws.String("log-bucket"), TargetPrefix: aws.String("self/")}}}))
 	for _, b := range []string{"trail-bucket", "log-bucket"} {
 		s.ok(s.s3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(b), Policy: aws.String(tlsOnlyPolicy(b))}))
 	}
@@ -244,6 +260,14 @@ func seedCompliant(s *seeder) {
 	// events, sending to CloudWatch Logs where every CIS filter has an alarm
 	// notifying a subscribed topic.
 	keyARN := s.key(true)
+	// Default encryption on both buckets: SSE-KMS for the trail's, SSE-S3 for the
+	// access-log target (log delivery writes only to SSE-S3 buckets).
+	s.ok(s.s3.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String("trail-bucket"),
+		ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
+			ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String(keyARN)}}}}}))
+	s.ok(s.s3.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String("log-bucket"),
+		ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{
+			ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAes256}}}}}))
 	s.ok(s.logs.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("trail-logs")}))
 	s.newTrail(&cloudtrail.CreateTrailInput{Name: aws.String("main"), S3BucketName: aws.String("trail-bucket"), IsMultiRegionTrail: aws.Bool(true),
 		EnableLogFileValidation: aws.Bool(true), KmsKeyId: aws.String(keyARN),
@@ -265,6 +289,8 @@ func seedCompliant(s *seeder) {
 	s.ok(s.ec2.CreateFlowLogs(ctx, &ec2.CreateFlowLogsInput{ResourceType: ec2types.FlowLogsResourceTypeVpc, ResourceIds: []string{vpc},
 		TrafficType: ec2types.TrafficTypeAll, LogDestinationType: ec2types.LogDestinationTypeS3, LogDestination: aws.String("arn:aws:s3:::log-bucket")}))
 	s.ok(s.ec2.EnableEbsEncryptionByDefault(ctx, &ec2.EnableEbsEncryptionByDefaultInput{}))
+	// An encrypted volume and its (encrypted) snapshot.
+	s.ebsVolume(keyARN)
 
 	seedCompliantGovernance(s)
 	seedCompliantDataStores(s, keyARN)
@@ -291,6 +317,8 @@ func seedNonCompliant(s *seeder) {
 	// policy allows another account but does not deny plain HTTP.
 	s.bucket("open-bucket")
 	s.bucket("shared-bucket")
+	// open-bucket (the trails' bucket) is readable by anyone through its ACL.
+	s.ok(s.s3.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("open-bucket"), ACL: s3types.BucketCannedACLPublicRead}))
 	s.ok(s.s3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("shared-bucket"), Policy: aws.String(
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::shared-bucket/*"}]}`)}))
 
@@ -301,6 +329,8 @@ func seedNonCompliant(s *seeder) {
 	s.newTrail(&cloudtrail.CreateTrailInput{Name: aws.String("regional"), S3BucketName: aws.String("open-bucket")},
 		[]cttypes.EventSelector{{ReadWriteType: cttypes.ReadWriteTypeAll, IncludeManagementEvents: aws.Bool(true)}})
 	s.ok(s.logs.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("watched")}))
+	// Its events expire after 30 days.
+	s.ok(s.logs.PutRetentionPolicy(ctx, &cloudwatchlogs.PutRetentionPolicyInput{LogGroupName: aws.String("watched"), RetentionInDays: aws.Int32(30)}))
 	s.ok(s.iam.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("trail-logs"), AssumeRolePolicyDocument: aws.String(assumeRoot)}))
 	s.newTrail(&cloudtrail.CreateTrailInput{Name: aws.String("watched"), S3BucketName: aws.String("open-bucket"), IsMultiRegionTrail: aws.Bool(true),
 		CloudWatchLogsLogGroupArn: aws.String("arn:aws:logs:us-east-1:123456789012:log-group:watched:*"),
@@ -326,6 +356,8 @@ func seedNonCompliant(s *seeder) {
 		{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(3389), ToPort: aws.Int32(3389), Ipv6Ranges: []ec2types.Ipv6Range{{CidrIpv6: aws.String("::/0")}}},
 		{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(445), ToPort: aws.Int32(445), IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}},
 	}}))
+	// An unencrypted volume and its (unencrypted) snapshot.
+	s.ebsVolume("")
 	seedNonCompliantGovernance(s)
 	seedNonCompliantDataStores(s)
 }
@@ -453,6 +485,7 @@ func TestConfigChecks(t *testing.T) {
 			"iam:GetAccountPasswordPolicy":                   awsQueryError(403, "AccessDenied"),
 			"cloudtrail:DescribeTrails":                      awsJSONError(500, "InternalFailure"),
 			"logs:DescribeMetricFilters":                     awsJSONError(403, "AccessDeniedException"),
+			"logs:DescribeLogGroups":                         awsJSONError(403, "AccessDeniedException"),
 			"ec2:GetInstanceMetadataDefaults":                metadataDefaults("required"),
 			"rds:DescribeDBInstances":                        awsQueryError(403, "AccessDenied"),
 			"dynamodb:ListTables":                            awsJSONError(400, "AccessDeniedException"),
@@ -468,6 +501,12 @@ func TestConfigChecks(t *testing.T) {
 			"ec2:GetEbsEncryptionByDefault": func(int, []byte) (int, []byte) {
 				return 500, []byte(`<Response><Errors><Error><Code>InternalError</Code><Message>stub</Message></Error></Errors><RequestID>stub</RequestID></Response>`)
 			},
+			"ec2:DescribeVolumes": func(int, []byte) (int, []byte) {
+				return 403, []byte(`<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>stub</Message></Error></Errors><RequestID>stub</RequestID></Response>`)
+			},
+			"ec2:DescribeSnapshots": func(int, []byte) (int, []byte) {
+				return 403, []byte(`<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>stub</Message></Error></Errors><RequestID>stub</RequestID></Response>`)
+			},
 		}, governanceFailures))
 		got := byCheck(configchecks.Run(collect(t, endpoint, 1)))
 		wantErrors := maps.Clone(governanceErrors)
@@ -477,6 +516,8 @@ func TestConfigChecks(t *testing.T) {
 			"cloudtrail.multi_region":          "cloudtrail DescribeTrails: InternalFailure",
 			"cloudtrail.log_file_validation":   "cloudtrail DescribeTrails: InternalFailure",
 			"cloudtrail.s3_object_read_events": "cloudtrail DescribeTrails: InternalFailure",
+			"cloudtrail.cloudwatch_logs":       "cloudtrail DescribeTrails: InternalFailure",
+			"cloudtrail.bucket_not_public":     "cloudtrail DescribeTrails: InternalFailure",
 			"monitoring.root_usage":            "cloudtrail DescribeTrails: InternalFailure",
 			"ec2.ebs_default_encryption":       "ec2 GetEbsEncryptionByDefault: InternalError",
 			"rds.storage_encrypted":            "AccessDenied",
@@ -490,6 +531,9 @@ func TestConfigChecks(t *testing.T) {
 			"lambda.failure_destination":       "lambda ListFunctions: AccessDeniedException",
 			"ecs.no_public_open_services":      "ecs ListClusters: AccessDeniedException",
 			"ec2.vpc_peering_least_access":     "ec2 DescribeVpcPeeringConnections: UnauthorizedOperation",
+			"ec2.ebs_volumes_encrypted":        "ec2 DescribeVolumes: UnauthorizedOperation",
+			"ec2.ebs_snapshots_encrypted":      "ec2 DescribeSnapshots: UnauthorizedOperation",
+			"logs.retention_365":               "logs DescribeLogGroups: AccessDeniedException",
 		})
 		for id, want := range wantErrors {
 			rs := got[id]
@@ -511,6 +555,37 @@ func TestConfigChecks(t *testing.T) {
 		// Checks whose APIs answered still decide.
 		if rs := got["iam.root_mfa"]; len(rs) != 1 || rs[0].Status != configchecks.StatusPass {
 			t.Errorf("iam.root_mfa: %v", rs)
+		}
+	})
+
+	// S3 failures, in a run of their own: a denied ListBuckets would also change the
+	// errors the CloudTrail checks above report.
+	t.Run("failing S3 APIs give ERROR", func(t *testing.T) {
+		reset()
+		seedCompliant(s)
+		proxy.set(mergeStubs(governanceStubs(true, time.Date(2020, 6, 1, 0, 0, 0, 0, time.UTC), true, false), map[string]stubFunc{
+			"ec2:GetInstanceMetadataDefaults": metadataDefaults("required"),
+			// ListBuckets (path-style GET /).
+			"s3:GET /": func(int, []byte) (int, []byte) {
+				return 403, []byte(`<Error><Code>AccessDenied</Code><Message>stub</Message><RequestId>stub</RequestId></Error>`)
+			},
+		}))
+		got := byCheck(configchecks.Run(collect(t, endpoint, 1)))
+		for id, want := range map[string]string{
+			"s3.no_public_buckets":         "s3 ListBuckets: AccessDenied",
+			"s3.default_encryption":        "s3 ListBuckets: AccessDenied",
+			"s3.server_access_logging":     "s3 ListBuckets: AccessDenied",
+			"cloudtrail.bucket_not_public": "s3 ListBuckets: AccessDenied",
+		} {
+			rs := got[id]
+			if len(rs) == 0 {
+				t.Errorf("%s: no result", id)
+			}
+			for _, r := range rs {
+				if r.Status != configchecks.StatusError || !strings.Contains(r.StatusExtended, want) {
+					t.Errorf("%s: %s %q, want ERROR naming %q", id, r.Status, r.StatusExtended, want)
+				}
+			}
 		}
 	})
 }

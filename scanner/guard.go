@@ -220,6 +220,11 @@ var readOnlyOps = []allowedOp{
 	{ec2.ServiceID, "DescribeVpcEndpoints", "ec2:DescribeVpcEndpoints"},
 	{apigateway.ServiceID, "GetRestApis", "apigateway:GET"},
 	{apigateway.ServiceID, "GetStages", "apigateway:GET"},
+	// EBS volumes and snapshots (ec2.ebs_volumes_encrypted, ec2.ebs_snapshots_encrypted).
+	{ec2.ServiceID, "DescribeVolumes", "ec2:DescribeVolumes"},
+	{ec2.ServiceID, "DescribeSnapshots", "ec2:DescribeSnapshots"},
+	// Log group retention (logs.retention_365).
+	{cloudwatchlogs.ServiceID, "DescribeLogGroups", "logs:DescribeLogGroups"},
 
 	// Credential operations. LoadAWSConfig installs the guard after the SDK has built
 	// its credential providers, so the STS/SSO/Signin clients those providers use are
