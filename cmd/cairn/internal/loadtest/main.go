@@ -85,7 +85,8 @@ type result struct {
 	seedTime  time.Duration // to seed the objects added for this step
 	seeded    int           // objects added for this step
 	wall      time.Duration
-	objects   int64 // objects read (scans.objects)
+	cpu       time.Duration // the scan process's user + system time
+	objects   int64         // objects read (scans.objects)
 	skipped   int64
 	bytesRead int64
 	findings  int64
@@ -154,8 +155,8 @@ func run(o options) error {
 		if err := scan(ctx, cairn, srv.Endpoint, out, total, len(names), o.concurrency, &r); err != nil {
 			return err
 		}
-		fmt.Fprintf(os.Stderr, "loadtest: scanned %d objects (%d skipped), %.1f MB in %s: %.0f objects/s, %.2f MB/s, peak RSS %s\n",
-			r.objects, r.skipped, float64(r.bytesRead)/1e6, r.wall.Round(time.Millisecond),
+		fmt.Fprintf(os.Stderr, "loadtest: scanned %d objects (%d skipped), %.1f MB in %s (cairn CPU %s): %.0f objects/s, %.2f MB/s, peak RSS %s\n",
+			r.objects, r.skipped, float64(r.bytesRead)/1e6, r.wall.Round(time.Millisecond), r.cpu.Round(time.Millisecond),
 			float64(r.objects)/r.wall.Seconds(), float64(r.bytesRead)/1e6/r.wall.Seconds(), mib(r.maxRSS))
 		if r.objects+r.skipped != int64(total) {
 			return fmt.Errorf("scan at %d objects saw %d objects and %d skipped: not every object was read", total, r.objects, r.skipped)
@@ -190,6 +191,7 @@ func scan(ctx context.Context, cairn, endpoint, out string, total, buckets, conc
 		return fmt.Errorf("cairn scan: %w\n%s", err, stdout.Bytes())
 	}
 	r.maxRSS = maxRSS(cmd.ProcessState)
+	r.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	rows, err := report.ReadTable[report.ScanRow](out, report.TableScans)
 	if err != nil {
 		return fmt.Errorf("read scans table: %w", err)
@@ -209,11 +211,11 @@ func printTable(w *os.File, o options, results []result) {
 		o.buckets, time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH,
 		runtime.Version(), o.concurrency, host)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "objects\tseeded\tseed s\tscanned\tskipped\tMB read\tfindings\tscan s\tobjects/s\tMB/s\tpeak RSS MiB\t")
+	fmt.Fprintln(tw, "objects\tseeded\tseed s\tscanned\tskipped\tMB read\tfindings\tscan s\tcairn CPU s\tobjects/s\tMB/s\tpeak RSS MiB\t")
 	for _, r := range results {
-		fmt.Fprintf(tw, "%d\t%d\t%.1f\t%d\t%d\t%.1f\t%d\t%.1f\t%.0f\t%.2f\t%.1f\t\n",
+		fmt.Fprintf(tw, "%d\t%d\t%.1f\t%d\t%d\t%.1f\t%d\t%.1f\t%.1f\t%.0f\t%.2f\t%.1f\t\n",
 			r.total, r.seeded, r.seedTime.Seconds(), r.objects, r.skipped, float64(r.bytesRead)/1e6, r.findings,
-			r.wall.Seconds(), float64(r.objects)/r.wall.Seconds(), float64(r.bytesRead)/1e6/r.wall.Seconds(),
+			r.wall.Seconds(), r.cpu.Seconds(), float64(r.objects)/r.wall.Seconds(), float64(r.bytesRead)/1e6/r.wall.Seconds(),
 			float64(r.maxRSS)/(1<<20))
 	}
 	tw.Flush()
