@@ -1,10 +1,10 @@
-# Cairn — see README.md. Targets: build, test, demo, vet, fmt, clean.
+# Cairn — see README.md. Targets: build, test, demo, loadtest, vet, fmt, clean.
 GO      ?= go
 BIN     ?= bin/cairn
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build test demo vet fmt-check race clean fuzz-short bench bench-classify
+.PHONY: all build test demo loadtest vet fmt-check race clean fuzz-short bench bench-classify
 
 all: build
 
@@ -61,6 +61,15 @@ bench-classify: build
 # Seed a fictional account in moto, scan it, leave ./cairn-out behind.
 demo: build
 	$(GO) run ./cmd/cairn/internal/demo -cairn $(BIN) -out ./cairn-out
+
+# Scan 200 buckets in moto at 10,000 and then 50,000 objects (objects are
+# added between the scans, every object is read): objects/s, MB/s and the
+# scan's peak RSS, and how much peak RSS grew (docs/performance.md). Takes
+# several minutes, mostly seeding moto; not part of `make test`.
+LOADTEST_BUCKETS ?= 200
+LOADTEST_STEPS   ?= 10000,50000
+loadtest: build
+	$(GO) run ./cmd/cairn/internal/loadtest -cairn $(BIN) -buckets $(LOADTEST_BUCKETS) -steps $(LOADTEST_STEPS)
 
 clean:
 	rm -rf bin cairn-out
