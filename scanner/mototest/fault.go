@@ -116,6 +116,7 @@ type FaultProxy struct {
 	faulted  map[string]int // request identity → faults injected
 	counts   map[Fault]int64
 	requests int64
+	repeated int64
 	ln       net.Listener
 	srv      *http.Server
 }
@@ -192,6 +193,7 @@ func (p *FaultProxy) Close() error {
 // FaultCounts is what a FaultProxy has done so far.
 type FaultCounts struct {
 	Requests int64           // requests received
+	Repeated int64           // requests whose identity had been seen before: retries
 	Injected map[Fault]int64 // faults injected, by kind
 }
 
@@ -204,7 +206,7 @@ func (c FaultCounts) Total() int64 {
 	return n
 }
 
-// String lists the counts, e.g. "120 requests, 31 faults (reset 6, slowdown 9 …)".
+// String lists the counts, e.g. "120 requests (25 repeated), 31 faults (reset 6, slowdown 9 …)".
 func (c FaultCounts) String() string {
 	kinds := make([]Fault, 0, len(c.Injected))
 	for f := range c.Injected {
@@ -215,14 +217,14 @@ func (c FaultCounts) String() string {
 	for i, f := range kinds {
 		parts[i] = fmt.Sprintf("%s %d", f, c.Injected[f])
 	}
-	return fmt.Sprintf("%d requests, %d faults (%s)", c.Requests, c.Total(), strings.Join(parts, ", "))
+	return fmt.Sprintf("%d requests (%d repeated), %d faults (%s)", c.Requests, c.Repeated, c.Total(), strings.Join(parts, ", "))
 }
 
 // Counts returns the requests received and the faults injected so far.
 func (p *FaultProxy) Counts() FaultCounts {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	c := FaultCounts{Requests: p.requests, Injected: make(map[Fault]int64, len(p.counts))}
+	c := FaultCounts{Requests: p.requests, Repeated: p.repeated, Injected: make(map[Fault]int64, len(p.counts))}
 	for f, n := range p.counts {
 		c.Injected[f] = n
 	}
@@ -290,6 +292,9 @@ func (p *FaultProxy) decide(req requestInfo) (FaultRule, Fault) {
 	defer p.mu.Unlock()
 	p.requests++
 	attempt := p.attempts[req.identity]
+	if attempt > 0 {
+		p.repeated++
+	}
 	p.attempts[req.identity] = attempt + 1
 	for i, rule := range p.rules {
 		if !rule.matches(req) {
