@@ -38,8 +38,8 @@ func faultMix() []mototest.FaultRule {
 
 // TestS3ScanUnderFaults scans a bucket of 40 objects with known findings
 // twice: straight to moto, then through a FaultProxy failing about 20% of
-// requests (throttling, server errors, resets, delays, truncated bodies) and
-// denying three keys outright. Transient failures must cost nothing: every
+// requests (throttling, server errors, resets, delays, truncated bodies),
+// stalling two GETs past the attempt timeout, and denying three keys outright. Transient failures must cost nothing: every
 // other object ends as it did in the clean scan, with the same findings. The
 // denied keys are SKIPPED with PERMISSION_DENIED, and the scan is incomplete
 // (cairn scan exits 3).
@@ -93,9 +93,8 @@ func TestS3ScanUnderFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts := scanner.Options{SampleObjects: 100, SampleBytes: 4 << 10, Concurrency: 8}
-	scan := func(endpoint string) (*memorySink, scanner.Stats, time.Duration) {
+	scan := func(ao scanner.AWSOptions, opts scanner.Options) (*memorySink, scanner.Stats, time.Duration) {
 		t.Helper()
-		ao := scanner.AWSOptions{EndpointURL: endpoint}
 		guarded, err := scanner.LoadAWSConfig(ctx, ao)
 		if err != nil {
 			t.Fatal(err)
@@ -109,12 +108,19 @@ func TestS3ScanUnderFaults(t *testing.T) {
 		return sink, stats, time.Since(start)
 	}
 
-	clean, cleanStats, cleanTook := scan(srv.Endpoint)
+	clean, cleanStats, cleanTook := scan(scanner.AWSOptions{EndpointURL: srv.Endpoint}, opts)
 	if cleanStats.Incomplete() || clean.assets[bucket].SampledObjects != int64(len(keys)) {
 		t.Fatalf("clean scan: %+v, %d objects sampled; want %d, complete", cleanStats, clean.assets[bucket].SampledObjects, len(keys))
 	}
 
 	rules := faultMix()
+	// Two stalls: the first GET of these objects gets no answer for 10 s. An
+	// attempt waits at most 1 s for headers and is then retried; without that,
+	// the object's 4 s timeout would end it in TIMEOUT.
+	stalled := []string{"csv/people-00.csv", "zip/archive-03.zip"}
+	for _, k := range stalled {
+		rules = append([]mototest.FaultRule{{Method: http.MethodGet, Bucket: bucket, Key: k, Fault: mototest.FaultDelay, Delay: 10 * time.Second, MaxPerRequest: 1}}, rules...)
+	}
 	for _, k := range denied {
 		rules = append([]mototest.FaultRule{{Method: http.MethodGet, Bucket: bucket, Key: k, Fault: mototest.FaultDeny}}, rules...)
 	}
@@ -124,12 +130,15 @@ func TestS3ScanUnderFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { proxy.Close() })
-	faulty, stats, took := scan(endpoint)
+	faultyOpts := opts
+	faultyOpts.ObjectTimeout = 4 * time.Second
+	faulty, stats, took := scan(scanner.AWSOptions{EndpointURL: endpoint, AttemptTimeout: time.Second}, faultyOpts)
 	counts := proxy.Counts()
 	t.Logf("clean scan %v; faulty scan %v: %v", cleanTook.Round(time.Millisecond), took.Round(time.Millisecond), counts)
 	// The S3 client retries in standard mode: with the adaptive mode's shared
-	// client-side rate limit this scan took 11 s instead of 1.5 s.
-	if took > 6*time.Second {
+	// client-side rate limit this scan took 11 s instead of 1.5 s (before the
+	// stalls, which add about 1 s).
+	if took > 7*time.Second {
 		t.Errorf("the scan under faults took %v; retries should cost a few seconds at most", took)
 	}
 	if transient := counts.Total() - counts.Injected[mototest.FaultDeny]; transient*8 < counts.Requests {
