@@ -368,6 +368,7 @@ func TestLoadAWSConfigOptions(t *testing.T) {
 		{EndpointURL: "127.0.0.1:5000"},
 		{EndpointURL: "ftp://127.0.0.1"},
 		{MaxAttempts: -1},
+		{AttemptTimeout: -1},
 	} {
 		if _, err := LoadAWSConfig(context.Background(), o); err == nil {
 			t.Errorf("LoadAWSConfig(%+v): no error", o)

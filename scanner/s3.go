@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -343,12 +344,12 @@ func (s *S3Scanner) readObject(ctx context.Context, b bucketRef, arn string, o O
 	defer cancel()
 
 	want := min(o.Size, s.opts.SampleBytes)
-	out, err := s.s3.GetObject(ctx, &s3.GetObjectInput{
+	out, prefix, err := getRange(ctx, s.s3, &s3.GetObjectInput{
 		Bucket: aws.String(b.name),
 		Key:    aws.String(o.Key),
 		Range:  aws.String(fmt.Sprintf("bytes=0-%d", want-1)),
-	}, func(opt *s3.Options) { opt.Region = b.region })
-	if err != nil {
+	}, want, func(opt *s3.Options) { opt.Region = b.region })
+	if out == nil {
 		res.Reason = readReason(err)
 		s.log.Debug("s3: object skipped", "bucket", b.name, "key", o.Key, "reason", res.Reason, "error", describeErr(err))
 		return []ObjectResult{res}, nil
@@ -359,12 +360,10 @@ func (s *S3Scanner) readObject(ctx context.Context, b bucketRef, arn string, o O
 	if out.SSECustomerAlgorithm != nil {
 		res.Encryption = "SSE-C"
 	}
-	prefix := make([]byte, want)
-	n, err := io.ReadFull(out.Body, prefix)
-	out.Body.Close()
 	if err != nil {
-		// A body shorter than the range asked for is a truncated read.
-		res.BytesRead, res.Reason = int64(n), readReason(err)
+		// Every attempt's body ended before the range asked for.
+		res.BytesRead, res.Reason = int64(len(prefix)), readReason(err)
+		s.log.Debug("s3: object skipped", "bucket", b.name, "key", o.Key, "reason", res.Reason, "error", describeErr(err))
 		return []ObjectResult{res}, nil
 	}
 
@@ -407,6 +406,59 @@ func (s *S3Scanner) readObject(ctx context.Context, b bucketRef, arn string, o O
 		})
 	}
 	return results, findings
+}
+
+// bodyAttempts is how many times getRange makes a ranged GET whose body
+// breaks off before its Content-Length. The SDK retries a call that fails,
+// but not a response that starts well and is cut mid-stream (a reset
+// connection, a load balancer timing out): without this, one dropped
+// connection would turn a readable object into a skip.
+const bodyAttempts = 3
+
+// bodyRetryWait is the wait before the second body attempt; it doubles after.
+var bodyRetryWait = 100 * time.Millisecond
+
+// getRange GETs in, whose Range asks for n bytes, and reads the whole body.
+// A body that ends early is fetched again, up to bodyAttempts times in all.
+// It returns the last response (nil if the call itself failed, the SDK's
+// retries included) and the bytes read; a non-nil error with a non-nil
+// response means every body was cut short, and data holds the last one.
+func getRange(ctx context.Context, client *s3.Client, in *s3.GetObjectInput, n int64, optFns ...func(*s3.Options)) (*s3.GetObjectOutput, []byte, error) {
+	wait := bodyRetryWait
+	for attempt := 1; ; attempt++ {
+		out, err := client.GetObject(ctx, in, optFns...)
+		if err != nil {
+			return nil, nil, err
+		}
+		data := make([]byte, n)
+		k, err := io.ReadFull(out.Body, data)
+		out.Body.Close()
+		if err == nil {
+			return out, data, nil
+		}
+		err = fmt.Errorf("s3: get %s %s: body ended after %d of %d bytes: %w", aws.ToString(in.Key), aws.ToString(in.Range), k, n, err)
+		if attempt >= bodyAttempts || ctx.Err() != nil || !transientBodyErr(err) {
+			return out, data[:k], err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return out, data[:k], err
+		case <-t.C:
+		}
+		wait *= 2
+	}
+}
+
+// transientBodyErr reports whether a failed body read may succeed when
+// fetched again: the body was cut short or the connection dropped. (A
+// body shorter than its range with a matching Content-Length also ends in
+// io.ErrUnexpectedEOF: retried too, it costs a few GETs before the skip.)
+func transientBodyErr(err error) bool {
+	var ne net.Error
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.As(err, &ne)
 }
 
 // maxRandomAccessBytes caps what one object's random-access reads (zip

@@ -116,14 +116,9 @@ func (r *s3ReaderAt) fetchBlock(off int64) (cachedBlock, error) {
 	if r.etag != "" {
 		in.IfMatch = aws.String(r.etag)
 	}
-	out, err := r.client.GetObject(r.ctx, in, func(o *s3.Options) { o.Region = r.region })
+	_, data, err := getRange(r.ctx, r.client, in, end-off, func(o *s3.Options) { o.Region = r.region })
 	if err != nil {
 		return cachedBlock{}, fmt.Errorf("scanner: s3: ranged get %s: %w", r.key, err)
-	}
-	defer out.Body.Close()
-	data := make([]byte, end-off)
-	if _, err := io.ReadFull(out.Body, data); err != nil {
-		return cachedBlock{}, fmt.Errorf("scanner: s3: ranged get %s: short body: %w", r.key, err)
 	}
 	b := cachedBlock{off: off, data: data}
 	r.mu.Lock()

@@ -1,7 +1,8 @@
 // Package mototest runs the moto AWS emulator for tests and for the demo: it starts and
 // stops moto_server processes, provides test credentials that never touch ~/.aws,
-// unguarded clients for seeding test data, and an HTTP proxy that adds the SSE-C
-// behaviour moto lacks.
+// unguarded clients for seeding test data, and HTTP proxies in front of moto: one adds
+// the SSE-C behaviour moto lacks (SSECProxy), one serves objects too large to store
+// (SyntheticProxy), one fails requests by rule to test retries and skips (FaultProxy).
 //
 // It depends only on the standard library and the AWS SDK, never on Cairn's packages,
 // so that any package's tests (scanner's included) can import it.

@@ -1,0 +1,189 @@
+package scanner_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/cairnsec/cairn/classifiers"
+	"github.com/cairnsec/cairn/scanner"
+	"github.com/cairnsec/cairn/scanner/mototest"
+)
+
+// faultMix fails about a fifth of all requests — posture calls, listings and
+// object reads alike — in every transient way a real S3 fails. Each request
+// identity is failed at most three times, so the SDK's attempts (and Cairn's
+// own retries of truncated bodies) are bound to get through.
+func faultMix() []mototest.FaultRule {
+	const cap = 3
+	return []mototest.FaultRule{
+		{Fault: mototest.FaultSlowDown, Probability: 0.05, MaxPerRequest: cap},
+		{Fault: mototest.FaultInternalError, Probability: 0.04, MaxPerRequest: cap},
+		{Fault: mototest.FaultThrottling, Probability: 0.02, MaxPerRequest: cap},
+		{Fault: mototest.FaultReset, Probability: 0.03, MaxPerRequest: cap},
+		{Fault: mototest.FaultDelay, Probability: 0.03, MaxPerRequest: cap, Delay: 100 * time.Millisecond},
+		{Method: http.MethodGet, Fault: mototest.FaultTruncate, Probability: 0.05, MaxPerRequest: cap},
+	}
+}
+
+// TestS3ScanUnderFaults scans a bucket of 40 objects with known findings
+// twice: straight to moto, then through a FaultProxy failing about 20% of
+// requests (throttling, server errors, resets, delays, truncated bodies),
+// stalling two GETs past the attempt timeout, and denying three keys outright. Transient failures must cost nothing: every
+// other object ends as it did in the clean scan, with the same findings. The
+// denied keys are SKIPPED with PERMISSION_DENIED, and the scan is incomplete
+// (cairn scan exits 3).
+func TestS3ScanUnderFaults(t *testing.T) {
+	mototest.SetTestCredentials(t)
+	srv := mototest.Start(t)
+	ctx := context.Background()
+	cfg, err := srv.Config(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed := mototest.SeedS3Client(cfg)
+	const bucket = "faults-scan"
+	if _, err := seed.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Fatal(err)
+	}
+	// Padding makes most objects larger than the sample prefix, so zips are
+	// read through further ranged GETs (s3ReaderAt) and truncations bite.
+	pad := strings.Repeat("lorem ipsum dolor sit amet\n", 400) // ~10 KiB
+	noise := make([]byte, 12<<10)                              // incompressible: the zips stay larger than the prefix
+	rand.NewChaCha8([32]byte{1}).Read(noise)
+	denied := []string{"restricted/a.csv", "restricted/b.json", "restricted/c.txt"}
+	var keys []string
+	put := func(key string, body []byte) {
+		t.Helper()
+		if _, err := seed.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(body)}); err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, key)
+	}
+	for i := range 37 {
+		switch i % 5 {
+		case 0:
+			put(fmt.Sprintf("csv/people-%02d.csv", i), []byte(fmtCSV+pad))
+		case 1:
+			put(fmt.Sprintf("json/profile-%02d.json", i), []byte(`{"customer":{"email":"`+fmtEmail+`","ssn":"`+fmtSSN+`"},"notes":"`+strings.ReplaceAll(pad, "\n", " ")+`"}`))
+		case 2:
+			put(fmt.Sprintf("gz/people-%02d.csv.gz", i), gzipOf(t, []byte(fmtCSV+pad)))
+		case 3:
+			put(fmt.Sprintf("zip/archive-%02d.zip", i), zipOf(t, "noise.hex", hex.EncodeToString(noise), "inner/people.csv", fmtCSV))
+		case 4:
+			put(fmt.Sprintf("txt/notes-%02d.txt", i), []byte("contact "+fmtEmail+" ssn "+fmtSSN+"\n"+pad))
+		}
+	}
+	for _, k := range denied {
+		put(k, []byte(fmtCSV))
+	}
+
+	engine, err := classifiers.NewEngine(classifiers.Options{FingerprintKey: bytes.Repeat([]byte{3}, 32)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := scanner.Options{SampleObjects: 100, SampleBytes: 4 << 10, Concurrency: 8}
+	scan := func(ao scanner.AWSOptions, opts scanner.Options) (*memorySink, scanner.Stats, time.Duration) {
+		t.Helper()
+		guarded, err := scanner.LoadAWSConfig(ctx, ao)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sink := &memorySink{assets: map[string]scanner.Asset{}, objects: map[string]scanner.ObjectResult{}}
+		start := time.Now()
+		stats, err := scanner.NewS3Scanner(guarded, ao, engine, opts, nil).Scan(ctx, mototest.AccountID, sink)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sink, stats, time.Since(start)
+	}
+
+	clean, cleanStats, cleanTook := scan(scanner.AWSOptions{EndpointURL: srv.Endpoint}, opts)
+	if cleanStats.Incomplete() || clean.assets[bucket].SampledObjects != int64(len(keys)) {
+		t.Fatalf("clean scan: %+v, %d objects sampled; want %d, complete", cleanStats, clean.assets[bucket].SampledObjects, len(keys))
+	}
+
+	rules := faultMix()
+	// Two stalls: the first GET of these objects gets no answer for 10 s. An
+	// attempt waits at most 1 s for headers and is then retried; without that,
+	// the object's 4 s timeout would end it in TIMEOUT.
+	stalled := []string{"csv/people-00.csv", "zip/archive-03.zip"}
+	for _, k := range stalled {
+		rules = append([]mototest.FaultRule{{Method: http.MethodGet, Bucket: bucket, Key: k, Fault: mototest.FaultDelay, Delay: 10 * time.Second, MaxPerRequest: 1}}, rules...)
+	}
+	for _, k := range denied {
+		rules = append([]mototest.FaultRule{{Method: http.MethodGet, Bucket: bucket, Key: k, Fault: mototest.FaultDeny}}, rules...)
+	}
+	proxy := mototest.NewFaultProxy(srv.Endpoint, 8, rules...)
+	endpoint, err := proxy.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { proxy.Close() })
+	faultyOpts := opts
+	faultyOpts.ObjectTimeout = 4 * time.Second
+	faulty, stats, took := scan(scanner.AWSOptions{EndpointURL: endpoint, AttemptTimeout: time.Second}, faultyOpts)
+	counts := proxy.Counts()
+	t.Logf("clean scan %v; faulty scan %v: %v", cleanTook.Round(time.Millisecond), took.Round(time.Millisecond), counts)
+	// The S3 client retries in standard mode: with the adaptive mode's shared
+	// client-side rate limit this scan took 11 s instead of 1.5 s (before the
+	// stalls, which add about 1 s).
+	if took > 7*time.Second {
+		t.Errorf("the scan under faults took %v; retries should cost a few seconds at most", took)
+	}
+	if transient := counts.Total() - counts.Injected[mototest.FaultDeny]; transient*8 < counts.Requests {
+		t.Errorf("only %v: the mix should fail about a fifth of requests", counts)
+	}
+
+	arn := "arn:aws:s3:::" + bucket + "/"
+	for k := range clean.objects {
+		k = strings.TrimPrefix(k, arn)
+		got, want := faulty.objects[arn+k], clean.objects[arn+k]
+		if slices.Contains(denied, k) {
+			if got.Status != scanner.StatusSkipped || got.Reason != scanner.ReasonPermissionDenied {
+				t.Errorf("%s: %s %q, want SKIPPED %s", k, got.Status, got.Reason, scanner.ReasonPermissionDenied)
+			}
+			continue
+		}
+		if got.Status != want.Status || got.Reason != want.Reason || got.Format != want.Format || got.Findings != want.Findings {
+			t.Errorf("%s: %s %q %s %d findings; clean scan: %s %q %s %d", k, got.Status, got.Reason, got.Format, got.Findings, want.Status, want.Reason, want.Format, want.Findings)
+		}
+	}
+	if g, w := findingSet(faulty, denied), findingSet(clean, denied); !slices.Equal(g, w) {
+		t.Errorf("findings differ under faults:\n got %d: %v\nwant %d: %v", len(g), g, len(w), w)
+	}
+	if stats.Unread != int64(len(denied)) || !stats.Incomplete() || stats.Skipped != int64(len(denied)) {
+		t.Errorf("stats %+v; want %d unread and skipped, incomplete", stats, len(denied))
+	}
+	a := faulty.assets[bucket]
+	if a.Status != scanner.StatusPartial || !strings.Contains(a.Reason, scanner.ReasonObjectsSkipped) || strings.Contains(a.Reason, scanner.ReasonPostureIncomplete) {
+		t.Errorf("asset: %s %q; want PARTIAL for the skipped objects only", a.Status, a.Reason)
+	}
+	if ca := clean.assets[bucket]; a.Encryption != ca.Encryption || a.Public != ca.Public || a.ObjectCount != ca.ObjectCount {
+		t.Errorf("asset posture under faults: %+v\nclean: %+v", a, ca)
+	}
+}
+
+// findingSet lists a sink's findings, outside the excluded locations, as
+// comparable strings, sorted.
+func findingSet(m *memorySink, exclude []string) []string {
+	var out []string
+	for _, f := range m.findings {
+		if slices.Contains(exclude, f.Location) {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s %s %d %v", f.Location, f.Identifier, f.Count, f.Fingerprints))
+	}
+	slices.Sort(out)
+	return out
+}
