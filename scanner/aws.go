@@ -139,9 +139,10 @@ func loadConfig(ctx context.Context, o AWSOptions) (aws.Config, error) {
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("scanner: load aws config: %w", err)
 	}
-	// WithRetryer leaves the mode unset: say what the retryer is (NewS3Client
-	// reads it).
+	// WithRetryer leaves the mode and the attempts unset: say what the
+	// retryer is (NewS3Client reads both and builds its own).
 	cfg.RetryMode = aws.RetryModeAdaptive
+	cfg.RetryMaxAttempts = attempts
 	return cfg, nil
 }
 
