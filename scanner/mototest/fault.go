@@ -117,8 +117,7 @@ type FaultProxy struct {
 	counts   map[Fault]int64
 	requests int64
 	repeated int64
-	ln       net.Listener
-	srv      *http.Server
+	server   loopback
 }
 
 var _ http.Handler = (*FaultProxy)(nil)
@@ -160,35 +159,11 @@ func (p *FaultProxy) Start() (string, error) {
 	if p.err != nil {
 		return "", p.err
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.ln != nil {
-		return "", errors.New("mototest: fault proxy: already started")
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("mototest: fault proxy: %w", err)
-	}
-	p.ln = ln
-	p.srv = &http.Server{Handler: p, ErrorLog: log.New(io.Discard, "", 0)}
-	go p.srv.Serve(ln)
-	return "http://" + ln.Addr().String(), nil
+	return p.server.start("fault proxy", p, true)
 }
 
 // Close stops a proxy started with Start. It does nothing otherwise.
-func (p *FaultProxy) Close() error {
-	p.mu.Lock()
-	srv := p.srv
-	p.srv, p.ln = nil, nil
-	p.mu.Unlock()
-	if srv == nil {
-		return nil
-	}
-	if err := srv.Close(); err != nil {
-		return fmt.Errorf("mototest: fault proxy: close: %w", err)
-	}
-	return nil
-}
+func (p *FaultProxy) Close() error { return p.server.close("fault proxy") }
 
 // FaultCounts is what a FaultProxy has done so far.
 type FaultCounts struct {

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -50,8 +49,7 @@ type SSECProxy struct {
 
 	mu      sync.Mutex
 	objects map[string]ssecObject // "bucket/key" → how it was encrypted
-	ln      net.Listener
-	srv     *http.Server
+	server  loopback
 }
 
 // ssecObject records the SSE-C headers an object was written with.
@@ -93,35 +91,11 @@ func (p *SSECProxy) Start() (string, error) {
 	if p.err != nil {
 		return "", p.err
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.ln != nil {
-		return "", errors.New("mototest: ssec proxy: already started")
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("mototest: ssec proxy: %w", err)
-	}
-	p.ln = ln
-	p.srv = &http.Server{Handler: p}
-	go p.srv.Serve(ln)
-	return "http://" + ln.Addr().String(), nil
+	return p.server.start("ssec proxy", p, false)
 }
 
 // Close stops a proxy started with Start. It does nothing otherwise.
-func (p *SSECProxy) Close() error {
-	p.mu.Lock()
-	srv := p.srv
-	p.srv, p.ln = nil, nil
-	p.mu.Unlock()
-	if srv == nil {
-		return nil
-	}
-	if err := srv.Close(); err != nil {
-		return fmt.Errorf("mototest: ssec proxy: close: %w", err)
-	}
-	return nil
-}
+func (p *SSECProxy) Close() error { return p.server.close("ssec proxy") }
 
 // ServeHTTP implements http.Handler.
 func (p *SSECProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {

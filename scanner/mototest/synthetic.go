@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -41,8 +40,7 @@ type SyntheticProxy struct {
 
 	mu      sync.Mutex
 	objects map[string]*syntheticObject // "bucket/key"
-	ln      net.Listener
-	srv     *http.Server
+	server  loopback
 }
 
 // syntheticObject is one generated object and what has been served of it.
@@ -117,35 +115,11 @@ func (p *SyntheticProxy) Start() (string, error) {
 	if p.err != nil {
 		return "", p.err
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.ln != nil {
-		return "", errors.New("mototest: synthetic proxy: already started")
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("mototest: synthetic proxy: %w", err)
-	}
-	p.ln = ln
-	p.srv = &http.Server{Handler: p}
-	go p.srv.Serve(ln)
-	return "http://" + ln.Addr().String(), nil
+	return p.server.start("synthetic proxy", p, false)
 }
 
 // Close stops a proxy started with Start. It does nothing otherwise.
-func (p *SyntheticProxy) Close() error {
-	p.mu.Lock()
-	srv := p.srv
-	p.srv, p.ln = nil, nil
-	p.mu.Unlock()
-	if srv == nil {
-		return nil
-	}
-	if err := srv.Close(); err != nil {
-		return fmt.Errorf("mototest: synthetic proxy: close: %w", err)
-	}
-	return nil
-}
+func (p *SyntheticProxy) Close() error { return p.server.close("synthetic proxy") }
 
 // ServeHTTP implements http.Handler.
 func (p *SyntheticProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
