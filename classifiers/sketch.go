@@ -1,9 +1,6 @@
 package classifiers
 
-import (
-	"slices"
-	"strings"
-)
+import "slices"
 
 // Fingerprint sketches. A finding keeps a bounded number of fingerprints
 // of the values it matched. Which ones it keeps matters: an analyst joins
@@ -83,6 +80,3 @@ func (s *Sketch) Merge(o Sketch) {
 		}
 	}
 }
-
-// String lists the fingerprints, for tests and debugging.
-func (s Sketch) String() string { return strings.Join(s.List(), ",") }

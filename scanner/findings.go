@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -45,7 +46,7 @@ func (a *findingAgg) add(field string, sums []classifiers.Summary) {
 			g.fields[field] = true
 		}
 		for _, ex := range sum.RedactedExamples {
-			if len(g.examples) < a.maxExamples && !contains(g.examples, ex) {
+			if len(g.examples) < a.maxExamples && !slices.Contains(g.examples, ex) {
 				g.examples = append(g.examples, ex)
 			}
 		}
@@ -77,15 +78,6 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // locationAggs aggregates findings per location of one object: the object
