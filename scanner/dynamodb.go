@@ -41,6 +41,7 @@ type DynamoOptions struct {
 	TableTimeout  time.Duration // time allowed per table (default 2 min)
 	Concurrency   int           // tables scanned at once (default 2 × cores, at least 4)
 	MaxExamples   int           // redacted examples kept per finding (default 3)
+	Filter        AssetFilter   // leaves tables out of this run by ARN (nil scans every table)
 }
 
 func (o DynamoOptions) withDefaults() DynamoOptions {
@@ -136,7 +137,7 @@ func (s *DynamoDBScanner) Scan(ctx context.Context, account string, sink Sink) (
 				break
 			}
 			for _, name := range page.TableNames {
-				if len(want) == 0 || want[name] {
+				if (len(want) == 0 || want[name]) && s.opts.Filter.keep(tableARN(region, account, name)) {
 					tables = append(tables, tableRef{region, name})
 				}
 			}
@@ -165,6 +166,11 @@ func (s *DynamoDBScanner) Scan(ctx context.Context, account string, sink Sink) (
 		return stats, err
 	}
 	return stats, errors.Join(listErrs...)
+}
+
+// tableARN is the ARN of a DynamoDB table.
+func tableARN(region, account, name string) string {
+	return fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s", region, account, name)
 }
 
 // TableEncryption is a DynamoDB table's encryption at rest.
@@ -236,7 +242,7 @@ func (s *DynamoDBScanner) scanTable(ctx context.Context, account, region, name s
 	started := time.Now().UTC()
 	inRegion := func(o *dynamodb.Options) { o.Region = region }
 	asset := Asset{
-		ARN:     fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s", region, account, name),
+		ARN:     tableARN(region, account, name),
 		Service: "dynamodb", Region: region, Name: name, Encryption: EncryptionUnknown,
 		Status: StatusComplete, ObservedAt: started,
 	}

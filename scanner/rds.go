@@ -172,6 +172,9 @@ type DBOptions struct {
 	Concurrency int
 	// MaxExamples is the redacted examples kept per finding (default 3).
 	MaxExamples int
+	// Filter leaves instances and clusters out of this run by ARN (nil
+	// scans every one).
+	Filter AssetFilter
 }
 
 // Validate checks every DBCredentials entry.
@@ -326,6 +329,7 @@ func (s *RDSScanner) Scan(ctx context.Context, account string, sink Sink) (Stats
 		}
 		targets = append(targets, ts...)
 	}
+	targets = slices.DeleteFunc(targets, func(t *dbTarget) bool { return !s.opts.Filter.keep(t.arn) })
 	s.log.Info("rds: databases to scan", "count", len(targets))
 
 	ctx, cancel := context.WithCancel(ctx)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -42,6 +43,8 @@ type Options struct {
 	// DiscoverInventory looks up the inventory configurations of buckets not
 	// in Inventory and reads the newest delivery of an enabled, unfiltered one.
 	DiscoverInventory bool
+	// Filter leaves buckets out of this run by ARN (nil scans every bucket).
+	Filter AssetFilter
 }
 
 // withDefaults fills in zero values.
@@ -105,6 +108,7 @@ func (s *S3Scanner) Scan(ctx context.Context, account string, sink Sink) (Stats,
 	if err != nil {
 		return Stats{}, err
 	}
+	buckets = slices.DeleteFunc(buckets, func(b bucketRef) bool { return !s.opts.Filter.keep(bucketARN(b.name)) })
 	s.log.Info("s3: buckets to scan", "count", len(buckets))
 	accountBPA := accountBlockPublicAccess(ctx, s.control, account)
 
@@ -129,6 +133,9 @@ func (s *S3Scanner) Scan(ctx context.Context, account string, sink Sink) (Stats,
 	}
 	return stats, ctx.Err()
 }
+
+// bucketARN is the ARN of an S3 bucket.
+func bucketARN(name string) string { return "arn:aws:s3:::" + name }
 
 // bucketRef is a discovered bucket.
 type bucketRef struct{ name, region string }
@@ -193,7 +200,7 @@ func (s *S3Scanner) bucketRegion(ctx context.Context, bucket string) string {
 // and finally sends the asset row with the rolled-up data classes.
 func (s *S3Scanner) scanBucket(ctx context.Context, b bucketRef, accountBPA BlockPublicAccess, sem chan struct{}, results chan<- result) {
 	started := time.Now().UTC()
-	arn := "arn:aws:s3:::" + b.name
+	arn := bucketARN(b.name)
 	posture := s.bucketPosture(ctx, b.name, b.region, accountBPA)
 	asset := Asset{
 		ARN: arn, Service: "s3", Region: b.region, Name: b.name,

@@ -188,6 +188,23 @@ func TestS3PostureAndFindings(t *testing.T) {
 			}
 		}
 	}
+
+	// A filter leaves buckets out by ARN: nothing of theirs is read or recorded.
+	only := &memorySink{assets: map[string]scanner.Asset{}, objects: map[string]scanner.ObjectResult{}}
+	filtered := scanner.NewS3Scanner(guarded, ao, engine, scanner.Options{SampleObjects: 12, Concurrency: 4,
+		Filter: func(arn string) bool { return arn == "arn:aws:s3:::formats" }}, nil)
+	fstats, err := filtered.Scan(ctx, "123456789012", only)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(only.assets) != 1 || fstats.Assets != 1 || only.assets["formats"].Name != "formats" {
+		t.Errorf("filtered scan recorded assets %v, want only formats", keys(only.assets))
+	}
+	for k := range only.objects {
+		if !strings.HasPrefix(k, "arn:aws:s3:::formats/") {
+			t.Errorf("filtered scan read %s", k)
+		}
+	}
 }
 
 func contains(list []string, s string) bool {

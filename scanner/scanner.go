@@ -148,6 +148,15 @@ type Finding struct {
 	ObservedAt     time.Time
 }
 
+// AssetFilter decides whether a discovered data store is scanned in this
+// run: it gets the store's ARN and returns false to leave it out. A nil
+// filter scans everything. Resumed scans leave out what an interrupted run
+// already recorded; sharded scans leave out what other shards own.
+type AssetFilter func(arn string) bool
+
+// keep reports whether f lets the store with this ARN be scanned.
+func (f AssetFilter) keep(arn string) bool { return f == nil || f(arn) }
+
 // Sink receives a scan's results. The scanner calls it from a single
 // collector goroutine, so implementations need not be safe for concurrent
 // use. A returned error means results can no longer be recorded: the scan
