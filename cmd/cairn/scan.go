@@ -52,7 +52,7 @@ type scanSettings struct {
 	DynamoDBTables      []string
 	Databases           map[string]scanner.DBCredentials
 	File                fileConfig // the config file as read (custom identifiers, allow list)
-	ConfigFile string // --config, for the resume hint
+	ConfigFile          string     // --config, for the resume hint
 	// Resume, when set, continues the interrupted scan it was read from
 	// (cairn scan --resume, resume.go) instead of starting a new one.
 	Resume *resumePlan
