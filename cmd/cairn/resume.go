@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"maps"
 	"os"
 	"path/filepath"
@@ -407,6 +408,19 @@ func assetOf(r report.AssetRow) scanner.Asset {
 		Encryption: r.Encryption, KMSKeyARN: r.KMSKeyARN, KMSKeyManager: r.KMSKeyManager,
 		Public: r.Public, PublicReason: r.PublicReason, DataClasses: r.DataClasses,
 		Status: r.Status, Reason: r.Reason,
+	}
+}
+
+// dropStaleReport removes the interrupted run's PDF and evidence manifest
+// when the resumed run writes none (--no-pdf): they describe the scans and
+// exposures files this run replaced, so cairn verify would report those as
+// modified.
+func (p *resumePlan) dropStaleReport(histDir string, log *slog.Logger) {
+	pdf := filepath.Join(histDir, "reports", p.scan.ScanID+".pdf")
+	for _, f := range []string{pdf, pdf + report.ManifestSuffix} {
+		if err := os.Remove(f); err == nil {
+			log.Info("resume: removed the interrupted run's report, which no longer matches the history", "file", f)
+		}
 	}
 }
 

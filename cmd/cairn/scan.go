@@ -503,6 +503,9 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 		scanFiles = s.Resume.allFiles(scanFiles)
 	}
 	pdfPath := ""
+	if s.NoPDF && s.Resume != nil {
+		s.Resume.dropStaleReport(histDir, log)
+	}
 	if !s.NoPDF {
 		pdfPath = filepath.Join(histDir, "reports", scanID+".pdf")
 		if err := writeScanPDF(pdfPath, histDir, scanRow, scanFiles, s, started); err != nil {
