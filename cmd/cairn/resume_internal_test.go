@@ -1,9 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -43,4 +49,66 @@ func TestRunChecksInterruptedWritesNothing(t *testing.T) {
 	if !interrupted(parent) {
 		t.Error("interrupted() does not recognise a signal's cancellation")
 	}
+}
+
+// TestSecondSignalExitsAtOnce: the first SIGINT cancels the context with
+// an interrupted cause and leaves the process running; the second exits it
+// with exitAbandoned and says so on stderr.
+func TestSecondSignalExitsAtOnce(t *testing.T) {
+	exited := make(chan int, 1)
+	osExit = func(code int) { exited <- code }
+	defer func() { osExit = os.Exit }()
+	var stderr syncBuffer
+	ctx, stop := notifyInterrupt(context.Background(), &stderr)
+	defer stop()
+
+	if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("the first SIGINT did not cancel the context")
+	}
+	if !interrupted(ctx) {
+		t.Errorf("cause %v, want errInterrupted", context.Cause(ctx))
+	}
+	select {
+	case code := <-exited:
+		t.Fatalf("the first SIGINT exited the process (%d)", code)
+	case <-time.After(100 * time.Millisecond):
+	}
+
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-exited:
+		if code != exitAbandoned {
+			t.Errorf("exit code %d, want %d", code, exitAbandoned)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the second signal did not exit")
+	}
+	if !strings.Contains(stderr.String(), "stopping now") {
+		t.Errorf("stderr = %q", stderr.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the signal goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
