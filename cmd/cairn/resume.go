@@ -427,6 +427,9 @@ func (p *resumePlan) dropStaleReport(histDir string, log *slog.Logger) {
 // resumeCommand is the command line that resumes scan id.
 func resumeCommand(id string, s scanSettings) string {
 	cmd := "cairn scan --resume " + id + " --out " + s.Out
+	if strings.HasPrefix(s.Out, "s3://") {
+		cmd = "aws s3 sync " + s.Out + " DIR, then cairn scan --resume " + id + " --out DIR (and sync DIR back)"
+	}
 	if s.ConfigFile != "" {
 		cmd += " --config " + s.ConfigFile
 	}
