@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -113,40 +114,16 @@ func TestScanInterruptAndResume(t *testing.T) {
 
 	// The interrupted scan, a real process.
 	out := t.TempDir()
-	cmd := exec.Command(os.Args[0], append(args(out), "--log-level", "debug")...)
-	cmd.Env = append(os.Environ(), cliEnv+"=1")
-	errPipe, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
+	code, first, log := interruptScan(t, args(out))
+	if code != exitIncomplete {
+		t.Fatalf("interrupted scan: exit %d, want %d\nstderr:\n%s", code, exitIncomplete, log)
 	}
-	cmd.Stdout = &bytes.Buffer{}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	if !strings.Contains(first, "asset=arn:aws:s3:::"+fastBucket) {
+		t.Fatalf("the first store recorded is not the fast bucket: %s", first)
 	}
-	var log strings.Builder
-	sent := false
-	lines := bufio.NewScanner(errPipe)
-	for lines.Scan() {
-		line := lines.Text()
-		log.WriteString(line + "\n")
-		if !sent && strings.Contains(line, `msg="store recorded"`) {
-			if !strings.Contains(line, "asset=arn:aws:s3:::"+fastBucket) {
-				t.Fatalf("the first store recorded is not the fast bucket: %s", line)
-			}
-			if err := cmd.Process.Signal(os.Interrupt); err != nil {
-				t.Fatal(err)
-			}
-			sent = true
-		}
-	}
-	err = cmd.Wait()
-	var ee *exec.ExitError
-	if !sent || !errors.As(err, &ee) || ee.ExitCode() != exitIncomplete {
-		t.Fatalf("interrupted scan: signal sent %v, wait %v; want exit %d\nstderr:\n%s", sent, err, exitIncomplete, log.String())
-	}
-	for _, want := range []string{"interrupted: finishing in-flight items; resume with: cairn scan --resume ", "resume with: cairn scan --resume"} {
-		if !strings.Contains(log.String(), want) {
-			t.Errorf("stderr lacks %q:\n%s", want, log.String())
+	for _, want := range []string{"interrupted: finishing in-flight items; resume with: cairn scan --resume ", "interrupted; what is complete is written; resume with: cairn scan --resume "} {
+		if !strings.Contains(log, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, log)
 		}
 	}
 	scans, err := report.ReadTable[report.ScanRow](out, report.TableScans)
@@ -184,14 +161,34 @@ func TestScanInterruptAndResume(t *testing.T) {
 		}
 	}
 
-	// Resume; repeating the scan's own settings is allowed.
+	// Resume, and interrupt the resumed run too once it has recorded a
+	// store: a part, <scan_id>-r1, and the scans row replaced, still
+	// INTERRUPTED. Repeating the scan's own settings is allowed.
+	code, _, log = interruptScan(t, append(args(out), "--resume", id))
+	if code != exitIncomplete {
+		t.Fatalf("interrupted resume: exit %d, want %d\nstderr:\n%s", code, exitIncomplete, log)
+	}
+	scans, _ = report.ReadTable[report.ScanRow](out, report.TableScans)
+	assets, _ = report.ReadTable[report.AssetRow](out, report.TableAssets)
+	if len(scans) != 1 || scans[0].Status != "INTERRUPTED" || scans[0].Assets != int64(len(assets)) || len(assets) < 2 || len(assets) > len(slowBuckets) {
+		t.Fatalf("after the interrupted resume: scans %+v, %d assets; want one INTERRUPTED row counting 2 to %d assets", scans, len(assets), len(slowBuckets))
+	}
+	parts, _ := filepath.Glob(filepath.Join(out, report.TableAssets, "dt=*", id+"-r1.parquet"))
+	if len(parts) != 1 {
+		t.Errorf("no assets part %s-r1.parquet after the interrupted resume", id)
+	}
+
+	// Resume again, to the end.
 	stdout.Reset()
 	stderr.Reset()
 	start = time.Now()
-	code := run(append(args(out), "--resume", id), &stdout, &stderr)
+	code = run(append(args(out), "--resume", id), &stdout, &stderr)
 	t.Logf("resumed scan: exit %d in %s", code, time.Since(start).Round(time.Millisecond))
 	if code != fullCode {
 		t.Fatalf("resumed scan: exit %d, want %d as uninterrupted\nstderr:\n%s", code, fullCode, stderr.String())
+	}
+	if parts, _ := filepath.Glob(filepath.Join(out, report.TableAssets, "dt=*", id+"-r2.parquet")); len(parts) != 1 {
+		t.Errorf("no assets part %s-r2.parquet after the second resume", id)
 	}
 	if !strings.Contains(stderr.String(), "scan resumed") {
 		t.Errorf("stderr does not say the scan was resumed:\n%s", stderr.String())
@@ -221,6 +218,46 @@ func TestScanInterruptAndResume(t *testing.T) {
 	if code := run(append(args(out), "--resume", id), &so, &se); code != exitUsage {
 		t.Errorf("resuming a COMPLETE scan: exit %d, want %d", code, exitUsage)
 	}
+}
+
+// interruptScan runs cairn with args as a subprocess (this test binary,
+// see TestMain) and sends it SIGINT when its log says a store was
+// recorded. It returns the exit code, that log line and the whole log.
+func interruptScan(t *testing.T, args []string) (code int, first, log string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], append(args, "--log-level", "debug")...)
+	cmd.Env = append(os.Environ(), cliEnv+"=1")
+	errPipe, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout = &bytes.Buffer{}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	lines := bufio.NewScanner(errPipe)
+	for lines.Scan() {
+		line := lines.Text()
+		b.WriteString(line + "\n")
+		if first == "" && strings.Contains(line, `msg="store recorded"`) {
+			first = line
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	switch {
+	case first == "":
+		t.Fatalf("no store was recorded, no signal sent: %v\n%s", err, b.String())
+	case errors.As(err, &ee):
+		return ee.ExitCode(), first, b.String()
+	case err != nil:
+		t.Fatal(err)
+	}
+	return 0, first, b.String()
 }
 
 // compareHistories checks that the history in got holds the same rows as
