@@ -105,35 +105,43 @@ type HistoryWriter struct {
 // scanID becomes the file name, so it must be non-empty, at most 200 bytes of
 // ASCII letters, digits, '.', '_' or '-', and must not start with '.'.
 func NewHistoryWriter(dir, scanID string, day time.Time) (*HistoryWriter, error) {
-	if err := checkScanID(scanID); err != nil {
+	return NewHistoryWriterTables(dir, scanID, day, Tables()...)
+}
+
+// NewHistoryWriterTables is NewHistoryWriter for some of the tables only,
+// and with any file name: a resumed scan writes its new rows as a part
+// (<scan_id>-r1.parquet) of the data tables, and replaces the scans and
+// exposures files (<scan_id>.parquet) with rows that cover every part. Only
+// the named tables get a file; a write to another table fails. Close renames
+// over an existing file of the same name, which replaces it atomically.
+func NewHistoryWriterTables(dir, name string, day time.Time, tables ...string) (*HistoryWriter, error) {
+	if err := checkScanID(name); err != nil {
 		return nil, err
 	}
 	dt := day.UTC().Format(time.DateOnly)
 	w := &HistoryWriter{}
 	var err error
-	if w.scans, err = openTableFile[ScanRow](dir, TableScans, dt, scanID); err != nil {
-		w.Abort()
-		return nil, err
-	}
-	if w.assets, err = openTableFile[AssetRow](dir, TableAssets, dt, scanID); err != nil {
-		w.Abort()
-		return nil, err
-	}
-	if w.objects, err = openTableFile[ObjectResultRow](dir, TableObjectResults, dt, scanID); err != nil {
-		w.Abort()
-		return nil, err
-	}
-	if w.findings, err = openTableFile[FindingRow](dir, TableFindings, dt, scanID); err != nil {
-		w.Abort()
-		return nil, err
-	}
-	if w.controls, err = openTableFile[ControlResultRow](dir, TableControlResults, dt, scanID); err != nil {
-		w.Abort()
-		return nil, err
-	}
-	if w.exposure, err = openTableFile[ExposureRow](dir, TableExposures, dt, scanID); err != nil {
-		w.Abort()
-		return nil, err
+	for _, table := range tables {
+		switch table {
+		case TableScans:
+			w.scans, err = openTableFile[ScanRow](dir, TableScans, dt, name)
+		case TableAssets:
+			w.assets, err = openTableFile[AssetRow](dir, TableAssets, dt, name)
+		case TableObjectResults:
+			w.objects, err = openTableFile[ObjectResultRow](dir, TableObjectResults, dt, name)
+		case TableFindings:
+			w.findings, err = openTableFile[FindingRow](dir, TableFindings, dt, name)
+		case TableControlResults:
+			w.controls, err = openTableFile[ControlResultRow](dir, TableControlResults, dt, name)
+		case TableExposures:
+			w.exposure, err = openTableFile[ExposureRow](dir, TableExposures, dt, name)
+		default:
+			err = fmt.Errorf("report: unknown table %q", table)
+		}
+		if err != nil {
+			w.Abort()
+			return nil, err
+		}
 	}
 	return w, nil
 }
@@ -163,6 +171,9 @@ func (w *HistoryWriter) WriteExposure(r ExposureRow) error { return writeRow(w, 
 func writeRow[T any](w *HistoryWriter, t *tableFile[T], r T) error {
 	if w.done {
 		return ErrWriterClosed
+	}
+	if t == nil {
+		return fmt.Errorf("report: write %T: the table is not open in this writer", r)
 	}
 	if w.err != nil {
 		return w.err
@@ -208,7 +219,10 @@ func (w *HistoryWriter) Close() error {
 	// marker. A crash between renames leaves whole files of the other
 	// tables and no scans row, which readers joining on scans ignore.
 	tables := w.tables()
-	order := append(slices.Clone(tables[1:]), tables[0])
+	order := slices.Clone(tables)
+	if w.scans != nil {
+		order = append(order[1:], w.scans) // tables() lists scans first
+	}
 	var renamed []string
 	for _, t := range order {
 		if err := t.publish(); err != nil {

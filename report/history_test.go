@@ -851,3 +851,65 @@ func TestHistoryInterruptedWriteLeavesNoPartialRows(t *testing.T) {
 		}
 	}
 }
+
+// TestHistoryWriterTablesReplacesAndAddsParts: a writer for some tables only
+// writes just those files; one named <scan_id>-r1 adds a part next to the
+// scan's files, and one named <scan_id> replaces the scan's scans file, so
+// the scan keeps exactly one scans row. A write to a table the writer does
+// not hold fails.
+func TestHistoryWriterTablesReplacesAndAddsParts(t *testing.T) {
+	dir := t.TempDir()
+	first, err := NewHistoryWriter(dir, "s1", testDay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.WriteAsset(AssetRow{ScanID: "s1", AssetARN: "arn:aws:s3:::a"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.WriteScan(ScanRow{ScanID: "s1", Status: "INTERRUPTED"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	part, err := NewHistoryWriterTables(dir, "s1-r1", testDay, TableAssets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := part.WriteScan(ScanRow{ScanID: "s1"}); err == nil {
+		t.Error("a part writer without the scans table accepted a scans row")
+	}
+	if err := part.WriteAsset(AssetRow{ScanID: "s1", AssetARN: "arn:aws:s3:::b"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := part.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(part.Files()) != 1 || filepath.Base(part.Files()[0]) != "s1-r1.parquet" {
+		t.Errorf("part files = %q, want one assets/…/s1-r1.parquet", part.Files())
+	}
+
+	final, err := NewHistoryWriterTables(dir, "s1", testDay, TableScans)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := final.WriteScan(ScanRow{ScanID: "s1", Status: "COMPLETE"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := final.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	scans, err := ReadTable[ScanRow](dir, TableScans)
+	if err != nil || len(scans) != 1 || scans[0].Status != "COMPLETE" {
+		t.Errorf("scans = %+v, %v; want the one COMPLETE row that replaced the INTERRUPTED one", scans, err)
+	}
+	assets, err := ReadTable[AssetRow](dir, TableAssets)
+	if err != nil || len(assets) != 2 {
+		t.Errorf("assets = %+v, %v; want a and b from both parts", assets, err)
+	}
+	if _, err := NewHistoryWriterTables(dir, "s1", testDay, "nope"); err == nil {
+		t.Error("unknown table accepted")
+	}
+}

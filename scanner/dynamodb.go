@@ -147,7 +147,7 @@ func (s *DynamoDBScanner) Scan(ctx context.Context, account string, sink Sink) (
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	col := startCollector(sink, cancel)
+	col := startCollector(ctx, sink, cancel)
 	p := pool.New().WithContext(ctx).WithMaxGoroutines(min(s.opts.Concurrency, len(tables)+1))
 	for _, t := range tables {
 		p.Go(func(ctx context.Context) error {
@@ -259,7 +259,7 @@ func (s *DynamoDBScanner) scanTable(ctx context.Context, account, region, name s
 		asset.Posture = postureJSON(p)
 		res := ObjectResult{AssetARN: asset.ARN, Location: name, Format: "dynamodb", Status: StatusSkipped, Reason: reason, ObservedAt: started}
 		results <- result{object: &res}
-		results <- result{asset: &asset}
+		results <- storeResult(ctx, &asset)
 		return
 	}
 	td := out.Table
@@ -299,7 +299,7 @@ func (s *DynamoDBScanner) scanTable(ctx context.Context, account, region, name s
 	asset.SensitivityScore = tally.score()
 	asset.Reason = strings.Join(reasons, "; ")
 	asset.Posture = postureJSON(p)
-	results <- result{asset: &asset}
+	results <- storeResult(ctx, &asset)
 }
 
 // tablePosture fills p from the table description, continuous backups and

@@ -334,7 +334,7 @@ func (s *RDSScanner) Scan(ctx context.Context, account string, sink Sink) (Stats
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	col := startCollector(sink, cancel)
+	col := startCollector(ctx, sink, cancel)
 	caches := map[string]*regionCache{}
 	for _, r := range regions {
 		caches[r] = newRegionCache()
@@ -497,7 +497,7 @@ func (s *RDSScanner) scanTarget(ctx context.Context, t *dbTarget, rc *regionCach
 	asset.SensitivityScore = run.tally.score()
 	asset.Reason = strings.Join(reasons, "; ")
 	asset.Posture = postureJSON(posture)
-	results <- result{asset: &asset}
+	results <- storeResult(ctx, &asset)
 }
 
 // SamplingInfo records how Cairn reached a database, for the posture JSON.

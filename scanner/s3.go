@@ -114,7 +114,7 @@ func (s *S3Scanner) Scan(ctx context.Context, account string, sink Sink) (Stats,
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	col := startCollector(sink, cancel)
+	col := startCollector(ctx, sink, cancel)
 
 	// Reads are bounded across the whole scan by one semaphore; buckets run a
 	// few at a time so posture calls and listings overlap with reads.
@@ -301,7 +301,7 @@ func (s *S3Scanner) scanBucket(ctx context.Context, b bucketRef, accountBPA Bloc
 	asset.SensitivityScore = tally.score()
 	asset.Reason = strings.Join(reasons, "; ")
 	asset.Posture = postureJSON(posture)
-	results <- result{asset: &asset}
+	results <- storeResult(ctx, &asset)
 }
 
 // list pages through a bucket's keys into the sampler, up to MaxKeysListed.

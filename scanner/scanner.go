@@ -59,6 +59,11 @@ const (
 	ReasonTotalsUnavailable = "TOTALS_UNAVAILABLE"
 )
 
+// CouldNotRead reports whether an object_results reason code means data
+// exists that Cairn was unable to read (the scan is then INCOMPLETE). A
+// resumed scan uses it to count what earlier parts could not read.
+func CouldNotRead(reason string) bool { return couldNotRead(reason) }
+
 // couldNotRead reports whether a skip reason means data exists that Cairn
 // was unable to read, which makes the scan INCOMPLETE. Unsupported formats
 // are recorded but are a known limit of the readers, not a failed read.
@@ -169,10 +174,13 @@ type Sink interface {
 
 // Stats counts what a scan did.
 type Stats struct {
-	Assets    int64
-	Objects   int64
-	Skipped   int64 // objects SKIPPED for any reason
-	Unread    int64 // objects or assets that could not be read (makes the scan incomplete)
+	Assets  int64
+	Objects int64
+	Skipped int64 // objects SKIPPED for any reason
+	Unread  int64 // objects or assets that could not be read (makes the scan incomplete)
+	// Abandoned counts stores cut short by the scan's cancellation: none of
+	// their results reached the sink, and the other counts leave them out.
+	Abandoned int64
 	Findings  int64 // finding rows
 	Matches   int64 // matches summed over finding rows
 	BytesRead int64

@@ -23,6 +23,9 @@ type checkOutcome struct {
 	errors      int
 	unread      int64 // results that could not be evaluated (ERROR) or a failed collection
 	maxFailRank int   // highest --fail-on rank among FAIL results
+	// interrupted is set when a signal cancelled the scan before the checks
+	// finished: nothing was written, and a resumed scan runs them.
+	interrupted bool
 }
 
 // severityRank maps check severities onto the --fail-on scale: high and
@@ -41,13 +44,22 @@ func severityRank(s configchecks.Severity) int {
 // (data), runs every check, writes the control_results rows and feeds them
 // to the exposures join. A collection that cannot start is logged and
 // counts as unread: the scan is then incomplete, never silently "all PASS".
-func runChecks(ctx context.Context, cfg aws.Config, ao scanner.AWSOptions, regions []string, hw *report.HistoryWriter, scanID string, data configchecks.DataScan, join *report.ExposureJoin, log *slog.Logger) checkOutcome {
+//
+// Control results are all or nothing: when the scan is cancelled (SIGINT,
+// SIGTERM) before the account state is collected, no row is written and the
+// outcome says interrupted.
+func runChecks(ctx context.Context, cfg aws.Config, ao scanner.AWSOptions, regions []string, hw historyWriter, scanID string, data configchecks.DataScan, join *report.ExposureJoin, log *slog.Logger) checkOutcome {
 	var out checkOutcome
 	if len(regions) == 0 {
 		regions = resolveRegions(ctx, cfg, nil, log)
 	}
 	log.Info("checks: collecting account state", "regions", len(regions))
 	st, err := scanner.CollectAccountState(ctx, cfg, ao, regions, log)
+	if ctx.Err() != nil {
+		log.Warn("checks: interrupted before the account state was collected; no control results written")
+		out.interrupted = true
+		return out
+	}
 	if err != nil {
 		log.Error("checks: account state not collected", "error", err)
 		out.unread++

@@ -2,7 +2,9 @@
 // encrypted and exposed, and writes a Parquet history and PDF evidence.
 //
 // Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or
-// configuration error, 3 scan incomplete (some targets could not be read).
+// configuration error, 3 scan incomplete (some targets could not be read, or
+// the scan was interrupted by SIGINT or SIGTERM and can be resumed with
+// cairn scan --resume), 130 a second signal stopped the process at once.
 package main
 
 import (
@@ -11,8 +13,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/spf13/cobra"
 )
@@ -55,7 +55,7 @@ func main() {
 // run executes the CLI with the given output streams and returns the
 // process exit code.
 func run(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifyInterrupt(context.Background(), stderr)
 	defer stop()
 	root := newRootCmd()
 	root.SetArgs(args)

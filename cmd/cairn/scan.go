@@ -52,6 +52,10 @@ type scanSettings struct {
 	DynamoDBTables      []string
 	Databases           map[string]scanner.DBCredentials
 	File                fileConfig // the config file as read (custom identifiers, allow list)
+	ConfigFile          string     // --config, for the resume hint
+	// Resume, when set, continues the interrupted scan it was read from
+	// (cairn scan --resume, resume.go) instead of starting a new one.
+	Resume *resumePlan
 }
 
 // services Cairn can scan in this version, and those announced in the
@@ -62,18 +66,21 @@ var (
 )
 
 func newScanCmd() *cobra.Command {
-	var configFile, regions, only, buckets, now string
+	var configFile, regions, only, buckets, now, resumeID string
 	s := scanSettings{}
 	cmd := &cobra.Command{
 		Use:   "scan",
 		Short: "Discover data stores, sample and classify them, record posture, write history and a PDF",
 		Example: `  cairn scan --profile prod --regions all
-  cairn scan --endpoint-url http://127.0.0.1:5000 --out ./cairn-out --sample-objects 50`,
+  cairn scan --endpoint-url http://127.0.0.1:5000 --out ./cairn-out --sample-objects 50
+  cairn scan --resume 20261124T090000Z-1a2b3c4d --out ./cairn-out`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			var fc fileConfig
+			s.ConfigFile = configFile
 			if configFile != "" {
-				fc, err := loadFileConfig(configFile)
-				if err != nil {
+				var err error
+				if fc, err = loadFileConfig(configFile); err != nil {
 					return usageErr("%w", err)
 				}
 				s.merge(cmd, fc)
@@ -93,6 +100,11 @@ func newScanCmd() *cobra.Command {
 					return usageErr("--now: want RFC 3339 (2026-11-24T09:00:00Z): %w", err)
 				}
 				s.Now = t.UTC()
+			}
+			if resumeID != "" {
+				if err := s.resumeFrom(cmd, fc, resumeID); err != nil {
+					return err
+				}
 			}
 			if err := s.validate(); err != nil {
 				return usageErr("%w", err)
@@ -121,6 +133,7 @@ func newScanCmd() *cobra.Command {
 	f.StringVar(&s.ChecksExport, "checks-export", "", "also write the check results (MANUAL rows included) to this file: .csv, or .json/.jsonl for JSON Lines")
 	f.StringVar(&now, "now", "", "for demos and tests: start the scan clock at this RFC 3339 time (scan id, dt partition, started_at, finished_at)")
 	_ = f.MarkHidden("now")
+	f.StringVar(&resumeID, "resume", "", "continue the interrupted scan SCAN_ID found in --out: its settings are restored, the stores it recorded are not read again")
 	return cmd
 }
 
@@ -337,12 +350,36 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 		started = s.Now
 	}
 	scanID := newScanID(started)
-	hw, err := report.NewHistoryWriter(histDir, scanID, started)
+	var hw historyWriter
+	if s.Resume != nil {
+		scanID, started = s.Resume.scan.ScanID, s.Resume.scan.StartedAt
+		if account != s.Resume.scan.AccountID {
+			return usageErr("--resume: scan %s is of account %s, these credentials are of account %s", scanID, s.Resume.scan.AccountID, account)
+		}
+		hw, err = s.Resume.openWriter(histDir)
+	} else {
+		hw, err = report.NewHistoryWriter(histDir, scanID, started)
+	}
 	if err != nil {
 		return usageErr("%w", err)
 	}
-	sink := &historySink{w: hw, scanID: scanID, account: account, prog: prog, regions: map[string]bool{}, join: report.NewExposureJoin()}
+	sink := &historySink{w: hw, scanID: scanID, account: account, prog: prog, log: log, regions: map[string]bool{}, join: report.NewExposureJoin()}
+	var filter scanner.AssetFilter
+	if s.Resume != nil {
+		if err := s.Resume.prime(sink); err != nil {
+			hw.Abort()
+			return &exitError{code: exitIncomplete, err: fmt.Errorf("--resume: %w", err)}
+		}
+		filter = s.Resume.filter
+		log.Info("scan resumed", "scan_id", scanID, "part", s.Resume.part, "stores_recorded", s.Resume.stores, "checks_done", s.Resume.checksDone)
+	}
 	log.Info("scan started", "scan_id", scanID, "account", account, "endpoint", s.EndpointURL, "out", s.Out)
+	stopHint := context.AfterFunc(ctx, func() {
+		if interrupted(ctx) {
+			log.Warn("interrupted: finishing in-flight items; resume with: " + resumeCommand(scanID, s))
+		}
+	})
+	defer stopHint()
 	prog.start()
 
 	var stats scanner.Stats
@@ -357,6 +394,7 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 			Concurrency:       s.Concurrency,
 			Inventory:         s.S3Inventory,
 			DiscoverInventory: s.S3InventoryDiscover,
+			Filter:            filter,
 		}, log)
 		stats, scanErr = s3s.Scan(ctx, account, sink)
 	}
@@ -368,6 +406,7 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 		stats.Findings += st.Findings
 		stats.Matches += st.Matches
 		stats.BytesRead += st.BytesRead
+		stats.Abandoned += st.Abandoned
 		if scanErr == nil {
 			scanErr = err
 		}
@@ -379,20 +418,35 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 		regions = resolveRegions(ctx, cfg, scanRegions, log)
 	}
 	if scanErr == nil && hasService(s.Only, "rds") {
-		add(scanner.NewRDSScanner(cfg, ao, engine, s.dbOptions(regions), log).Scan(ctx, account, sink))
+		dbo := s.dbOptions(regions)
+		dbo.Filter = filter
+		add(scanner.NewRDSScanner(cfg, ao, engine, dbo, log).Scan(ctx, account, sink))
 	}
 	if scanErr == nil && hasService(s.Only, "dynamodb") {
 		add(scanner.NewDynamoDBScanner(cfg, ao, engine, scanner.DynamoOptions{
-			Regions: regions, Tables: s.DynamoDBTables, SampleItems: s.SampleRows,
+			Regions: regions, Tables: s.DynamoDBTables, SampleItems: s.SampleRows, Filter: filter,
 		}, log).Scan(ctx, account, sink))
 	}
 	prog.stop()
 	var checks checkOutcome
-	if hasService(s.Only, "checks") && scanErr == nil {
+	switch {
+	case s.Resume != nil && s.Resume.checksDone:
+		checks = s.Resume.checks // run by an earlier part: not again
+		stats.Unread += checks.unread
+	case hasService(s.Only, "checks") && scanErr == nil:
 		checks = runChecks(ctx, cfg, ao, regions, hw, scanID, sink.dataScan(s.Only), sink.join, log)
+		if checks.interrupted {
+			scanErr = context.Cause(ctx)
+		}
 		if checks.unread > 0 {
 			stats.Unread += checks.unread
 		}
+	}
+	if scanErr != nil && ctx.Err() != nil && stats.Abandoned > 0 {
+		log.Info("interrupted: stores cut short are left out, a resumed scan reads them", "stores", stats.Abandoned)
+	}
+	if s.Resume != nil {
+		stats = s.Resume.addStats(stats)
 	}
 	finished := time.Now().UTC().Add(clockShift)
 
@@ -415,7 +469,14 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 		"sample_objects": s.SampleObjects, "sample_bytes": s.SampleBytes,
 		"max_keys_listed": s.MaxKeysListed, "concurrency": s.Concurrency,
 		"s3_inventory": s.S3Inventory, "s3_inventory_discover": s.S3InventoryDiscover,
+		"sample_rows": s.SampleRows, "rds_identifiers": s.RDSIdentifiers, "dynamodb_tables": s.DynamoDBTables,
+		// resumable: an interrupted run of this version records no partial
+		// store, so cairn scan --resume can continue it (resume.go).
+		"resumable": true,
 	})
+	if s.Resume != nil {
+		opts = []byte(s.Resume.scan.Options) // the scan's own settings, restored
+	}
 	scanRow := report.ScanRow{
 		ScanID: scanID, AccountID: account, StartedAt: started, FinishedAt: finished,
 		Regions: sink.regionList(scanRegions), ToolVersion: version, Status: status, Options: string(opts),
@@ -437,16 +498,25 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 		return &exitError{code: exitIncomplete, err: fmt.Errorf("history: %w", err)}
 	}
 
+	scanFiles := hw.Files()
+	if s.Resume != nil {
+		scanFiles = s.Resume.allFiles(scanFiles)
+	}
 	pdfPath := ""
+	if s.NoPDF && s.Resume != nil {
+		s.Resume.dropStaleReport(histDir, log)
+	}
 	if !s.NoPDF {
 		pdfPath = filepath.Join(histDir, "reports", scanID+".pdf")
-		if err := writeScanPDF(pdfPath, histDir, scanRow, hw.Files(), s, started); err != nil {
+		if err := writeScanPDF(pdfPath, histDir, scanRow, scanFiles, s, started); err != nil {
 			log.Error("pdf report not written", "error", err)
 			pdfPath = ""
 		}
 	}
 	if output != nil {
-		urls, err := uploadHistory(ctx, output, outLoc, histDir, hw.Files(), pdfPath)
+		// Without cancellation: after SIGINT the upload is how what is
+		// complete gets written; a second signal still stops the process.
+		urls, err := uploadHistory(context.WithoutCancel(ctx), output, outLoc, histDir, hw.Files(), pdfPath)
 		if err != nil {
 			keepStaging = true
 			return &exitError{code: exitIncomplete, err: fmt.Errorf("history: %d of %d files uploaded to %s; the scan's files are kept in %s: %w",
@@ -471,6 +541,9 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "Check results exported to %s\n", s.ChecksExport)
 	}
 
+	if status == "INTERRUPTED" {
+		return &exitError{code: exitIncomplete, err: fmt.Errorf("scan %s interrupted; what is complete is written; resume with: %s", scanID, resumeCommand(scanID, s))}
+	}
 	if scanErr != nil {
 		return &exitError{code: exitIncomplete, err: fmt.Errorf("scan %s: %w", strings.ToLower(status), scanErr)}
 	}
@@ -538,10 +611,11 @@ func btoi(b bool) int {
 // historySink adapts scanner results to history rows. The scanner calls it
 // from one goroutine.
 type historySink struct {
-	w       *report.HistoryWriter
+	w       historyWriter
 	scanID  string
 	account string
 	prog    *progress
+	log     *slog.Logger
 	err     error
 
 	regions       map[string]bool
@@ -584,6 +658,9 @@ func (h *historySink) Asset(a scanner.Asset) error {
 	a.Posture = "" // not needed by the checks
 	h.stores = append(h.stores, a)
 	h.prog.assetDone()
+	if h.log != nil {
+		h.log.Debug("store recorded", "asset", a.ARN, "status", a.Status)
+	}
 	return h.fail(h.w.WriteAsset(row))
 }
 
