@@ -51,7 +51,8 @@ type scanSettings struct {
 	RDSIdentifiers      []string
 	DynamoDBTables      []string
 	Databases           map[string]scanner.DBCredentials
-	File                fileConfig // the config file as read (custom identifiers, allow list)
+	File                fileConfig  // the config file as read (custom identifiers, allow list)
+	Org                 orgSettings // --org, --shard, --plan … (org.go)
 }
 
 // services Cairn can scan in this version, and those announced in the
@@ -97,6 +98,12 @@ func newScanCmd() *cobra.Command {
 			if err := s.validate(); err != nil {
 				return usageErr("%w", err)
 			}
+			if err := s.Org.validate(cmd); err != nil {
+				return usageErr("%w", err)
+			}
+			if s.Org.active() {
+				return runOrgScan(cmd.Context(), s, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			}
 			return runScan(cmd.Context(), s, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -121,6 +128,7 @@ func newScanCmd() *cobra.Command {
 	f.StringVar(&s.ChecksExport, "checks-export", "", "also write the check results (MANUAL rows included) to this file: .csv, or .json/.jsonl for JSON Lines")
 	f.StringVar(&now, "now", "", "for demos and tests: start the scan clock at this RFC 3339 time (scan id, dt partition, started_at, finished_at)")
 	_ = f.MarkHidden("now")
+	addOrgFlags(cmd, &s.Org, true)
 	return cmd
 }
 
@@ -345,55 +353,10 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 	log.Info("scan started", "scan_id", scanID, "account", account, "endpoint", s.EndpointURL, "out", s.Out)
 	prog.start()
 
-	var stats scanner.Stats
-	var scanErr error
-	if hasService(s.Only, "s3") {
-		s3s := scanner.NewS3Scanner(cfg, ao, engine, scanner.Options{
-			Regions:           scanRegions,
-			Buckets:           s.Buckets,
-			SampleObjects:     s.SampleObjects,
-			SampleBytes:       s.SampleBytes,
-			MaxKeysListed:     s.MaxKeysListed,
-			Concurrency:       s.Concurrency,
-			Inventory:         s.S3Inventory,
-			DiscoverInventory: s.S3InventoryDiscover,
-		}, log)
-		stats, scanErr = s3s.Scan(ctx, account, sink)
-	}
-	add := func(st scanner.Stats, err error) {
-		stats.Assets += st.Assets
-		stats.Objects += st.Objects
-		stats.Skipped += st.Skipped
-		stats.Unread += st.Unread
-		stats.Findings += st.Findings
-		stats.Matches += st.Matches
-		stats.BytesRead += st.BytesRead
-		if scanErr == nil {
-			scanErr = err
-		}
-	}
-	// Databases, DynamoDB and the checks work per region: "all" means every
-	// region enabled for the account.
-	var regions []string
-	if scanErr == nil && (hasService(s.Only, "rds") || hasService(s.Only, "dynamodb") || hasService(s.Only, "checks")) {
-		regions = resolveRegions(ctx, cfg, scanRegions, log)
-	}
-	if scanErr == nil && hasService(s.Only, "rds") {
-		add(scanner.NewRDSScanner(cfg, ao, engine, s.dbOptions(regions), log).Scan(ctx, account, sink))
-	}
-	if scanErr == nil && hasService(s.Only, "dynamodb") {
-		add(scanner.NewDynamoDBScanner(cfg, ao, engine, scanner.DynamoOptions{
-			Regions: regions, Tables: s.DynamoDBTables, SampleItems: s.SampleRows,
-		}, log).Scan(ctx, account, sink))
-	}
-	prog.stop()
-	var checks checkOutcome
-	if hasService(s.Only, "checks") && scanErr == nil {
-		checks = runChecks(ctx, cfg, ao, regions, hw, scanID, sink.dataScan(s.Only), sink.join, log)
-		if checks.unread > 0 {
-			stats.Unread += checks.unread
-		}
-	}
+	res := scanAccount(ctx, accountScan{
+		cfg: cfg, ao: ao, account: account, s: s, engine: engine, hw: hw, scanID: scanID, sink: sink, log: log, prog: prog,
+	})
+	stats, scanErr, checks := res.stats, res.scanErr, res.checks
 	finished := time.Now().UTC().Add(clockShift)
 
 	status := "COMPLETE"
