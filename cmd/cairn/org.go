@@ -93,6 +93,9 @@ func (o *orgSettings) validate(cmd *cobra.Command) error {
 		}
 		o.RunID = o.run
 	}
+	if o.active() && cmd.Flags().Lookup("checks-export") != nil && cmd.Flags().Changed("checks-export") {
+		return errors.New("--checks-export: not available with --org, --plan, --shard, --run-id or --split-objects yet (the check results are in the history's control_results table)")
+	}
 	return nil
 }
 
