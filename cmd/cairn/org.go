@@ -24,17 +24,17 @@ import (
 
 // orgSettings are the flags of organization, planned and sharded scans.
 type orgSettings struct {
-	Enabled          bool // --org
-	RoleName         string
-	ExternalID       string
-	Accounts         []string // --accounts: only these member accounts
-	ExcludeAccounts  []string // --exclude-accounts
-	SplitObjects     int64    // --split-objects: split buckets with more keys by prefix (0: never)
-	Shard            shardSpec
-	RunID            string
-	PlanFile         string
-	shard, run       string // raw --shard and --run-id
-	accounts, exclud string
+	Enabled         bool // --org
+	RoleName        string
+	ExternalID      string
+	Accounts        []string // --accounts: only these member accounts
+	ExcludeAccounts []string // --exclude-accounts
+	SplitObjects    int64    // --split-objects: split buckets with more keys by prefix (0: never)
+	Shard           shardSpec
+	RunID           string
+	PlanFile        string
+	// The flags as given, parsed by validate.
+	shard, run, accounts, excludeAccounts string
 }
 
 // defaultRoleName is the role --org assumes in each member account.
@@ -46,7 +46,7 @@ func addOrgFlags(cmd *cobra.Command, o *orgSettings, scan bool) {
 	f.StringVar(&o.RoleName, "role-name", defaultRoleName, "with --org: the role assumed in each member account")
 	f.StringVar(&o.ExternalID, "external-id", "", "with --org: the external id the member accounts' role trust requires")
 	f.StringVar(&o.accounts, "accounts", "", "with --org: comma-separated account ids to scan (default: every active account)")
-	f.StringVar(&o.exclud, "exclude-accounts", "", "with --org: comma-separated account ids to leave out")
+	f.StringVar(&o.excludeAccounts, "exclude-accounts", "", "with --org: comma-separated account ids to leave out")
 	f.Int64Var(&o.SplitObjects, "split-objects", 0, "split buckets holding more than N keys into one work unit per top-level prefix (0: never)")
 	if scan {
 		f.StringVar(&o.shard, "shard", "", "run shard I of N of the work plan (0-based I/N), or auto/N with I from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX")
@@ -59,7 +59,7 @@ var accountIDRe = regexp.MustCompile(`^\d{12}$`)
 
 // validate parses the raw flags and checks they fit together.
 func (o *orgSettings) validate(cmd *cobra.Command) error {
-	o.Accounts, o.ExcludeAccounts = splitList(o.accounts), splitList(o.exclud)
+	o.Accounts, o.ExcludeAccounts = splitList(o.accounts), splitList(o.excludeAccounts)
 	for _, id := range append(slices.Clone(o.Accounts), o.ExcludeAccounts...) {
 		if !accountIDRe.MatchString(id) {
 			return fmt.Errorf("--accounts, --exclude-accounts: %q is not a 12-digit account id", id)
@@ -302,12 +302,17 @@ func runOrgScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) e
 		plan = buildPlan(ctx, targets, s, log)
 	}
 	mine := shardUnits(plan, s.Org.Shard)
+	// Every account of the plan gets a scans row from every shard, even with
+	// no unit of its own there; an account that could not be entered only
+	// from the shard that owns its account unit.
 	byAccount := map[string][]workUnit{}
-	unitOwner := map[string]bool{} // accounts whose account unit (failure) another shard owns
+	failedInPlan := map[string]bool{}
 	for _, u := range plan {
-		byAccount[u.Account] = byAccount[u.Account]
+		if _, ok := byAccount[u.Account]; !ok {
+			byAccount[u.Account] = nil
+		}
 		if u.Service == unitAccount {
-			unitOwner[u.Account] = true
+			failedInPlan[u.Account] = true
 		}
 	}
 	for _, u := range mine {
@@ -371,7 +376,7 @@ func runOrgScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) e
 	incomplete := false
 	for _, acct := range accounts {
 		w := workOf(byAccount[acct])
-		if unitOwner[acct] && w.failed == "" {
+		if failedInPlan[acct] && w.failed == "" {
 			continue // another shard records this account's failure
 		}
 		accStarted := time.Now().UTC().Add(clockShift)

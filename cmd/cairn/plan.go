@@ -167,7 +167,7 @@ func readPlan(path string) ([]workUnit, error) {
 		if err := dec.Decode(&u); err != nil {
 			return nil, fmt.Errorf("--plan: %s line %d: %w", path, n, err)
 		}
-		if u.Account == "" || serviceOrder[u.Service] == 0 && u.Service != "s3" {
+		if _, known := serviceOrder[u.Service]; u.Account == "" || !known {
 			return nil, fmt.Errorf("--plan: %s line %d: not a work unit (account and service s3, rds, dynamodb, checks or account)", path, n)
 		}
 		plan = append(plan, u)
