@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -170,5 +171,43 @@ func TestWorkOf(t *testing.T) {
 	w = workOf([]workUnit{{Account: "1", Service: "s3"}, {Account: "1", Service: "s3", Asset: "arn:aws:s3:::x"}, {Account: "1", Service: unitChecks}})
 	if w.filter["s3"] != nil || !w.services[unitChecks] {
 		t.Errorf("whole-service unit: filter set or checks missing")
+	}
+}
+
+// TestPlanRoundTrip writes a plan as JSON Lines and reads it back; a line
+// that is not a work unit is refused with its line number.
+func TestPlanRoundTrip(t *testing.T) {
+	plan := testPlan()
+	var buf strings.Builder
+	if err := writePlan(&buf, plan); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(buf.String(), "\n"); n != len(plan) {
+		t.Fatalf("%d lines for %d units", n, len(plan))
+	}
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := dir + "/" + name
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	got, err := readPlan(write("plan.jsonl", buf.String()+"\n"))
+	if err != nil || !slices.Equal(got, plan) {
+		t.Fatalf("read back %d units, %v; want the %d written", len(got), err, len(plan))
+	}
+	for name, text := range map[string]string{
+		"unknown-field.jsonl": `{"account":"1","service":"s3","bucket":"x"}`,
+		"unknown-svc.jsonl":   `{"account":"1","service":"ec2"}`,
+		"no-account.jsonl":    `{"service":"checks"}`,
+	} {
+		_, err := readPlan(write(name, `{"account":"1","service":"checks"}`+"\n"+text))
+		if err == nil || !strings.Contains(err.Error(), "line 2") {
+			t.Errorf("%s: error %v, want one naming line 2", name, err)
+		}
+	}
+	if _, err := readPlan(write("none.jsonl", "\n")); err == nil {
+		t.Error("a plan without units was accepted")
 	}
 }
