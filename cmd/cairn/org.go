@@ -55,6 +55,30 @@ func addOrgFlags(cmd *cobra.Command, o *orgSettings, scan bool) {
 	}
 }
 
+// merge copies the config file's organization keys for every flag not set
+// on the command line.
+func (o *orgSettings) merge(cmd *cobra.Command, fc fileConfig) {
+	unset := func(name string) bool { f := cmd.Flags().Lookup(name); return f != nil && !f.Changed }
+	if unset("org") && fc.Org {
+		o.Enabled = true
+	}
+	if unset("role-name") && fc.RoleName != "" {
+		o.RoleName = fc.RoleName
+	}
+	if unset("external-id") && fc.ExternalID != "" {
+		o.ExternalID = fc.ExternalID
+	}
+	if unset("accounts") && len(fc.Accounts) > 0 {
+		o.accounts = strings.Join(fc.Accounts, ",")
+	}
+	if unset("exclude-accounts") && len(fc.ExcludeAccounts) > 0 {
+		o.excludeAccounts = strings.Join(fc.ExcludeAccounts, ",")
+	}
+	if unset("split-objects") && fc.SplitObjects != 0 {
+		o.SplitObjects = fc.SplitObjects
+	}
+}
+
 var accountIDRe = regexp.MustCompile(`^\d{12}$`)
 
 // validate parses the raw flags and checks they fit together.
@@ -70,6 +94,9 @@ func (o *orgSettings) validate(cmd *cobra.Command) error {
 			if cmd.Flags().Changed(name) {
 				return fmt.Errorf("--%s needs --org", name)
 			}
+		}
+		if len(o.Accounts) > 0 || len(o.ExcludeAccounts) > 0 || o.ExternalID != "" || o.RoleName != defaultRoleName {
+			return errors.New("config: accounts, exclude_accounts, role_name and external_id need org: true (or --org)")
 		}
 	}
 	if o.RoleName == "" {

@@ -180,6 +180,7 @@ func (s *scanSettings) merge(cmd *cobra.Command, fc fileConfig) {
 	if set("checks-export") && fc.ChecksExport != "" {
 		s.ChecksExport = fc.ChecksExport
 	}
+	s.Org.merge(cmd, fc)
 	s.RDSIdentifiers, s.DynamoDBTables, s.Databases = fc.RDSIdentifiers, fc.DynamoDBTables, fc.Databases
 	s.S3Inventory = fc.S3Inventory
 	s.File = fc

@@ -211,3 +211,28 @@ func TestPlanRoundTrip(t *testing.T) {
 		t.Error("a plan without units was accepted")
 	}
 }
+
+// TestOrgConfigFile takes the organization keys from the config file where
+// no flag is given, and refuses member-account keys without org.
+func TestOrgConfigFile(t *testing.T) {
+	cmd := newScanCmd()
+	if err := cmd.ParseFlags([]string{"--role-name", "FromFlag"}); err != nil {
+		t.Fatal(err)
+	}
+	o := orgSettings{RoleName: "FromFlag"}
+	o.merge(cmd, fileConfig{Org: true, RoleName: "FromFile", Accounts: []string{"111111111111", "222222222222"},
+		ExcludeAccounts: []string{"333333333333"}, SplitObjects: 5000})
+	if err := o.validate(cmd); err != nil {
+		t.Fatal(err)
+	}
+	if !o.Enabled || o.RoleName != "FromFlag" || !slices.Equal(o.Accounts, []string{"111111111111", "222222222222"}) ||
+		!slices.Equal(o.ExcludeAccounts, []string{"333333333333"}) || o.SplitObjects != 5000 || !o.active() {
+		t.Errorf("merged %+v", o)
+	}
+	cmd = newScanCmd()
+	o = orgSettings{RoleName: defaultRoleName}
+	o.merge(cmd, fileConfig{Accounts: []string{"111111111111"}})
+	if err := o.validate(cmd); err == nil || !strings.Contains(err.Error(), "need org") {
+		t.Errorf("accounts without org: %v", err)
+	}
+}
