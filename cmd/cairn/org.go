@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"regexp"
 	"slices"
@@ -276,13 +277,7 @@ func workOf(units []workUnit) accountWork {
 		}
 	}
 	if !whole["rds"] && !whole["dynamodb"] && len(regions) > 0 {
-		w.regions = slices.Sorted(func(yield func(string) bool) {
-			for r := range regions {
-				if !yield(r) {
-					return
-				}
-			}
-		})
+		w.regions = slices.Sorted(maps.Keys(regions))
 	}
 	return w
 }
@@ -345,13 +340,7 @@ func runOrgScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) e
 	for _, u := range mine {
 		byAccount[u.Account] = append(byAccount[u.Account], u)
 	}
-	accounts := slices.Sorted(func(yield func(string) bool) {
-		for a := range byAccount {
-			if !yield(a) {
-				return
-			}
-		}
-	})
+	accounts := slices.Sorted(maps.Keys(byAccount))
 
 	histDir := s.Out
 	var output *scanner.S3Output
