@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -435,6 +436,25 @@ func TestOrgShardSimulation(t *testing.T) {
 			if s.AccountID != w.AccountID || s.Assets != w.Assets || s.Objects != w.Objects || s.Findings != w.Findings || s.Skipped != w.Skipped {
 				t.Errorf("merged scans row %+v, single run's %+v", s, w)
 			}
+		}
+		// Two of the data.* controls the shards leave out are derived by the
+		// report from the merged stores: same outcome per store as the single
+		// run's checks. (data.sensitive_cmk and data.s3_classified are not
+		// derived yet: docs/scale.md.)
+		dataControls := func(d report.AuditData) map[string]string {
+			m := map[string]string{}
+			for _, c := range report.BuildAuditReport(d, report.AuditOptions{From: day, To: day}).Criteria {
+				for _, l := range c.Controls {
+					if l.CheckID == report.CheckSensitiveEncrypted || l.CheckID == report.CheckSensitiveNotPublic {
+						m[l.CheckID] = fmt.Sprintf("pass %d fail %d error %d", l.Pass, l.Fail, l.Error)
+					}
+				}
+			}
+			return m
+		}
+		gotData, wantData := dataControls(d), dataControls(ds)
+		if len(wantData) != 2 || !maps.Equal(gotData, wantData) {
+			t.Errorf("data controls of the merged shards %v, single run %v", gotData, wantData)
 		}
 		out := filepath.Join(t.TempDir(), "run.pdf")
 		var ro, re bytes.Buffer
