@@ -39,7 +39,7 @@ func OrgAccounts(ctx context.Context, cfg aws.Config) ([]OrgAccount, error) {
 		for _, a := range page.Accounts {
 			status := string(a.State)
 			if status == "" {
-				status = string(a.Status) //nolint:staticcheck // moto and older APIs fill Status only
+				status = string(a.Status) // retired by AWS in September 2026, but moto fills only Status
 			}
 			out = append(out, OrgAccount{ID: aws.ToString(a.Id), Name: aws.ToString(a.Name), Status: status})
 		}
