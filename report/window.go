@@ -122,7 +122,8 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 		return d, err
 	}
 	selected := map[string]bool{}
-	byID := map[string]ScanRow{}
+	type scanKey struct{ scan, account string }
+	byID := map[scanKey]ScanRow{}
 	for _, p := range scanFiles {
 		rows, ev, err := readEvidence[ScanRow](dir, p)
 		if err != nil {
@@ -139,7 +140,13 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 			}
 			used = true
 			selected[s.ScanID] = true
-			byID[s.ScanID] = s // a repeated scan id keeps its last row
+			// A run split into shards writes one row per shard and account
+			// under one scan id: they merge into one row per account.
+			k := scanKey{s.ScanID, s.AccountID}
+			if prev, ok := byID[k]; ok {
+				s = MergeScanRows(prev, s)
+			}
+			byID[k] = s
 		}
 		if used {
 			d.Evidence = append(d.Evidence, ev)
@@ -155,7 +162,7 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 		if c := a.StartedAt.Compare(b.StartedAt); c != 0 {
 			return c
 		}
-		return strings.Compare(a.ScanID, b.ScanID)
+		return cmpStrings(a.ScanID, b.ScanID, a.AccountID, b.AccountID)
 	})
 
 	// ofScan reports whether a file of another table belongs to a selected
@@ -295,6 +302,36 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 	d.Evidence = slices.DeleteFunc(d.Evidence, func(e EvidenceFile) bool { return e.Path == "" })
 	slices.SortFunc(d.Evidence, func(a, b EvidenceFile) int { return strings.Compare(a.Path, b.Path) })
 	return d, nil
+}
+
+// scanStatusRank orders scan statuses from best to worst; a merged row
+// takes the worst of its parts.
+var scanStatusRank = map[string]int{"COMPLETE": 0, "INCOMPLETE": 1, "INTERRUPTED": 2, "FAILED": 3}
+
+// MergeScanRows merges two scans rows of one run and account (the rows the
+// shards of a sharded run write): the earliest start, the latest finish,
+// the union of regions, summed totals and the worst status, with the options
+// of the row that has it (a failed shard's options carry its error).
+func MergeScanRows(a, b ScanRow) ScanRow {
+	m := a
+	if m.StartedAt.IsZero() || (!b.StartedAt.IsZero() && b.StartedAt.Before(m.StartedAt)) {
+		m.StartedAt = b.StartedAt
+	}
+	if b.FinishedAt.After(m.FinishedAt) {
+		m.FinishedAt = b.FinishedAt
+	}
+	m.Regions = append(slices.Clone(a.Regions), b.Regions...)
+	slices.Sort(m.Regions)
+	m.Regions = slices.Compact(m.Regions)
+	if scanStatusRank[b.Status] > scanStatusRank[m.Status] {
+		m.Status, m.Options = b.Status, b.Options
+	}
+	m.Assets += b.Assets
+	m.Objects += b.Objects
+	m.Skipped += b.Skipped
+	m.Findings += b.Findings
+	m.BytesRead += b.BytesRead
+	return m
 }
 
 func keep(allow []string, v string) bool { return len(allow) == 0 || slices.Contains(allow, v) }

@@ -226,6 +226,10 @@ var readOnlyOps = []allowedOp{
 	// Log group retention (logs.retention_365).
 	{cloudwatchlogs.ServiceID, "DescribeLogGroups", "logs:DescribeLogGroups"},
 
+	// Organizations: the member accounts of cairn scan --org / cairn plan --org
+	// (org.go), read in the management or a delegated administrator account.
+	{organizations.ServiceID, "ListAccounts", "organizations:ListAccounts"},
+
 	// Credential operations. LoadAWSConfig installs the guard after the SDK has built
 	// its credential providers, so the STS/SSO/Signin clients those providers use are
 	// not guarded at all. These entries are for clients built later from a guarded

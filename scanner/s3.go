@@ -45,6 +45,10 @@ type Options struct {
 	DiscoverInventory bool
 	// Filter leaves buckets out of this run by ARN (nil scans every bucket).
 	Filter AssetFilter
+	// Parts restricts the scan of a bucket, by name, to these parts of it (a
+	// bucket split by prefix in a work plan, see BucketPart); a bucket not in
+	// Parts is scanned whole.
+	Parts map[string][]BucketPart
 }
 
 // withDefaults fills in zero values.
@@ -199,6 +203,23 @@ func (s *S3Scanner) bucketRegion(ctx context.Context, bucket string) string {
 // scanBucket records one bucket's posture, samples and reads its objects,
 // and finally sends the asset row with the rolled-up data classes.
 func (s *S3Scanner) scanBucket(ctx context.Context, b bucketRef, accountBPA BlockPublicAccess, sem chan struct{}, results chan<- result) {
+	if parts, ok := s.opts.Parts[b.name]; ok {
+		for _, p := range parts {
+			if p.Root {
+				s.scanBucketPart(ctx, b, accountBPA, p, sem, results)
+			} else {
+				s.scanPrefixPart(ctx, b, p.Prefix, sem, results)
+			}
+		}
+		return
+	}
+	s.scanBucketPart(ctx, b, accountBPA, BucketPart{}, sem, results)
+}
+
+// scanBucketPart scans a whole bucket, or with part.Root the root part of a
+// bucket split by prefix (its keys outside every top-level prefix), and
+// sends the bucket's asset row.
+func (s *S3Scanner) scanBucketPart(ctx context.Context, b bucketRef, accountBPA BlockPublicAccess, part BucketPart, sem chan struct{}, results chan<- result) {
 	started := time.Now().UTC()
 	arn := bucketARN(b.name)
 	posture := s.bucketPosture(ctx, b.name, b.region, accountBPA)
@@ -221,7 +242,12 @@ func (s *S3Scanner) scanBucket(ctx context.Context, b bucketRef, accountBPA Bloc
 		reasons = append(reasons, ReasonPostureIncomplete+": "+strings.Join(posture.Incomplete, ","))
 	}
 
-	smp, inv, invReason := s.fromInventory(ctx, b)
+	var smp *sampler
+	var inv *inventoryResult
+	var invReason string
+	if !part.Root {
+		smp, inv, invReason = s.fromInventory(ctx, b)
+	}
 	var truncated bool
 	var listErr error
 	if inv != nil {
@@ -233,7 +259,12 @@ func (s *S3Scanner) scanBucket(ctx context.Context, b bucketRef, accountBPA Bloc
 			reasons = append(reasons, invReason)
 		}
 		smp = newSampler(b.name, s.opts.SampleObjects)
-		truncated, listErr = s.list(ctx, b, smp)
+		listIn := &s3.ListObjectsV2Input{Bucket: aws.String(b.name)}
+		if part.Root {
+			listIn.Delimiter = aws.String("/")
+			reasons = append(reasons, fmt.Sprintf("%s: this row covers the keys outside the bucket's top-level prefixes; %d prefixes are scanned as separate units", ReasonSplitByPrefix, part.Prefixes))
+		}
+		truncated, listErr = s.list(ctx, b, listIn, smp)
 		asset.ListingSource = ListingSourceList
 		asset.BucketObjects, asset.BucketBytes, asset.TotalsSource, asset.TotalsAt = smp.Listed, smp.ListedBytes, TotalsListing, time.Now().UTC()
 	}
@@ -254,7 +285,53 @@ func (s *S3Scanner) scanBucket(ctx context.Context, b bucketRef, accountBPA Bloc
 	}
 
 	sample := smp.Sample(s.opts.SampleObjects)
+	rs := s.readSample(ctx, b, arn, sample, sem, results)
+	asset.SampledObjects, asset.SampledBytes = rs.objects, rs.bytes
+	if rs.skipped > 0 {
+		if asset.Status == StatusComplete {
+			asset.Status = StatusPartial
+		}
+		reasons = append(reasons, fmt.Sprintf("%s: %d of %d sampled objects", ReasonObjectsSkipped, rs.skipped, len(sample)))
+	}
+	asset.DataClasses = rs.tally.classes()
+	asset.SensitivityScore = rs.tally.score()
+	asset.Reason = strings.Join(reasons, "; ")
+	asset.Posture = postureJSON(posture)
+	results <- storeResult(ctx, &asset)
+}
+
+// scanPrefixPart scans the keys under prefix of a bucket split by prefix:
+// its objects and findings only, with a sample of its own (seeded from the
+// bucket and the prefix). The bucket's root part sends the asset row.
+func (s *S3Scanner) scanPrefixPart(ctx context.Context, b bucketRef, prefix string, sem chan struct{}, results chan<- result) {
+	arn := bucketARN(b.name)
+	smp := newSampler(b.name+"/"+prefix, s.opts.SampleObjects)
+	truncated, err := s.list(ctx, b, &s3.ListObjectsV2Input{Bucket: aws.String(b.name), Prefix: aws.String(prefix)}, smp)
+	if err != nil {
+		// Nothing of this part can be read: one SKIPPED row says so, so the
+		// part is never taken for clean.
+		results <- result{object: &ObjectResult{AssetARN: arn, Location: prefix, Status: StatusSkipped,
+			Reason: ReasonListFailed, ObservedAt: time.Now().UTC()}}
+		s.log.Warn("s3: prefix listing failed", "bucket", b.name, "prefix", prefix, "error", describeErr(err))
+	}
+	if truncated {
+		s.log.Info("s3: prefix listing capped", "bucket", b.name, "prefix", prefix, "keys", smp.Listed)
+	}
+	s.readSample(ctx, b, arn, smp.Sample(s.opts.SampleObjects), sem, results)
+}
+
+// sampleRead is what reading a sample produced.
+type sampleRead struct {
+	objects, bytes int64
+	skipped        int
+	tally          storeTally
+}
+
+// readSample reads the sampled objects, bounded by sem, and sends their
+// object results and findings.
+func (s *S3Scanner) readSample(ctx context.Context, b bucketRef, arn string, sample []ObjectRef, sem chan struct{}, results chan<- result) sampleRead {
 	tally := storeTally{}
+	var sampled, sampledBytes int64
 	var mu sync.Mutex
 	var skipped int
 	var wg sync.WaitGroup
@@ -273,8 +350,8 @@ func (s *S3Scanner) scanBucket(ctx context.Context, b bucketRef, accountBPA Bloc
 			objResults, findings := s.readObject(ctx, b, arn, o)
 			res := objResults[0]
 			mu.Lock()
-			asset.SampledObjects++
-			asset.SampledBytes += res.BytesRead
+			sampled++
+			sampledBytes += res.BytesRead
 			if res.Status == StatusSkipped {
 				skipped++
 			}
@@ -291,23 +368,13 @@ func (s *S3Scanner) scanBucket(ctx context.Context, b bucketRef, accountBPA Bloc
 		}()
 	}
 	wg.Wait()
-	if skipped > 0 {
-		if asset.Status == StatusComplete {
-			asset.Status = StatusPartial
-		}
-		reasons = append(reasons, fmt.Sprintf("%s: %d of %d sampled objects", ReasonObjectsSkipped, skipped, len(sample)))
-	}
-	asset.DataClasses = tally.classes()
-	asset.SensitivityScore = tally.score()
-	asset.Reason = strings.Join(reasons, "; ")
-	asset.Posture = postureJSON(posture)
-	results <- storeResult(ctx, &asset)
+	return sampleRead{objects: sampled, bytes: sampledBytes, skipped: skipped, tally: tally}
 }
 
 // list pages through a bucket's keys into the sampler, up to MaxKeysListed.
 // It returns whether the cap cut the listing short.
-func (s *S3Scanner) list(ctx context.Context, b bucketRef, smp *sampler) (bool, error) {
-	p := s3.NewListObjectsV2Paginator(s.s3, &s3.ListObjectsV2Input{Bucket: aws.String(b.name)})
+func (s *S3Scanner) list(ctx context.Context, b bucketRef, in *s3.ListObjectsV2Input, smp *sampler) (bool, error) {
+	p := s3.NewListObjectsV2Paginator(s.s3, in)
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx, func(o *s3.Options) { o.Region = b.region })
 		if err != nil {

@@ -57,6 +57,10 @@ const (
 	// whose totals could not be read from CloudWatch either: its
 	// BucketObjects and BucketBytes are lower bounds.
 	ReasonTotalsUnavailable = "TOTALS_UNAVAILABLE"
+	// ReasonSplitByPrefix marks the asset row of a bucket a work plan split by
+	// prefix: the row's object counts, sample and data classes cover the
+	// bucket's root part only (the findings of every part carry its ARN).
+	ReasonSplitByPrefix = "SPLIT_BY_PREFIX"
 )
 
 // CouldNotRead reports whether an object_results reason code means data

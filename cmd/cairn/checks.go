@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -48,7 +49,10 @@ func severityRank(s configchecks.Severity) int {
 // Control results are all or nothing: when the scan is cancelled (SIGINT,
 // SIGTERM) before the account state is collected, no row is written and the
 // outcome says interrupted.
-func runChecks(ctx context.Context, cfg aws.Config, ao scanner.AWSOptions, regions []string, hw historyWriter, scanID string, data configchecks.DataScan, join *report.ExposureJoin, log *slog.Logger) checkOutcome {
+//
+// keep, when not nil, leaves out the results it returns false for (a shard
+// leaves out the data.* checks, which need the whole account's data).
+func runChecks(ctx context.Context, cfg aws.Config, ao scanner.AWSOptions, regions []string, hw historyWriter, scanID string, data configchecks.DataScan, join *report.ExposureJoin, keep func(configchecks.Result) bool, log *slog.Logger) checkOutcome {
 	var out checkOutcome
 	if len(regions) == 0 {
 		regions = resolveRegions(ctx, cfg, nil, log)
@@ -67,6 +71,9 @@ func runChecks(ctx context.Context, cfg aws.Config, ao scanner.AWSOptions, regio
 	}
 	st.DataScan = data
 	out.results = configchecks.Run(st)
+	if keep != nil {
+		out.results = slices.DeleteFunc(out.results, func(r configchecks.Result) bool { return !keep(r) })
+	}
 	for _, row := range report.ControlResultRows(scanID, out.results) {
 		join.AddControl(row)
 		if err := hw.WriteControlResult(row); err != nil {

@@ -41,6 +41,14 @@ type fileConfig struct {
 	ChecksExport        string            `yaml:"checks_export"`
 	RDSIdentifiers      []string          `yaml:"rds_identifiers"`
 	DynamoDBTables      []string          `yaml:"dynamodb_tables"`
+	// Organization runs (docs/scale.md): the keys of --org, --role-name,
+	// --external-id, --accounts, --exclude-accounts and --split-objects.
+	Org             bool     `yaml:"org"`
+	RoleName        string   `yaml:"role_name"`
+	ExternalID      string   `yaml:"external_id"`
+	Accounts        []string `yaml:"accounts"`
+	ExcludeAccounts []string `yaml:"exclude_accounts"`
+	SplitObjects    int64    `yaml:"split_objects"`
 	// Databases holds connection settings per RDS instance or cluster
 	// identifier (docs/databases.md).
 	Databases map[string]scanner.DBCredentials `yaml:"databases"`

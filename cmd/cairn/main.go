@@ -87,6 +87,6 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%w", err) })
-	root.AddCommand(newScanCmd(), newClassifyCmd(), newReportCmd(), newVerifyCmd(), newAthenaDDLCmd())
+	root.AddCommand(newScanCmd(), newPlanCmd(), newClassifyCmd(), newReportCmd(), newVerifyCmd(), newAthenaDDLCmd())
 	return root
 }

@@ -42,7 +42,7 @@ func TestRunChecksInterruptedWritesNothing(t *testing.T) {
 		BaseEndpoint: aws.String("http://127.0.0.1:9")}
 	w := &controlsOnly{}
 	out := runChecks(parent, cfg, scanner.AWSOptions{EndpointURL: "http://127.0.0.1:9"}, []string{"us-east-1"}, w, "s1",
-		configchecks.DataScan{}, report.NewExposureJoin(), slog.New(slog.DiscardHandler))
+		configchecks.DataScan{}, report.NewExposureJoin(), nil, slog.New(slog.DiscardHandler))
 	if !out.interrupted || len(w.rows) != 0 || out.unread != 0 {
 		t.Errorf("interrupted checks: %+v, %d rows written; want interrupted, nothing written, nothing counted unread", out, len(w.rows))
 	}

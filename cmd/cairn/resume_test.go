@@ -29,13 +29,6 @@ import (
 // subprocess to send it signals.
 const cliEnv = "CAIRN_TEST_RUN_CLI"
 
-func TestMain(m *testing.M) {
-	if os.Getenv(cliEnv) == "1" {
-		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
-	}
-	os.Exit(m.Run())
-}
-
 // resumeBuckets are the seeded buckets: the first is read at once, every
 // GET of the others waits slowDelay in the fault proxy.
 var (
@@ -265,23 +258,23 @@ func interruptScan(t *testing.T, args []string) (code int, first, log string) {
 // no duplicate key and exactly one scans row.
 func compareHistories(t *testing.T, want, got string) {
 	t.Helper()
-	compareTable[report.AssetRow](t, want, got, report.TableAssets, func(r report.AssetRow) string { return r.AssetARN })
-	compareTable[report.ObjectResultRow](t, want, got, report.TableObjectResults, func(r report.ObjectResultRow) string {
+	compareResumedTable[report.AssetRow](t, want, got, report.TableAssets, func(r report.AssetRow) string { return r.AssetARN })
+	compareResumedTable[report.ObjectResultRow](t, want, got, report.TableObjectResults, func(r report.ObjectResultRow) string {
 		return r.AssetARN + " " + r.Location
 	})
-	compareTable[report.FindingRow](t, want, got, report.TableFindings, func(r report.FindingRow) string {
+	compareResumedTable[report.FindingRow](t, want, got, report.TableFindings, func(r report.FindingRow) string {
 		return r.AssetARN + " " + r.Location + " " + r.Identifier + " " + r.Field
 	})
-	compareTable[report.ControlResultRow](t, want, got, report.TableControlResults, func(r report.ControlResultRow) string {
+	compareResumedTable[report.ControlResultRow](t, want, got, report.TableControlResults, func(r report.ControlResultRow) string {
 		return r.CheckID + " " + r.ResourceARN + " " + r.Region + " " + r.FindingUID
 	})
-	compareTable[report.ExposureRow](t, want, got, report.TableExposures, func(r report.ExposureRow) string { return r.AssetARN })
-	compareTable[report.ScanRow](t, want, got, report.TableScans, func(r report.ScanRow) string { return r.AccountID })
+	compareResumedTable[report.ExposureRow](t, want, got, report.TableExposures, func(r report.ExposureRow) string { return r.AssetARN })
+	compareResumedTable[report.ScanRow](t, want, got, report.TableScans, func(r report.ScanRow) string { return r.AccountID })
 }
 
-// compareTable compares one table of two histories as sorted lists of
+// compareResumedTable compares one table of two histories as sorted lists of
 // normalised rows, and checks that key is unique in got.
-func compareTable[T any](t *testing.T, want, got, table string, key func(T) string) {
+func compareResumedTable[T any](t *testing.T, want, got, table string, key func(T) string) {
 	t.Helper()
 	wantRows, err := report.ReadTable[T](want, table)
 	if err != nil {

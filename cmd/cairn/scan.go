@@ -51,8 +51,9 @@ type scanSettings struct {
 	RDSIdentifiers      []string
 	DynamoDBTables      []string
 	Databases           map[string]scanner.DBCredentials
-	File                fileConfig // the config file as read (custom identifiers, allow list)
-	ConfigFile          string     // --config, for the resume hint
+	File                fileConfig  // the config file as read (custom identifiers, allow list)
+	ConfigFile          string      // --config, for the resume hint
+	Org                 orgSettings // --org, --shard, --plan … (org.go)
 	// Resume, when set, continues the interrupted scan it was read from
 	// (cairn scan --resume, resume.go) instead of starting a new one.
 	Resume *resumePlan
@@ -109,6 +110,15 @@ func newScanCmd() *cobra.Command {
 			if err := s.validate(); err != nil {
 				return usageErr("%w", err)
 			}
+			if err := s.Org.validate(cmd); err != nil {
+				return usageErr("%w", err)
+			}
+			if s.Org.active() && s.Resume != nil {
+				return usageErr("--resume: resuming an organization, planned or sharded run is not supported; run the interrupted shard again with the same --run-id and --shard: its files are replaced whole")
+			}
+			if s.Org.active() {
+				return runOrgScan(cmd.Context(), s, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			}
 			return runScan(cmd.Context(), s, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -134,6 +144,7 @@ func newScanCmd() *cobra.Command {
 	f.StringVar(&now, "now", "", "for demos and tests: start the scan clock at this RFC 3339 time (scan id, dt partition, started_at, finished_at)")
 	_ = f.MarkHidden("now")
 	f.StringVar(&resumeID, "resume", "", "continue the interrupted scan SCAN_ID found in --out: its settings are restored, the stores it recorded are not read again")
+	addOrgFlags(cmd, &s.Org, true)
 	return cmd
 }
 
@@ -185,6 +196,7 @@ func (s *scanSettings) merge(cmd *cobra.Command, fc fileConfig) {
 	if set("checks-export") && fc.ChecksExport != "" {
 		s.ChecksExport = fc.ChecksExport
 	}
+	s.Org.merge(cmd, fc)
 	s.RDSIdentifiers, s.DynamoDBTables, s.Databases = fc.RDSIdentifiers, fc.DynamoDBTables, fc.Databases
 	s.S3Inventory = fc.S3Inventory
 	s.File = fc
@@ -382,65 +394,19 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 	defer stopHint()
 	prog.start()
 
-	var stats scanner.Stats
-	var scanErr error
-	if hasService(s.Only, "s3") {
-		s3s := scanner.NewS3Scanner(cfg, ao, engine, scanner.Options{
-			Regions:           scanRegions,
-			Buckets:           s.Buckets,
-			SampleObjects:     s.SampleObjects,
-			SampleBytes:       s.SampleBytes,
-			MaxKeysListed:     s.MaxKeysListed,
-			Concurrency:       s.Concurrency,
-			Inventory:         s.S3Inventory,
-			DiscoverInventory: s.S3InventoryDiscover,
-			Filter:            filter,
-		}, log)
-		stats, scanErr = s3s.Scan(ctx, account, sink)
+	var filters map[string]scanner.AssetFilter
+	if s.Resume != nil {
+		filters = map[string]scanner.AssetFilter{"s3": filter, "rds": filter, "dynamodb": filter}
 	}
-	add := func(st scanner.Stats, err error) {
-		stats.Assets += st.Assets
-		stats.Objects += st.Objects
-		stats.Skipped += st.Skipped
-		stats.Unread += st.Unread
-		stats.Findings += st.Findings
-		stats.Matches += st.Matches
-		stats.BytesRead += st.BytesRead
-		stats.Abandoned += st.Abandoned
-		if scanErr == nil {
-			scanErr = err
-		}
-	}
-	// Databases, DynamoDB and the checks work per region: "all" means every
-	// region enabled for the account.
-	var regions []string
-	if scanErr == nil && (hasService(s.Only, "rds") || hasService(s.Only, "dynamodb") || hasService(s.Only, "checks")) {
-		regions = resolveRegions(ctx, cfg, scanRegions, log)
-	}
-	if scanErr == nil && hasService(s.Only, "rds") {
-		dbo := s.dbOptions(regions)
-		dbo.Filter = filter
-		add(scanner.NewRDSScanner(cfg, ao, engine, dbo, log).Scan(ctx, account, sink))
-	}
-	if scanErr == nil && hasService(s.Only, "dynamodb") {
-		add(scanner.NewDynamoDBScanner(cfg, ao, engine, scanner.DynamoOptions{
-			Regions: regions, Tables: s.DynamoDBTables, SampleItems: s.SampleRows, Filter: filter,
-		}, log).Scan(ctx, account, sink))
-	}
-	prog.stop()
-	var checks checkOutcome
-	switch {
-	case s.Resume != nil && s.Resume.checksDone:
+	checksDone := s.Resume != nil && s.Resume.checksDone
+	res := scanAccount(ctx, accountScan{
+		cfg: cfg, ao: ao, account: account, s: s, engine: engine, hw: hw, scanID: scanID, sink: sink, log: log, prog: prog,
+		filter: filters, skipChecks: checksDone,
+	})
+	stats, scanErr, checks := res.stats, res.scanErr, res.checks
+	if checksDone {
 		checks = s.Resume.checks // run by an earlier part: not again
 		stats.Unread += checks.unread
-	case hasService(s.Only, "checks") && scanErr == nil:
-		checks = runChecks(ctx, cfg, ao, regions, hw, scanID, sink.dataScan(s.Only), sink.join, log)
-		if checks.interrupted {
-			scanErr = context.Cause(ctx)
-		}
-		if checks.unread > 0 {
-			stats.Unread += checks.unread
-		}
 	}
 	if scanErr != nil && ctx.Err() != nil && stats.Abandoned > 0 {
 		log.Info("interrupted: stores cut short are left out, a resumed scan reads them", "stores", stats.Abandoned)
