@@ -81,6 +81,7 @@ type measure struct {
 	wall    time.Duration
 	objects int64
 	bytes   int64
+	cpu     time.Duration // user + system time: of the scan process, or of this process during the plain loop
 }
 
 func (m measure) mbps() float64 { return float64(m.bytes) / 1e6 / m.wall.Seconds() }
@@ -207,7 +208,8 @@ func scanSide(ctx context.Context, cairn, endpoint, out string, o options) (meas
 	if rows[0].Skipped > 0 {
 		return measure{}, fmt.Errorf("cairn skipped %d objects: the sides would not read the same bytes", rows[0].Skipped)
 	}
-	return measure{side: "cairn", wall: wall, objects: rows[0].Objects, bytes: rows[0].BytesRead}, nil
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	return measure{side: "cairn", wall: wall, objects: rows[0].Objects, bytes: rows[0].BytesRead, cpu: cpu}, nil
 }
 
 // sampledRanges returns the objects a scan read and how many bytes of each,
@@ -251,7 +253,7 @@ func samplesOf(rows []report.ObjectResultRow) ([]sample, error) {
 // retries, attempt timeout, path-style endpoint), new for each run.
 func plainSide(ctx context.Context, endpoint string, samples []sample, concurrency int) (measure, error) {
 	ao := scanner.AWSOptions{EndpointURL: endpoint, Region: mototest.Region}
-	t0 := time.Now()
+	t0, cpu0 := time.Now(), selfCPU()
 	cfg, err := scanner.LoadAWSConfig(ctx, ao)
 	if err != nil {
 		return measure{}, err
@@ -281,7 +283,8 @@ func plainSide(ctx context.Context, endpoint string, samples []sample, concurren
 	if err != nil {
 		return measure{}, err
 	}
-	return measure{side: "plain", wall: time.Since(t0), objects: int64(len(samples)), bytes: total.Load()}, nil
+	wall, cpu := time.Since(t0), selfCPU()-cpu0
+	return measure{side: "plain", wall: wall, objects: int64(len(samples)), bytes: total.Load(), cpu: cpu}, nil
 }
 
 // median returns the median of v (the mean of the middle two for even n).
@@ -304,17 +307,23 @@ func printResults(w io.Writer, o options, results []measure) {
 		o.objects, o.buckets, o.concurrency, o.runs, time.Now().UTC().Format("2006-01-02 15:04 MST"),
 		runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), host, strings.Join(strings.Fields(string(load))[:min(3, len(strings.Fields(string(load))))], " "))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "run\tside\tobjects\tMB\ts\tobjects/s\tMB/s\t")
+	fmt.Fprintln(tw, "run\tside\tobjects\tMB\ts\tobjects/s\tMB/s\tCPU s\t")
 	mb := map[string][]float64{}
 	ops := map[string][]float64{}
+	cpus := map[string][]float64{}
 	for _, m := range results {
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%.2f\t%.2f\t%.0f\t%.2f\t\n", m.run, m.side, m.objects, float64(m.bytes)/1e6, m.wall.Seconds(), m.ops(), m.mbps())
+		cpu := "-"
+		if m.cpu > 0 {
+			cpu = fmt.Sprintf("%.2f", m.cpu.Seconds())
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%.2f\t%.2f\t%.0f\t%.2f\t%s\t\n", m.run, m.side, m.objects, float64(m.bytes)/1e6, m.wall.Seconds(), m.ops(), m.mbps(), cpu)
 		mb[m.side] = append(mb[m.side], m.mbps())
 		ops[m.side] = append(ops[m.side], m.ops())
+		cpus[m.side] = append(cpus[m.side], m.cpu.Seconds())
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "median: cairn %.2f MB/s, %.0f objects/s; plain download loop %.2f MB/s, %.0f objects/s\n",
-		median(mb["cairn"]), median(ops["cairn"]), median(mb["plain"]), median(ops["plain"]))
+	fmt.Fprintf(w, "median: cairn %.2f MB/s, %.0f objects/s, %.2f CPU-s; plain download loop %.2f MB/s, %.0f objects/s, %.2f CPU-s\n",
+		median(mb["cairn"]), median(ops["cairn"]), median(cpus["cairn"]), median(mb["plain"]), median(ops["plain"]), median(cpus["plain"]))
 	ratio := 0.0
 	if p := median(mb["plain"]); p > 0 {
 		ratio = median(mb["cairn"]) / p
