@@ -1,10 +1,10 @@
-# Cairn — see README.md. Targets: build, test, demo, loadtest, vet, fmt, clean.
+# Cairn — see README.md. Targets: build, test, demo, loadtest, bench-scan, vet, fmt, clean.
 GO      ?= go
 BIN     ?= bin/cairn
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build test demo loadtest vet fmt-check race clean fuzz-short bench bench-classify
+.PHONY: all build test demo loadtest bench-scan vet fmt-check race clean fuzz-short bench bench-classify
 
 all: build
 
@@ -70,6 +70,18 @@ LOADTEST_BUCKETS ?= 200
 LOADTEST_STEPS   ?= 10000,50000
 loadtest: build
 	$(GO) run ./cmd/cairn/internal/loadtest -cairn $(BIN) -buckets $(LOADTEST_BUCKETS) -steps $(LOADTEST_STEPS)
+
+# End-to-end scan throughput against moto beside a plain SDK loop that only
+# downloads the byte ranges the scan sampled, with the same concurrency and SDK
+# config; each side BENCH_SCAN_RUNS times, alternating; prints the medians and
+# the ratio (target ≥ 0.8, docs/performance.md). Not part of `make test`.
+BENCH_SCAN_BUCKETS     ?= 20
+BENCH_SCAN_OBJECTS     ?= 4000
+BENCH_SCAN_RUNS        ?= 3
+BENCH_SCAN_CONCURRENCY ?= 16
+bench-scan: build
+	$(GO) run ./cmd/cairn/internal/benchscan -cairn $(BIN) -buckets $(BENCH_SCAN_BUCKETS) -objects $(BENCH_SCAN_OBJECTS) \
+	  -runs $(BENCH_SCAN_RUNS) -concurrency $(BENCH_SCAN_CONCURRENCY)
 
 clean:
 	rm -rf bin cairn-out

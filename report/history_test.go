@@ -32,6 +32,7 @@ func sampleRows() ([]ScanRow, []AssetRow, []ObjectResultRow, []FindingRow) {
 		Regions: []string{"eu-central-1", "us-east-1"}, ToolVersion: "v0.1.0", Status: "INCOMPLETE",
 		Options: `{"sample_objects":100,"sample_bytes":1048576}`, Assets: 3, Objects: 10, Skipped: 2,
 		Findings: 4, BytesRead: 1 << 40,
+		AWSRequests: 12_345, BytesDownloaded: 1<<40 + 17, EstAWSCostUSD: 0.0123, EstMacieCostUSD: 1024, PricesAsOf: "us-east-1 2026-11-25",
 	}, {
 		// A scan that never finished: zero FinishedAt is stored as NULL.
 		ScanID: "scan-1", AccountID: "123456789012", StartedAt: t0, Regions: nil, Status: "FAILED",
@@ -415,6 +416,8 @@ var contract = map[string][]col{
 		{"finished_at", kTimestamp}, {"regions", kStringList}, {"tool_version", kString},
 		{"status", kString}, {"options", kString}, {"assets", kInt64}, {"objects", kInt64},
 		{"skipped", kInt64}, {"findings", kInt64}, {"bytes_read", kInt64},
+		{"aws_requests", kInt64}, {"bytes_downloaded", kInt64}, {"est_aws_cost_usd", kDouble},
+		{"est_macie_cost_usd", kDouble}, {"prices_as_of", kString},
 	},
 	TableAssets: {
 		{"scan_id", kString}, {"account_id", kString}, {"observed_at", kTimestamp},
@@ -911,5 +914,39 @@ func TestHistoryWriterTablesReplacesAndAddsParts(t *testing.T) {
 	}
 	if _, err := NewHistoryWriterTables(dir, "s1", testDay, "nope"); err == nil {
 		t.Error("unknown table accepted")
+	}
+}
+
+// TestScanRowReadsOlderFiles reads a scans file written before the request and
+// cost columns existed: the new fields come back zero, the others intact.
+func TestScanRowReadsOlderFiles(t *testing.T) {
+	type oldScanRow struct {
+		ScanID      string    `parquet:"scan_id"`
+		AccountID   string    `parquet:"account_id"`
+		StartedAt   time.Time `parquet:"started_at,optional,timestamp(millisecond)"`
+		FinishedAt  time.Time `parquet:"finished_at,optional,timestamp(millisecond)"`
+		Regions     []string  `parquet:"regions,list"`
+		ToolVersion string    `parquet:"tool_version"`
+		Status      string    `parquet:"status"`
+		Options     string    `parquet:"options"`
+		Assets      int64     `parquet:"assets"`
+		Objects     int64     `parquet:"objects"`
+		Skipped     int64     `parquet:"skipped"`
+		Findings    int64     `parquet:"findings"`
+		BytesRead   int64     `parquet:"bytes_read"`
+	}
+	path := filepath.Join(t.TempDir(), "old.parquet")
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	if err := parquet.WriteFile(path, []oldScanRow{{ScanID: "old", AccountID: "123456789012", StartedAt: at, Regions: []string{"eu-west-1"},
+		Status: "COMPLETE", Objects: 7, BytesRead: 99}}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := ReadRows[ScanRow](path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ScanRow{ScanID: "old", AccountID: "123456789012", StartedAt: at, Regions: []string{"eu-west-1"}, Status: "COMPLETE", Objects: 7, BytesRead: 99}
+	if len(rows) != 1 || !reflect.DeepEqual(rows[0], want) {
+		t.Fatalf("read %+v, want %+v", rows, want)
 	}
 }

@@ -25,6 +25,13 @@ type ScanRow struct {
 	Skipped     int64     `parquet:"skipped"`
 	Findings    int64     `parquet:"findings"`
 	BytesRead   int64     `parquet:"bytes_read"`
+	// The run's AWS traffic and its estimated cost (scanner.EstimateCost,
+	// docs/cost.md); zero in files written before these columns existed.
+	AWSRequests     int64   `parquet:"aws_requests"`       // HTTP requests answered, retries included
+	BytesDownloaded int64   `parquet:"bytes_downloaded"`   // response body bytes from S3
+	EstAWSCostUSD   float64 `parquet:"est_aws_cost_usd"`   // requests, KMS, reads, in-region transfer
+	EstMacieCostUSD float64 `parquet:"est_macie_cost_usd"` // Macie discovery of the same S3 bytes
+	PricesAsOf      string  `parquet:"prices_as_of"`       // region and date of the price table
 }
 
 // AssetRow is one row of the assets table: one per data store.

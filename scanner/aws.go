@@ -49,6 +49,10 @@ type AWSOptions struct {
 	// headers once its request is sent; an attempt that times out is retried
 	// like a dropped connection. 0 means DefaultAttemptTimeout.
 	AttemptTimeout time.Duration
+	// Requests, when set, counts every request made by the clients of the config
+	// LoadAWSConfig returns (not its credential providers' STS calls, nor the
+	// history output's), for the run's cost estimate.
+	Requests *RequestCounter
 }
 
 // DefaultAttemptTimeout is AWSOptions.AttemptTimeout's default. Without it a
@@ -75,6 +79,9 @@ func LoadAWSConfig(ctx context.Context, o AWSOptions) (aws.Config, error) {
 	// A fresh backing array: the credential clients built during loading hold
 	// cfg.APIOptions too, and must not see the guard appear in their slice.
 	cfg.APIOptions = append(slices.Clip(cfg.APIOptions), AddReadOnlyGuard)
+	if o.Requests != nil {
+		cfg.APIOptions = append(cfg.APIOptions, o.Requests.AddTo)
+	}
 	return cfg, nil
 }
 

@@ -381,13 +381,18 @@ func runOrgScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) e
 	prog.start()
 
 	type accountResult struct {
-		row    report.ScanRow
-		res    accountOutcome
-		sink   *historySink
-		reason string
+		row      report.ScanRow
+		res      accountOutcome
+		sink     *historySink
+		reason   string
+		requests *scanner.RequestCounter
 	}
 	var results []accountResult
 	var total scanner.Stats
+	var totalCost struct {
+		USD, MacieUSD float64
+		requests      int64
+	}
 	maxConfidence, maxFailRank := 0, 0
 	incomplete := false
 	for _, acct := range accounts {
@@ -397,7 +402,7 @@ func runOrgScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) e
 		}
 		accStarted := time.Now().UTC().Add(clockShift)
 		sink := &historySink{w: hw, scanID: runID, account: acct, prog: prog, regions: map[string]bool{}, join: report.NewExposureJoin()}
-		ar := accountResult{sink: sink, reason: w.failed}
+		ar := accountResult{sink: sink, reason: w.failed, requests: &scanner.RequestCounter{}}
 		if ar.reason == "" && len(w.units) > 0 {
 			cfg, ok := entered[acct]
 			if !ok {
@@ -408,6 +413,9 @@ func runOrgScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) e
 				}
 			}
 			if ar.reason == "" {
+				// Each account's requests are counted on their own, for the
+				// cost estimate of its scans row.
+				cfg.APIOptions = append(slices.Clip(cfg.APIOptions), ar.requests.AddTo)
 				ao := s.awsOptions()
 				ar.res = scanAccount(ctx, accountScan{
 					cfg: cfg, ao: ao, account: acct, s: s, engine: engine, hw: hw, scanID: runID, sink: sink, log: log, prog: prog,
@@ -447,6 +455,14 @@ func runOrgScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) e
 			ScanID: runID, AccountID: acct, StartedAt: accStarted, FinishedAt: time.Now().UTC().Add(clockShift),
 			Regions: sink.regionList(s.scanRegions()), ToolVersion: version, Status: status, Options: string(optJSON),
 			Assets: st.Assets, Objects: st.Objects, Skipped: st.Skipped, Findings: st.Findings, BytesRead: st.BytesRead,
+		}
+		if cost := sink.estimateCost(ar.requests.Counts(), scanner.PricesUSEast1); cost.Requests > 0 {
+			ar.row.AWSRequests, ar.row.BytesDownloaded = cost.Requests, cost.S3Bytes
+			ar.row.EstAWSCostUSD, ar.row.EstMacieCostUSD = cost.USD, cost.MacieDiscoveryUSD
+			ar.row.PricesAsOf = cost.Prices.Region + " " + cost.Prices.AsOf
+			totalCost.USD += cost.USD
+			totalCost.MacieUSD += cost.MacieDiscoveryUSD
+			totalCost.requests += cost.Requests
 		}
 		if sink.err != nil {
 			hw.Abort()
@@ -500,6 +516,10 @@ func runOrgScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) e
 			line += "  — " + r.reason
 		}
 		fmt.Fprintln(stdout, line)
+	}
+	if totalCost.requests > 0 {
+		fmt.Fprintf(stdout, "AWS requests: %d; estimated AWS cost %s, Macie discovery of the same S3 bytes %s (%s list prices, docs/cost.md)\n",
+			totalCost.requests, usd(totalCost.USD), usd(totalCost.MacieUSD), scanner.PricesUSEast1.Region)
 	}
 	fmt.Fprintf(stdout, "History: %s (%d files). Build the evidence PDF of the run with: cairn report --history %s\n", s.Out, len(hw.Files()), s.Out)
 

@@ -320,7 +320,9 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 	if len(scanRegions) == 1 && scanRegions[0] == "all" {
 		scanRegions = nil
 	}
-	ao := scanner.AWSOptions{Profile: s.Profile, EndpointURL: s.EndpointURL}
+	// Every request to the scanned account is counted, for the cost estimate.
+	requests := &scanner.RequestCounter{}
+	ao := scanner.AWSOptions{Profile: s.Profile, EndpointURL: s.EndpointURL, Requests: requests}
 	if len(scanRegions) > 0 {
 		ao.Region = scanRegions[0]
 	}
@@ -443,11 +445,20 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 	if s.Resume != nil {
 		opts = []byte(s.Resume.scan.Options) // the scan's own settings, restored
 	}
+	cost := sink.estimateCost(requests.Counts(), scanner.PricesUSEast1)
 	scanRow := report.ScanRow{
 		ScanID: scanID, AccountID: account, StartedAt: started, FinishedAt: finished,
 		Regions: sink.regionList(scanRegions), ToolVersion: version, Status: status, Options: string(opts),
 		Assets: stats.Assets, Objects: stats.Objects, Skipped: stats.Skipped,
 		Findings: stats.Findings, BytesRead: stats.BytesRead,
+		AWSRequests: cost.Requests, BytesDownloaded: cost.S3Bytes,
+		EstAWSCostUSD: cost.USD, EstMacieCostUSD: cost.MacieDiscoveryUSD,
+		PricesAsOf: cost.Prices.Region + " " + cost.Prices.AsOf,
+	}
+	if s.Resume != nil { // the earlier parts' traffic is part of the scan's cost
+		scanRow.AWSRequests += s.Resume.scan.AWSRequests
+		scanRow.BytesDownloaded += s.Resume.scan.BytesDownloaded
+		scanRow.EstAWSCostUSD += s.Resume.scan.EstAWSCostUSD
 	}
 	exposures := sink.join.Rows()
 	for _, r := range exposures {
@@ -495,6 +506,7 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 	}
 
 	printSummary(stdout, scanRow, sink, stats, s.Out, hw.Files(), pdfPath)
+	printCost(stdout, cost, requests.Counts())
 	printExposures(stdout, exposures, topExposures)
 	if checks.results != nil {
 		fmt.Fprintf(stdout, "\nConfiguration checks: %d results, %d FAIL, %d ERROR\n", len(checks.results), checks.fails, checks.errors)
@@ -685,6 +697,25 @@ func (h *historySink) dataScan(only []string) configchecks.DataScan {
 		ds.Stores = append(ds.Stores, scanner.DataStoreOf(a, h.categories[a.ARN]))
 	}
 	return ds
+}
+
+// estimateCost prices the run's requests, and what Macie would charge for the
+// bytes sampled from the S3 buckets of this scan.
+func (h *historySink) estimateCost(counts []scanner.OpCount, p scanner.PriceTable) scanner.CostEstimate {
+	var in scanner.CostInputs
+	for _, a := range h.assets {
+		if a.Service != "s3" {
+			continue
+		}
+		in.Buckets++
+		in.S3BytesSampled += a.SampledBytes
+		if a.BucketObjects > 0 {
+			in.BucketObjects += a.BucketObjects
+		} else {
+			in.BucketObjects += a.ObjectCount
+		}
+	}
+	return scanner.EstimateCost(counts, in, p)
 }
 
 // regionList is the scan's regions: those requested, or else those where

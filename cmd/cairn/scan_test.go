@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -71,6 +72,59 @@ func TestScanDemoAccount(t *testing.T) {
 	t.Run("posture and findings", func(t *testing.T) { checkDemoResults(t, r) })
 	t.Run("data-aware checks", func(t *testing.T) { checkDataAwareControls(t, r) })
 	t.Run("no raw value in any output", func(t *testing.T) { checkNoRawValue(t, r) })
+	t.Run("requests and cost", func(t *testing.T) { checkRequestsAndCost(t, r) })
+}
+
+// checkRequestsAndCost checks the scans row's request count and cost estimate
+// against what the other tables say was read, and that the summary prints them.
+func checkRequestsAndCost(t *testing.T, r scanResult) {
+	scans, err := report.ReadTable[report.ScanRow](r.out, report.TableScans)
+	if err != nil || len(scans) != 1 {
+		t.Fatalf("scans: %v rows, err %v", len(scans), err)
+	}
+	scan := scans[0]
+	objects, err := report.ReadTable[report.ObjectResultRow](r.out, report.TableObjectResults)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gets int64 // objects with bytes read: at least one GET each
+	for _, o := range objects {
+		if o.BytesRead > 0 {
+			gets++
+		}
+	}
+	assets, err := report.ReadTable[report.AssetRow](r.out, report.TableAssets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s3Sampled int64
+	for _, a := range assets {
+		if a.Service == "s3" {
+			s3Sampled += a.SampledBytes
+		}
+	}
+	if gets == 0 || scan.AWSRequests < gets+int64(len(assets)) {
+		t.Errorf("aws_requests %d, fewer than %d objects read plus %d stores listed", scan.AWSRequests, gets, len(assets))
+	}
+	if s3Sampled == 0 || scan.BytesDownloaded < s3Sampled {
+		t.Errorf("bytes_downloaded %d < %d bytes sampled from S3", scan.BytesDownloaded, s3Sampled)
+	}
+	if scan.EstAWSCostUSD <= 0 {
+		t.Errorf("est_aws_cost_usd %g: the GETs and LISTs cost something", scan.EstAWSCostUSD)
+	}
+	wantMacie := float64(s3Sampled) / (1 << 30) * scanner.PricesUSEast1.MacieDiscoveryPerGB
+	if diff := scan.EstMacieCostUSD - wantMacie; diff > 1e-12 || diff < -1e-12 {
+		t.Errorf("est_macie_cost_usd %g, want %g for %d bytes", scan.EstMacieCostUSD, wantMacie, s3Sampled)
+	}
+	if scan.PricesAsOf != "us-east-1 "+scanner.PricesUSEast1.AsOf {
+		t.Errorf("prices_as_of %q", scan.PricesAsOf)
+	}
+	for _, want := range []string{fmt.Sprintf("AWS requests: %d (", scan.AWSRequests), "S3 GetObject", "Estimated AWS cost of this run: $",
+		"Macie for the same", "list prices as of " + scanner.PricesUSEast1.AsOf} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("summary lacks %q", want)
+		}
+	}
 }
 
 // checkDataAwareControls checks that the checks fed by this run's classification

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"math"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -117,4 +120,61 @@ func printExposures(w io.Writer, rows []report.ExposureRow, n int) {
 			r.Exposure, r.Encryption, 100*r.SampledFraction, classes, len(r.FailingControls))
 	}
 	tw.Flush()
+}
+
+// printCost writes the run's AWS requests (the busiest operations), the
+// estimate of what they cost and what Macie would charge for the same S3
+// bytes, with the price table's region and date.
+func printCost(w io.Writer, e scanner.CostEstimate, counts []scanner.OpCount) {
+	if e.Requests == 0 {
+		return
+	}
+	top := slices.Clone(counts)
+	slices.SortStableFunc(top, func(a, b scanner.OpCount) int { return cmp.Compare(b.Requests, a.Requests) })
+	var parts []string
+	for i, c := range top {
+		if i == 4 {
+			parts = append(parts, "…")
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s %s %d", c.Service, c.Operation, c.Requests))
+	}
+	fmt.Fprintf(w, "\nAWS requests: %d (%s); %s downloaded from S3\n", e.Requests, strings.Join(parts, ", "), humanBytes(e.S3Bytes))
+	var lines []string
+	for _, l := range e.Lines {
+		lines = append(lines, fmt.Sprintf("%s %s %s", l.Item, quantity(l), usd(l.USD)))
+	}
+	if len(lines) == 0 {
+		lines = []string{"no billed requests"}
+	}
+	fmt.Fprintf(w, "Estimated AWS cost of this run: %s (%s)\n", usd(e.USD), strings.Join(lines, "; "))
+	fmt.Fprintf(w, "  data transfer assumes Cairn runs in each bucket's region (free); from another region add %s at $%.2f/GB\n",
+		usd(e.CrossRegionUSD), e.Prices.TransferCrossRegionPerGB)
+	fmt.Fprintf(w, "Macie for the same %s of S3 objects: %s (sensitive data discovery at $%.2f/GB), plus %s/month bucket evaluation and monitoring of %d buckets\n",
+		humanBytes(e.MacieBytes), usd(e.MacieDiscoveryUSD), e.Prices.MacieDiscoveryPerGB, usd(e.MacieMonthlyUSD), e.MacieBuckets)
+	fmt.Fprintf(w, "Prices: %s list prices as of %s; they vary by region (docs/cost.md)\n", e.Prices.Region, e.Prices.AsOf)
+}
+
+// quantity renders a cost line's quantity in its unit.
+func quantity(l scanner.CostLine) string {
+	if l.Unit == "GB" {
+		return fmt.Sprintf("%.3f GB", l.Quantity)
+	}
+	if l.Quantity == math.Trunc(l.Quantity) {
+		return fmt.Sprintf("%.0f %s", l.Quantity, l.Unit)
+	}
+	return fmt.Sprintf("%.1f %s", l.Quantity, l.Unit)
+}
+
+// usd renders dollars with enough digits to show small amounts.
+func usd(v float64) string {
+	switch {
+	case v == 0:
+		return "$0"
+	case v >= 1:
+		return fmt.Sprintf("$%.2f", v)
+	case v >= 0.01:
+		return fmt.Sprintf("$%.4f", v)
+	}
+	return fmt.Sprintf("$%.6f", v)
 }

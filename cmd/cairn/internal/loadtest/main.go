@@ -25,15 +25,13 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/cairnsec/cairn/cmd/cairn/internal/estate"
 	"github.com/cairnsec/cairn/report"
 	"github.com/cairnsec/cairn/scanner/mototest"
 )
@@ -126,9 +124,9 @@ func run(o options) error {
 	cfg.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
 	s3c := mototest.SeedS3Client(cfg)
 
-	names := bucketNames(o.buckets)
+	names := estate.BucketNames(o.buckets)
 	t0 := time.Now()
-	if err := createBuckets(ctx, s3c, names, o.seedWorkers); err != nil {
+	if err := estate.CreateBuckets(ctx, s3c, names, o.seedWorkers); err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "loadtest: created %d buckets in %s\n", len(names), time.Since(t0).Round(time.Millisecond))
@@ -143,7 +141,7 @@ func run(o options) error {
 	have := 0
 	for i, total := range o.steps {
 		t0 := time.Now()
-		if err := seedObjects(ctx, s3c, names, have, total, o.seedWorkers); err != nil {
+		if err := estate.SeedObjects(ctx, s3c, names, have, total, o.seedWorkers, "loadtest"); err != nil {
 			return err
 		}
 		r := result{total: total, seeded: total - have, seedTime: time.Since(t0)}
@@ -233,91 +231,4 @@ func mib(b int64) string {
 		return "unknown"
 	}
 	return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
-}
-
-// bucketNames returns n bucket names that look like a company's.
-func bucketNames(n int) []string {
-	kinds := []string{"app-logs", "exports", "events", "analytics", "backups", "etl-staging", "reports", "audit"}
-	names := make([]string, n)
-	for i := range names {
-		names[i] = fmt.Sprintf("load-%s-%03d", kinds[i%len(kinds)], i)
-	}
-	return names
-}
-
-func createBuckets(ctx context.Context, s3c *s3.Client, names []string, workers int) error {
-	return parallel(ctx, len(names), workers, func(ctx context.Context, i int) error {
-		if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(names[i])}); err != nil {
-			return fmt.Errorf("create bucket %s: %w", names[i], err)
-		}
-		return nil
-	})
-}
-
-// seedObjects writes objects from index from (inclusive) to to (exclusive).
-// Object i goes to bucket i mod len(buckets), so every bucket holds the same
-// number of objects, give or take one.
-func seedObjects(ctx context.Context, s3c *s3.Client, buckets []string, from, to, workers int) error {
-	var done atomic.Int64
-	stopProgress := progress(&done, to-from)
-	defer stopProgress()
-	return parallel(ctx, to-from, workers, func(ctx context.Context, j int) error {
-		i := from + j
-		bucket := buckets[i%len(buckets)]
-		key, body, ctype := object(i)
-		_, err := s3c.PutObject(ctx, &s3.PutObjectInput{
-			Bucket: aws.String(bucket), Key: aws.String(key),
-			Body: bytes.NewReader(body), ContentLength: aws.Int64(int64(len(body))), ContentType: aws.String(ctype),
-		})
-		if err != nil {
-			return fmt.Errorf("put s3://%s/%s: %w", bucket, key, err)
-		}
-		done.Add(1)
-		return nil
-	})
-}
-
-// progress prints how many of total objects are seeded every 10 s until the
-// returned function is called.
-func progress(done *atomic.Int64, total int) func() {
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		t := time.NewTicker(10 * time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				fmt.Fprintf(os.Stderr, "loadtest: seeding: %d of %d\n", done.Load(), total)
-			}
-		}
-	})
-	return func() { close(stop); wg.Wait() }
-}
-
-// parallel calls fn(ctx, i) for i in [0, n) on workers goroutines and returns
-// the first error; after it, the remaining calls are skipped.
-func parallel(ctx context.Context, n, workers int, fn func(context.Context, int) error) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(workers, n) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n || ctx.Err() != nil {
-					return
-				}
-				if err := fn(ctx, i); err != nil {
-					cancel(err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return context.Cause(ctx) // nil unless fn failed or the parent ended
 }

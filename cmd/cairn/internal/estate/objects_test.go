@@ -1,4 +1,4 @@
-package main
+package estate
 
 import (
 	"bytes"
@@ -11,13 +11,13 @@ func TestObjectDeterministicAndVaried(t *testing.T) {
 	kinds := map[string]int{}
 	var total int
 	for i := range 3000 {
-		k1, b1, c1 := object(i)
-		k2, b2, c2 := object(i)
+		k1, b1, c1 := Object(i)
+		k2, b2, c2 := Object(i)
 		if k1 != k2 || c1 != c2 || !bytes.Equal(b1, b2) {
-			t.Fatalf("object(%d) differs between calls", i)
+			t.Fatalf("Object(%d) differs between calls", i)
 		}
 		if len(b1) < 256 || len(b1) > 33<<10 {
-			t.Errorf("object(%d): %d bytes, want 256 B to 33 KiB", i, len(b1))
+			t.Errorf("Object(%d): %d bytes, want 256 B to 33 KiB", i, len(b1))
 		}
 		kinds[c1]++
 		total += len(b1)

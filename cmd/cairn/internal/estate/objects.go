@@ -1,4 +1,7 @@
-package main
+// Package estate seeds moto with a company-like S3 estate for the load and
+// throughput harnesses (make loadtest, make bench-scan): many buckets of small,
+// deterministic log, CSV and JSON Lines objects.
+package estate
 
 import (
 	"bytes"
@@ -7,14 +10,14 @@ import (
 	"time"
 )
 
-// object returns the key, body and content type of object i. It is
+// Object returns the key, body and content type of object i. It is
 // deterministic: the same i always gives the same object. Bodies are small
 // application logs, CSV exports and JSON Lines events; sizes are mostly
 // 256 B–2 KiB, a quarter 2–16 KiB and one in twenty 16–32 KiB (≈ 4 KiB on
 // average). About one object in 25 holds one synthetic sensitive value (an
 // email address, a Luhn-valid card number or a US SSN, each labelled), the
 // rest hold look-alikes only (order ids, prices, IP-free request ids).
-func object(i int) (key string, body []byte, contentType string) {
+func Object(i int) (key string, body []byte, contentType string) {
 	r := rand.New(rand.NewPCG(uint64(i), 0x636169726e))
 	var size int
 	switch p := r.IntN(100); {
