@@ -19,7 +19,12 @@ import (
 //     with leftmost-first (Perl/RE2) priorities; the last report is the
 //     end RE2 would choose.
 //
-// States are built on first use under a mutex; scans read the transition
+// States are built on first use: the new state's closure and step are
+// computed without a lock, in scratch of the calling goroutine, and only
+// adding the state to the index and publishing the transition take the
+// mutex, so goroutines that meet new states at the same time build them in
+// parallel (two that need the same transition both compute it; the first
+// to publish wins, the other's work is dropped). Scans read the transition
 // table without locks (atomic loads of a table that only grows by copy),
 // so one DFA serves any number of goroutines.
 
@@ -118,34 +123,61 @@ type lazyDFA struct {
 	states atomic.Pointer[[]*dstate]
 
 	mu      sync.Mutex
-	index   map[string]int32
-	initial [8]atomic.Int32 // by flags, id+1; 0 unknown
-	full    bool
-	// closure scratch, under mu
+	index   map[string]int32 // under mu
+	key     []byte           // addState's scratch, under mu
+	initial [8]atomic.Int32  // by flags, id+1; 0 unknown
+	full    atomic.Bool      // set under mu
+	// fromStarts caches, per assertion set (an EmptyOp, below 64), the
+	// closure of every pattern start (modeMulti): the part of each new
+	// state's closure that all states share, which for a large table is
+	// most of it. Computed on first use; a goroutine that loses the race
+	// to store it uses the winner's, which is equal.
+	fromStarts [64]atomic.Pointer[startClosure]
+}
+
+// startClosure is the closure of a multi DFA's pattern starts under one
+// assertion set: its byte nodes and matched patterns, and, per byte class,
+// the nodes its byte nodes step to (computed on first use, like
+// fromStarts): every new state's step shares that part.
+type startClosure struct {
+	byteNs, matched []int32
+	next            []atomic.Pointer[[]int32]
+}
+
+// dfaScratch is the working memory of building one transition: a
+// goroutine takes one from scratchPool for the closure and step and gives
+// it back. mark is indexed by NFA node and stamped with gen, so one
+// scratch serves DFAs of any size (it grows to the largest program).
+type dfaScratch struct {
 	mark    []uint32
 	gen     uint32
 	stack   []int32
 	byteNs  []int32
 	matched []int32
 	next    []int32
-	key     []byte
-	// fromStarts caches, per assertion set, the closure of every pattern
-	// start (modeMulti): the part of each new state's closure that all
-	// states share, which for a large table is most of it.
-	fromStarts map[syntax.EmptyOp]*startClosure
 	// sc is the start closure of the closure just computed (modeMulti):
 	// its byte nodes are not in byteNs but stepped through sc.next.
 	sc *startClosure
 }
 
-// startClosure is the closure of a multi DFA's pattern starts under one
-// assertion set: its byte nodes and matched patterns, and, per byte class,
-// the nodes its byte nodes step to (computed on first use): every new
-// state's step shares that part.
-type startClosure struct {
-	byteNs, matched []int32
-	next            [][]int32
-	stepped         []bool
+var scratchPool = sync.Pool{New: func() any { return new(dfaScratch) }}
+
+// getScratch returns a scratch whose mark covers d's program.
+func (d *lazyDFA) getScratch() *dfaScratch {
+	x := scratchPool.Get().(*dfaScratch)
+	if len(x.mark) < len(d.prog.nodes) {
+		x.mark, x.gen = make([]uint32, len(d.prog.nodes)), 0
+	}
+	return x
+}
+
+// nextGen starts a new marking generation.
+func (x *dfaScratch) nextGen() {
+	x.gen++
+	if x.gen == 0 {
+		clear(x.mark)
+		x.gen = 1
+	}
 }
 
 func newLazyDFA(prog *nfaProgram, mode dfaMode, starts []int32, cls *classMap, limit int) *lazyDFA {
@@ -157,7 +189,6 @@ func newLazyDFA(prog *nfaProgram, mode dfaMode, starts []int32, cls *classMap, l
 		stride: len(cls.rep),
 		limit:  limit,
 		index:  map[string]int32{},
-		mark:   make([]uint32, len(prog.nodes)),
 	}
 	tab := []int32{}
 	states := []*dstate{}
@@ -246,7 +277,7 @@ func (d *lazyDFA) addState(nodes []int32, flags uint8) int32 {
 	}
 	states := *d.states.Load()
 	if len(states) >= d.limit {
-		d.full = true
+		d.full.Store(true)
 		return -1
 	}
 	id := int32(len(states))
@@ -268,66 +299,63 @@ func (d *lazyDFA) addState(nodes []int32, flags uint8) int32 {
 
 // closure follows the epsilon edges from nodes (and, in modeMulti, from
 // every pattern start) under the assertions sat, collecting byte nodes
-// into d.byteNs and matched patterns into d.matched. In modeFirst the
-// walk is in priority order and stops at the first match.
-func (d *lazyDFA) closure(nodes []int32, sat syntax.EmptyOp) {
-	d.gen++
-	if d.gen == 0 {
-		clear(d.mark)
-		d.gen = 1
-	}
-	d.byteNs = d.byteNs[:0]
-	d.matched = d.matched[:0]
-	stack := d.stack[:0]
+// into x.byteNs and matched patterns into x.matched. In modeFirst the
+// walk is in priority order and stops at the first match. It reads only
+// what never changes once published, so it runs without d.mu.
+func (d *lazyDFA) closure(x *dfaScratch, nodes []int32, sat syntax.EmptyOp) {
+	x.nextGen()
+	x.byteNs = x.byteNs[:0]
+	x.matched = x.matched[:0]
+	x.sc = nil
+	stack := x.stack[:0]
 	push := func(list []int32) {
 		for i := len(list) - 1; i >= 0; i-- {
 			stack = append(stack, list[i])
 		}
 	}
 	if d.mode == modeMulti {
-		sc := d.fromStarts[sat]
+		sc := d.fromStarts[sat].Load()
 		if sc == nil {
 			push(d.starts)
-			d.walk(stack, sat)
-			sc = &startClosure{byteNs: slices.Clone(d.byteNs), matched: slices.Clone(d.matched),
-				next: make([][]int32, d.stride), stepped: make([]bool, d.stride)}
-			if d.fromStarts == nil {
-				d.fromStarts = map[syntax.EmptyOp]*startClosure{}
+			stack = d.walk(x, stack, sat)
+			sc = &startClosure{byteNs: slices.Clone(x.byteNs), matched: slices.Clone(x.matched),
+				next: make([]atomic.Pointer[[]int32], d.stride)}
+			if !d.fromStarts[sat].CompareAndSwap(nil, sc) {
+				// Another goroutine stored an equal one first. The
+				// marks of this generation still cover sc's nodes.
+				sc = d.fromStarts[sat].Load()
 			}
-			d.fromStarts[sat] = sc
-			stack = d.stack[:0]
-			d.byteNs = d.byteNs[:0]
+			x.byteNs = x.byteNs[:0]
 		} else {
 			// The nodes of the start closure are not marked: a walk from
 			// nodes that reaches one again adds a byte node that step
 			// also reaches through sc.next, which step removes, or a
 			// pattern twice, which trans removes.
-			d.matched = append(d.matched, sc.matched...)
+			x.matched = append(x.matched, sc.matched...)
 		}
-		d.sc = sc
-	} else {
-		d.sc = nil
+		x.sc = sc
 	}
 	push(nodes)
-	d.walk(stack, sat)
+	x.stack = d.walk(x, stack, sat)
 }
 
 // walk follows the epsilon edges from the nodes on stack (popped last
 // first) under the assertions sat, skipping nodes marked in the current
-// generation, and keeps stack's memory in d.stack.
-func (d *lazyDFA) walk(stack []int32, sat syntax.EmptyOp) {
+// generation, and returns stack's memory for reuse.
+func (d *lazyDFA) walk(x *dfaScratch, stack []int32, sat syntax.EmptyOp) []int32 {
 	nodesArr := d.prog.nodes
+	mark, gen := x.mark, x.gen
 	for len(stack) > 0 {
 		n := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if d.mark[n] == d.gen {
+		if mark[n] == gen {
 			continue
 		}
-		d.mark[n] = d.gen
+		mark[n] = gen
 		nd := &nodesArr[n]
 		switch nd.op {
 		case opByte:
-			d.byteNs = append(d.byteNs, n)
+			x.byteNs = append(x.byteNs, n)
 		case opSplit:
 			stack = append(stack, nd.out1, nd.out)
 		case opAssert:
@@ -335,46 +363,50 @@ func (d *lazyDFA) walk(stack []int32, sat syntax.EmptyOp) {
 				stack = append(stack, nd.out)
 			}
 		case opMatch:
-			d.matched = append(d.matched, nd.pat)
+			x.matched = append(x.matched, nd.pat)
 			if d.mode == modeFirst {
 				stack = stack[:0]
 			}
 		}
 	}
-	d.stack = stack
+	return stack
 }
 
-// step returns the nodes reached on byte c (of class k) from d.byteNs and,
-// in modeMulti, from the start closure's byte nodes (through d.sc.next),
-// deduplicated (sorted, unless priorities matter).
-func (d *lazyDFA) step(c byte, k uint8) []int32 {
-	next := d.next[:0]
-	d.gen++
-	if d.gen == 0 {
-		clear(d.mark)
-		d.gen = 1
-	}
-	for _, n := range d.byteNs {
+// step returns the nodes reached on byte c (of class k) from x.byteNs and,
+// in modeMulti, from the start closure's byte nodes (through x.sc.next),
+// deduplicated (sorted, unless priorities matter). Like closure, it runs
+// without d.mu.
+func (d *lazyDFA) step(x *dfaScratch, c byte, k uint8) []int32 {
+	next := x.next[:0]
+	x.nextGen()
+	mark, gen := x.mark, x.gen
+	for _, n := range x.byteNs {
 		nd := &d.prog.nodes[n]
-		if d.prog.sets[nd.set].has(c) && d.mark[nd.out] != d.gen {
-			d.mark[nd.out] = d.gen
+		if d.prog.sets[nd.set].has(c) && mark[nd.out] != gen {
+			mark[nd.out] = gen
 			next = append(next, nd.out)
 		}
 	}
-	if sc := d.sc; sc != nil {
-		if !sc.stepped[k] {
-			var out []int32
+	if sc := x.sc; sc != nil {
+		p := sc.next[k].Load()
+		if p == nil {
+			out := []int32{}
 			for _, n := range sc.byteNs {
 				if nd := &d.prog.nodes[n]; d.prog.sets[nd.set].has(c) {
 					out = append(out, nd.out)
 				}
 			}
 			slices.Sort(out)
-			sc.next[k], sc.stepped[k] = slices.Compact(out), true
+			out = slices.Compact(out)
+			if !sc.next[k].CompareAndSwap(nil, &out) {
+				p = sc.next[k].Load() // an equal one, stored first
+			} else {
+				p = &out
+			}
 		}
-		for _, o := range sc.next[k] {
-			if d.mark[o] != d.gen {
-				d.mark[o] = d.gen
+		for _, o := range *p {
+			if mark[o] != gen {
+				mark[o] = gen
 				next = append(next, o)
 			}
 		}
@@ -382,38 +414,58 @@ func (d *lazyDFA) step(c byte, k uint8) []int32 {
 	if d.mode != modeFirst {
 		slices.Sort(next)
 	}
-	d.next = next
+	x.next = next
 	return next
 }
 
 // trans returns the transition of state s on class k, building it if
-// needed; ok is false when the DFA is full.
+// needed; ok is false when the DFA is full. The new state is computed
+// without the lock (see the top of this file); d.mu covers only the index
+// look-up, adding the state and publishing the transition.
 func (d *lazyDFA) trans(s int32, k uint8) (int32, bool) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	tab := *d.tab.Load()
 	idx := int(s)*d.stride + int(k)
-	if v := atomic.LoadInt32(&tab[idx]); v != 0 {
-		return v, true
+	if tab := *d.tab.Load(); idx < len(tab) {
+		if v := atomic.LoadInt32(&tab[idx]); v != 0 {
+			return v, true
+		}
 	}
-	if d.full {
+	if d.full.Load() {
 		return 0, false
 	}
 	st := (*d.states.Load())[s]
 	c := d.cls.rep[k]
-	d.closure(st.nodes, satisfied(st.flags, c, false))
-	report := len(d.matched) > 0
+	x := d.getScratch()
+	defer scratchPool.Put(x)
+	d.closure(x, st.nodes, satisfied(st.flags, c, false))
+	report := len(x.matched) > 0
+	var m []int32
 	if report && d.mode == modeMulti {
+		m = slices.Clone(x.matched)
+		slices.Sort(m)
+		m = slices.Compact(m)
+	}
+	next := d.step(x, c, k)
+
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	tab := *d.tab.Load()
+	if v := atomic.LoadInt32(&tab[idx]); v != 0 {
+		return v, true // built meanwhile by another goroutine
+	}
+	if d.full.Load() {
+		return 0, false
+	}
+	ns := d.addState(next, byteFlags(c))
+	if ns < 0 {
+		return 0, false
+	}
+	if m != nil {
+		// Published before the transition that reports it: a scan reads
+		// st.matches[k] only after loading a transition with reportBit.
 		if st.matches == nil {
 			st.matches = make([][]int32, d.stride)
 		}
-		m := slices.Clone(d.matched)
-		slices.Sort(m)
-		st.matches[k] = slices.Compact(m)
-	}
-	ns := d.addState(d.step(c, k), byteFlags(c))
-	if ns < 0 {
-		return 0, false
+		st.matches[k] = m
 	}
 	v := (ns + 1)
 	if report {
@@ -425,20 +477,24 @@ func (d *lazyDFA) trans(s int32, k uint8) (int32, bool) {
 }
 
 // endMatches returns the patterns that match at the text edge from state
-// s.
+// s. They are computed without the lock; the first goroutine to publish
+// them wins.
 func (d *lazyDFA) endMatches(s int32) []int32 {
 	st := (*d.states.Load())[s]
 	if st.end.Load() != 0 {
 		return st.endMatches
 	}
+	x := d.getScratch()
+	d.closure(x, st.nodes, satisfied(st.flags, 0, true))
+	m := slices.Clone(x.matched)
+	scratchPool.Put(x)
+	slices.Sort(m)
+	m = slices.Compact(m)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if st.end.Load() == 0 {
-		d.closure(st.nodes, satisfied(st.flags, 0, true))
-		m := slices.Clone(d.matched)
-		slices.Sort(m)
-		st.endMatches = slices.Compact(m)
-		if len(st.endMatches) > 0 {
+		st.endMatches = m
+		if len(m) > 0 {
 			st.end.Store(2)
 		} else {
 			st.end.Store(1)
