@@ -538,7 +538,15 @@ func (e *Engine) ScanSummaries(buf []byte, field string, maxExamples, maxFingerp
 	if len(buf) == 0 {
 		return nil
 	}
-	sums := make([]summaryAcc, len(e.reg.ids))
+	// The accumulators come from a pool: callers such as the readers make
+	// one call per CSV column or JSON field, and a fresh slice (150 bytes
+	// per identifier) per call was the largest allocation of cairn
+	// classify.
+	p := sumsPool.Get().(*[]summaryAcc)
+	if cap(*p) < len(e.reg.ids) {
+		*p = make([]summaryAcc, len(e.reg.ids))
+	}
+	sums := (*p)[:len(e.reg.ids)]
 	for i := range sums {
 		sums[i].maxExamples, sums[i].maxFingerprints = maxExamples, maxFingerprints
 	}
@@ -549,8 +557,13 @@ func (e *Engine) ScanSummaries(buf []byte, field string, maxExamples, maxFingerp
 			out = append(out, sums[i].sum)
 		}
 	}
+	clear(sums) // out holds copies; drop the pool's references
+	sumsPool.Put(p)
 	return out
 }
+
+// sumsPool holds ScanSummaries' per-identifier accumulators, cleared.
+var sumsPool = sync.Pool{New: func() any { return new([]summaryAcc) }}
 
 // summaryAcc is one identifier's Summary as ScanSummaries builds it.
 type summaryAcc struct {
