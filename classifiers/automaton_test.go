@@ -268,6 +268,28 @@ func TestAutomatonConcurrentFull(t *testing.T) {
 	wg.Wait()
 }
 
+// TestAutomatonHashCollisions makes every DFA state's index hash collide,
+// so that states are told apart by their keys (the spill map), and checks
+// the spans against go-re2's.
+func TestAutomatonHashCollisions(t *testing.T) {
+	reg, err := compileRegistry(builtin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := reg.auto.cache.Load()
+	collide := func(d *lazyDFA) { d.hash = func([]byte) uint64 { return 1 } }
+	collide(c.multi)
+	for i := range c.rev {
+		collide(c.rev[i])
+		collide(c.first[i])
+		collide(c.solo[i])
+	}
+	compareWithRE2(t, reg, "collisions", append(corpus.Bench(12, 16<<10, corpus.Dense), mixedText(16<<10, 3)...))
+	if len(c.multi.spill) == 0 {
+		t.Error("no state went to the spill map")
+	}
+}
+
 // FuzzAutomaton compares the automaton's spans with go-re2's for every
 // builtin identifier on arbitrary bytes:
 // go test -run='^$' -fuzz=FuzzAutomaton -fuzztime=60s ./classifiers/

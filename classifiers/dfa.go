@@ -2,6 +2,7 @@ package classifiers
 
 import (
 	"encoding/binary"
+	"hash/maphash"
 	"regexp/syntax"
 	"slices"
 	"sync"
@@ -53,12 +54,34 @@ const (
 type dstate struct {
 	nodes []int32
 	flags uint8
-	// matches[k] lists the patterns that match before a byte of class k
-	// (modeMulti), allocated on first report.
-	matches [][]int32
+	// reports lists, per byte class with a reporting transition, the
+	// patterns that match before a byte of that class (modeMulti). It is
+	// replaced, never changed, as transitions are added: few classes of a
+	// state report, and a row per reporting state was a large share of
+	// the memory a cold run allocates.
+	reports atomic.Pointer[[]classReport]
 	// end is 0 until computed, then 1 (no match at the text edge) or 2.
 	end        atomic.Int32
 	endMatches []int32
+}
+
+// classReport is the patterns a state reports on one byte class.
+type classReport struct {
+	k    uint8
+	pats []int32
+}
+
+// matchesOn returns the patterns st reports on class k (modeMulti); call
+// it only after loading a transition of st on k with reportBit.
+func (st *dstate) matchesOn(k uint8) []int32 {
+	if p := st.reports.Load(); p != nil {
+		for i := range *p {
+			if (*p)[i].k == k {
+				return (*p)[i].pats
+			}
+		}
+	}
+	return nil
 }
 
 // classMap partitions bytes into classes that every byte set of a nfaProgram,
@@ -122,11 +145,16 @@ type lazyDFA struct {
 	tab    atomic.Pointer[[]int32]
 	states atomic.Pointer[[]*dstate]
 
-	mu      sync.Mutex
-	index   map[string]int32 // under mu
-	key     []byte           // addState's scratch, under mu
-	initial [8]atomic.Int32  // by flags, id+1; 0 unknown
-	full    atomic.Bool      // set under mu
+	mu sync.Mutex
+	// index finds a state by the hash of its key (flags and nodes); the
+	// rare state whose hash collides with an earlier, different state's
+	// is in spill, by key. Both under mu.
+	index   map[uint64]int32
+	spill   map[string]int32
+	hash    func(key []byte) uint64 // maphash under a seed of d's; tests collide
+	key     []byte                  // addState's scratch, under mu
+	initial [8]atomic.Int32         // by flags, id+1; 0 unknown
+	full    atomic.Bool             // set under mu
 	// fromStarts caches, per assertion set (an EmptyOp, below 64), the
 	// closure of every pattern start (modeMulti): the part of each new
 	// state's closure that all states share, which for a large table is
@@ -188,8 +216,10 @@ func newLazyDFA(prog *nfaProgram, mode dfaMode, starts []int32, cls *classMap, l
 		cls:    cls,
 		stride: len(cls.rep),
 		limit:  limit,
-		index:  map[string]int32{},
+		index:  map[uint64]int32{},
 	}
+	seed := maphash.MakeSeed()
+	d.hash = func(key []byte) uint64 { return maphash.Bytes(seed, key) }
 	tab := []int32{}
 	states := []*dstate{}
 	d.tab.Store(&tab)
@@ -272,25 +302,39 @@ func (d *lazyDFA) addState(nodes []int32, flags uint8) int32 {
 		key = binary.LittleEndian.AppendUint32(key, uint32(n))
 	}
 	d.key = key
-	if id, ok := d.index[string(key)]; ok {
-		return id
-	}
 	states := *d.states.Load()
+	h := d.hash(key)
+	first, collides := d.index[h]
+	if collides {
+		if st := states[first]; st.flags == flags && slices.Equal(st.nodes, nodes) {
+			return first
+		}
+		if id, ok := d.spill[string(key)]; ok {
+			return id
+		}
+	}
 	if len(states) >= d.limit {
 		d.full.Store(true)
 		return -1
 	}
 	id := int32(len(states))
-	d.index[string(key)] = id
+	if !collides {
+		d.index[h] = id
+	} else {
+		if d.spill == nil {
+			d.spill = map[string]int32{}
+		}
+		d.spill[string(key)] = id
+	}
 	st := &dstate{nodes: slices.Clone(nodes), flags: flags}
 	states = append(states, st)
 	d.states.Store(&states)
 	tab := *d.tab.Load()
 	if need := len(states) * d.stride; need > len(tab) {
 		grown := make([]int32, need, max(need, 2*len(tab)))
-		for i := range tab {
-			grown[i] = atomic.LoadInt32(&tab[i])
-		}
+		// Entries change only under mu, which is held: a plain copy
+		// races with nothing (scans only load).
+		copy(grown, tab)
 		grown = grown[:cap(grown)]
 		d.tab.Store(&grown)
 	}
@@ -461,11 +505,13 @@ func (d *lazyDFA) trans(s int32, k uint8) (int32, bool) {
 	}
 	if m != nil {
 		// Published before the transition that reports it: a scan reads
-		// st.matches[k] only after loading a transition with reportBit.
-		if st.matches == nil {
-			st.matches = make([][]int32, d.stride)
+		// st's reports on k only after loading a transition with reportBit.
+		var reps []classReport
+		if old := st.reports.Load(); old != nil {
+			reps = append(reps, *old...)
 		}
-		st.matches[k] = m
+		reps = append(reps, classReport{k: k, pats: m})
+		st.reports.Store(&reps)
 	}
 	v := (ns + 1)
 	if report {
@@ -556,7 +602,7 @@ func (d *lazyDFA) scanMulti(buf []byte, ends [][]int32) bool {
 			if int(s) >= len(states) {
 				states = *d.states.Load()
 			}
-			for _, p := range states[s].matches[k] {
+			for _, p := range states[s].matchesOn(k) {
 				ends[p] = append(ends[p], int32(i))
 			}
 		}
@@ -695,7 +741,7 @@ func (d *lazyDFA) scanMulti4(buf []byte, ov int, ends [][]int32, scratch *[4][]u
 		}
 		if v&reportBit != 0 && i >= rec[j] {
 			states := *d.states.Load()
-			for _, p := range states[s[j]].matches[k] {
+			for _, p := range states[s[j]].matchesOn(k) {
 				reps[j] = append(reps[j], uint64(p)<<32|uint64(i))
 			}
 		}
@@ -723,16 +769,16 @@ func (d *lazyDFA) scanMulti4(buf []byte, ov int, ends [][]int32, scratch *[4][]u
 			if (v0|v1|v2|v3)&reportBit != 0 {
 				states := *d.states.Load()
 				if v0&reportBit != 0 && i >= rec[0] {
-					reps[0] = appendReports(reps[0], states[s0].matches[of[b0[i]]], r[0]+i)
+					reps[0] = appendReports(reps[0], states[s0].matchesOn(of[b0[i]]), r[0]+i)
 				}
 				if v1&reportBit != 0 && r[1]+i >= rec[1] {
-					reps[1] = appendReports(reps[1], states[s1].matches[of[b1[i]]], r[1]+i)
+					reps[1] = appendReports(reps[1], states[s1].matchesOn(of[b1[i]]), r[1]+i)
 				}
 				if v2&reportBit != 0 && r[2]+i >= rec[2] {
-					reps[2] = appendReports(reps[2], states[s2].matches[of[b2[i]]], r[2]+i)
+					reps[2] = appendReports(reps[2], states[s2].matchesOn(of[b2[i]]), r[2]+i)
 				}
 				if v3&reportBit != 0 && r[3]+i >= rec[3] {
-					reps[3] = appendReports(reps[3], states[s3].matches[of[b3[i]]], r[3]+i)
+					reps[3] = appendReports(reps[3], states[s3].matchesOn(of[b3[i]]), r[3]+i)
 				}
 			}
 			s0, s1, s2, s3 = v0&idMask-1, v1&idMask-1, v2&idMask-1, v3&idMask-1
