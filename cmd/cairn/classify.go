@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -227,11 +228,16 @@ type classifySummary struct {
 }
 
 // printClassify consumes outcomes (the single collector) and prints them:
-// JSON Lines as they arrive, or a table sorted by file at the end.
-func printClassify(w io.Writer, format string, outcomes <-chan fileOutcome) classifySummary {
+// JSON Lines as they arrive, or a table sorted by file at the end. Lines
+// are buffered and written whenever no outcome is waiting, so a pipeline
+// still sees each file's findings as soon as it is done, without a write
+// per line.
+func printClassify(out io.Writer, format string, outcomes <-chan fileOutcome) classifySummary {
 	var sum classifySummary
 	var table []classifyRecord
 	var unread []fileOutcome
+	w := bufio.NewWriterSize(out, 64<<10)
+	defer w.Flush()
 	enc := json.NewEncoder(w)
 	for o := range outcomes {
 		sum.files++
@@ -257,6 +263,9 @@ func printClassify(w io.Writer, format string, outcomes <-chan fileOutcome) clas
 		}
 		if format == "jsonl" && o.status == scanner.StatusSkipped {
 			_ = enc.Encode(map[string]string{"file": o.file, "status": o.status, "reason": o.reason, "format": o.format})
+		}
+		if len(outcomes) == 0 {
+			_ = w.Flush() // nothing waiting: write what this file gave
 		}
 	}
 	if format == "table" {
