@@ -54,34 +54,16 @@ const (
 type dstate struct {
 	nodes []int32
 	flags uint8
-	// reports lists, per byte class with a reporting transition, the
-	// patterns that match before a byte of that class (modeMulti). It is
-	// replaced, never changed, as transitions are added: few classes of a
-	// state report, and a row per reporting state was a large share of
-	// the memory a cold run allocates.
-	reports atomic.Pointer[[]classReport]
+	// matches[k] is, for a transition on class k with reportBit, 1 + the
+	// index in the DFA's lists of the patterns that match before a byte
+	// of class k (modeMulti). Allocated on the state's first report,
+	// under mu; an entry is written before its transition is published.
+	// Interned indices rather than a slice per class: a row of slices per
+	// reporting state was a large share of what a cold run allocated.
+	matches []uint32
 	// end is 0 until computed, then 1 (no match at the text edge) or 2.
 	end        atomic.Int32
 	endMatches []int32
-}
-
-// classReport is the patterns a state reports on one byte class.
-type classReport struct {
-	k    uint8
-	pats []int32
-}
-
-// matchesOn returns the patterns st reports on class k (modeMulti); call
-// it only after loading a transition of st on k with reportBit.
-func (st *dstate) matchesOn(k uint8) []int32 {
-	if p := st.reports.Load(); p != nil {
-		for i := range *p {
-			if (*p)[i].k == k {
-				return (*p)[i].pats
-			}
-		}
-	}
-	return nil
 }
 
 // classMap partitions bytes into classes that every byte set of a nfaProgram,
@@ -149,12 +131,16 @@ type lazyDFA struct {
 	// index finds a state by the hash of its key (flags and nodes); the
 	// rare state whose hash collides with an earlier, different state's
 	// is in spill, by key. Both under mu.
-	index   map[uint64]int32
-	spill   map[string]int32
-	hash    func(key []byte) uint64 // maphash under a seed of d's; tests collide
-	key     []byte                  // addState's scratch, under mu
-	initial [8]atomic.Int32         // by flags, id+1; 0 unknown
-	full    atomic.Bool             // set under mu
+	index map[uint64]int32
+	spill map[string]int32
+	hash  func(key []byte) uint64 // maphash under a seed of d's; tests collide
+	// lists are the distinct sets of patterns reported by transitions
+	// (modeMulti), grown by copy like tab; listIdx finds one, under mu.
+	lists   atomic.Pointer[[][]int32]
+	listIdx map[string]uint32
+	key     []byte          // addState's scratch, under mu
+	initial [8]atomic.Int32 // by flags, id+1; 0 unknown
+	full    atomic.Bool     // set under mu
 	// fromStarts caches, per assertion set (an EmptyOp, below 64), the
 	// closure of every pattern start (modeMulti): the part of each new
 	// state's closure that all states share, which for a large table is
@@ -222,6 +208,8 @@ func newLazyDFA(prog *nfaProgram, mode dfaMode, starts []int32, cls *classMap, l
 	d.hash = func(key []byte) uint64 { return maphash.Bytes(seed, key) }
 	tab := []int32{}
 	states := []*dstate{}
+	lists := [][]int32{}
+	d.lists.Store(&lists)
 	d.tab.Store(&tab)
 	d.states.Store(&states)
 	if mode != modeMulti {
@@ -505,13 +493,11 @@ func (d *lazyDFA) trans(s int32, k uint8) (int32, bool) {
 	}
 	if m != nil {
 		// Published before the transition that reports it: a scan reads
-		// st's reports on k only after loading a transition with reportBit.
-		var reps []classReport
-		if old := st.reports.Load(); old != nil {
-			reps = append(reps, *old...)
+		// st.matches[k] only after loading a transition with reportBit.
+		if st.matches == nil {
+			st.matches = make([]uint32, d.stride)
 		}
-		reps = append(reps, classReport{k: k, pats: m})
-		st.reports.Store(&reps)
+		st.matches[k] = d.internList(m)
 	}
 	v := (ns + 1)
 	if report {
@@ -520,6 +506,33 @@ func (d *lazyDFA) trans(s int32, k uint8) (int32, bool) {
 	tab = *d.tab.Load() // addState may have grown it
 	atomic.StoreInt32(&tab[idx], v)
 	return v, true
+}
+
+// internList returns 1 + the index of the pattern list m in d.lists,
+// adding it. Called under mu.
+func (d *lazyDFA) internList(m []int32) uint32 {
+	key := d.key[:0]
+	for _, p := range m {
+		key = binary.LittleEndian.AppendUint32(key, uint32(p))
+	}
+	d.key = key
+	if i, ok := d.listIdx[string(key)]; ok {
+		return i
+	}
+	lists := append(*d.lists.Load(), m) // a new array when it grows
+	d.lists.Store(&lists)
+	if d.listIdx == nil {
+		d.listIdx = map[string]uint32{}
+	}
+	i := uint32(len(lists))
+	d.listIdx[string(key)] = i
+	return i
+}
+
+// reported returns the patterns that state st reports on class k; call it
+// only after loading a transition of st on k with reportBit.
+func (d *lazyDFA) reported(st *dstate, k uint8) []int32 {
+	return (*d.lists.Load())[st.matches[k]-1]
 }
 
 // endMatches returns the patterns that match at the text edge from state
@@ -602,7 +615,7 @@ func (d *lazyDFA) scanMulti(buf []byte, ends [][]int32) bool {
 			if int(s) >= len(states) {
 				states = *d.states.Load()
 			}
-			for _, p := range states[s].matchesOn(k) {
+			for _, p := range d.reported(states[s], k) {
 				ends[p] = append(ends[p], int32(i))
 			}
 		}
@@ -741,7 +754,7 @@ func (d *lazyDFA) scanMulti4(buf []byte, ov int, ends [][]int32, scratch *[4][]u
 		}
 		if v&reportBit != 0 && i >= rec[j] {
 			states := *d.states.Load()
-			for _, p := range states[s[j]].matchesOn(k) {
+			for _, p := range d.reported(states[s[j]], k) {
 				reps[j] = append(reps[j], uint64(p)<<32|uint64(i))
 			}
 		}
@@ -769,16 +782,16 @@ func (d *lazyDFA) scanMulti4(buf []byte, ov int, ends [][]int32, scratch *[4][]u
 			if (v0|v1|v2|v3)&reportBit != 0 {
 				states := *d.states.Load()
 				if v0&reportBit != 0 && i >= rec[0] {
-					reps[0] = appendReports(reps[0], states[s0].matchesOn(of[b0[i]]), r[0]+i)
+					reps[0] = appendReports(reps[0], d.reported(states[s0], of[b0[i]]), r[0]+i)
 				}
 				if v1&reportBit != 0 && r[1]+i >= rec[1] {
-					reps[1] = appendReports(reps[1], states[s1].matchesOn(of[b1[i]]), r[1]+i)
+					reps[1] = appendReports(reps[1], d.reported(states[s1], of[b1[i]]), r[1]+i)
 				}
 				if v2&reportBit != 0 && r[2]+i >= rec[2] {
-					reps[2] = appendReports(reps[2], states[s2].matchesOn(of[b2[i]]), r[2]+i)
+					reps[2] = appendReports(reps[2], d.reported(states[s2], of[b2[i]]), r[2]+i)
 				}
 				if v3&reportBit != 0 && r[3]+i >= rec[3] {
-					reps[3] = appendReports(reps[3], states[s3].matchesOn(of[b3[i]]), r[3]+i)
+					reps[3] = appendReports(reps[3], d.reported(states[s3], of[b3[i]]), r[3]+i)
 				}
 			}
 			s0, s1, s2, s3 = v0&idMask-1, v1&idMask-1, v2&idMask-1, v3&idMask-1
