@@ -43,7 +43,7 @@ func autoFindAll(tb testing.TB, a *automaton, i int, buf []byte) [][]int {
 		tb.Fatal("DFA cache full")
 	}
 	var out [][]int
-	if !a.spans(c, buf, i, ends, func(s, e int) bool { out = append(out, []int{s, e}); return true }) {
+	if !a.spans(c, buf, i, ends, nil, func(s, e int) bool { out = append(out, []int{s, e}); return true }) {
 		tb.Fatal("DFA cache full")
 	}
 	return out

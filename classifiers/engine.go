@@ -645,6 +645,7 @@ type scanState struct {
 	ends       [][]int32 // automaton path: match ends per pattern
 	gateOf     []int     // automaton path: keyword gate pattern per identifier
 	reps       [4][]uint64
+	memo       []int        // automaton path: spans' scratch
 	out        []Match      // go-re2 path: scratch for the matches
 	spans      []rawSpan    // automaton path: raw matches, by identifier
 	merged     []rawSpan    // automaton path: raw matches in Scan's order
@@ -688,8 +689,8 @@ func (e *Engine) release(s *scanState) {
 	for _, x := range s.reps {
 		n += cap(x)
 	}
-	if n+cap(s.spans)+cap(s.merged) > 1<<20 {
-		s.ends, s.reps, s.spans, s.merged = nil, [4][]uint64{}, nil, nil
+	if n+cap(s.spans)+cap(s.merged)+cap(s.memo) > 1<<20 {
+		s.ends, s.reps, s.spans, s.merged, s.memo = nil, [4][]uint64{}, nil, nil, nil
 	}
 	clear(s.out)
 	if cap(s.out) > 1<<16 {
@@ -779,7 +780,7 @@ func (e *Engine) scanAuto(s *scanState, a *automaton) (out []Match, ok bool) {
 		}
 		// Raw matches are not capped: a run of rejected look-alikes (a
 		// column of order ids) must not hide later real values.
-		done := a.spans(c, s.buf, i, ends, func(start, end int) bool {
+		done := a.spans(c, s.buf, i, ends, &s.memo, func(start, end int) bool {
 			spans = append(spans, rawSpan{int32(start), int32(end), int32(i)})
 			return true
 		})
