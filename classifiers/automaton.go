@@ -652,8 +652,9 @@ func (a *automaton) reset(full *dfaCache) {
 // increasing offsets where a match of i ends. Runs of ends with gaps
 // shorter than the longest match depend on one another; a gap that long
 // resets nothing, as no match can span it. fn returns false to stop.
-// spans returns false if a DFA filled up.
-func (a *automaton) spans(c *dfaCache, buf []byte, i int, ends []int32, fn func(start, end int) bool) bool {
+// spans returns false if a DFA filled up. memo, if not nil, is scratch
+// kept by the caller from one call to the next.
+func (a *automaton) spans(c *dfaCache, buf []byte, i int, ends []int32, memo *[]int, fn func(start, end int) bool) bool {
 	rev, first := c.rev[i], c.first[i]
 	minw, maxw := a.minw[i], a.maxw[i]
 	cursor := 0
@@ -663,7 +664,9 @@ func (a *automaton) spans(c *dfaCache, buf []byte, i int, ends []int32, fn func(
 	// together than the longest match (emails in a CSV), each end is
 	// otherwise scanned backwards once per value before it.
 	const unknownStart = -2
-	var memo []int
+	if memo == nil {
+		memo = new([]int)
+	}
 	for lo := 0; lo < len(ends); {
 		// One run of dependent ends: ends[lo:hi].
 		hi := lo + 1
@@ -671,9 +674,9 @@ func (a *automaton) spans(c *dfaCache, buf []byte, i int, ends []int32, fn func(
 			hi++
 		}
 		run := ends[lo:hi]
-		memo = memo[:0]
+		*memo = (*memo)[:0]
 		for range run {
-			memo = append(memo, unknownStart)
+			*memo = append(*memo, unknownStart)
 		}
 		j := 0
 		for {
@@ -691,13 +694,13 @@ func (a *automaton) spans(c *dfaCache, buf []byte, i int, ends []int32, fn func(
 				if bestS >= 0 && e > bestS+maxw {
 					break
 				}
-				s := memo[k]
+				s := (*memo)[k]
 				if s == unknownStart || (s >= 0 && s < cursor) {
 					var ok bool
 					if s, ok = rev.leftmostStart(buf, e, cursor); !ok {
 						return false
 					}
-					memo[k] = s
+					(*memo)[k] = s
 				}
 				if s >= 0 && (bestS < 0 || s < bestS) {
 					if bestS = s; s == cursor {

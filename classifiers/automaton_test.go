@@ -43,7 +43,7 @@ func autoFindAll(tb testing.TB, a *automaton, i int, buf []byte) [][]int {
 		tb.Fatal("DFA cache full")
 	}
 	var out [][]int
-	if !a.spans(c, buf, i, ends, func(s, e int) bool { out = append(out, []int{s, e}); return true }) {
+	if !a.spans(c, buf, i, ends, nil, func(s, e int) bool { out = append(out, []int{s, e}); return true }) {
 		tb.Fatal("DFA cache full")
 	}
 	return out
@@ -201,6 +201,93 @@ func TestAutomatonConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestAutomatonConcurrentSameStates has many goroutines scan the same
+// buffer on a cold cache at once, so that they race to build the same
+// transitions and start closures (built outside the lock, first to publish
+// wins); run with -race. Each must get go-re2's matches.
+func TestAutomatonConcurrentSameStates(t *testing.T) {
+	buf := append(corpus.Bench(9, 32<<10, corpus.Dense), mixedText(32<<10, 2)...)
+	ref := newTestEngine(t)
+	ref.noAuto = true
+	want := ref.Scan(buf, "")
+	for round := range 3 {
+		reg, err := compileRegistry(builtin) // cold cache
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := newTestEngine(t)
+		e.setRegistry(reg)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for g := range 8 {
+			wg.Go(func() {
+				<-start
+				if got := e.Scan(buf, ""); !reflect.DeepEqual(got, want) {
+					t.Errorf("round %d goroutine %d: %d matches, want %d", round, g, len(got), len(want))
+				}
+			})
+		}
+		close(start)
+		wg.Wait()
+	}
+}
+
+// TestAutomatonConcurrentFull fills small DFA caches from many goroutines
+// at once: scans that see a full cache fall back to go-re2, the cache is
+// replaced, and every result still equals go-re2's (run with -race).
+func TestAutomatonConcurrentFull(t *testing.T) {
+	defer func(m, p int) { multiStateLimit, patternStateLimit = m, p }(multiStateLimit, patternStateLimit)
+	multiStateLimit, patternStateLimit = 300, 40
+	reg, err := compileRegistry(builtin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newTestEngine(t)
+	e.setRegistry(reg)
+	ref := newTestEngine(t)
+	ref.noAuto = true
+	bufs := [][]byte{corpus.Bench(10, 32<<10, corpus.Low), corpus.Bench(11, 16<<10, corpus.Dense), mixedText(16<<10, 3)}
+	want := make([][]Match, len(bufs))
+	for i, b := range bufs {
+		want[i] = ref.Scan(b, "")
+	}
+	var wg sync.WaitGroup
+	for g := range 6 {
+		wg.Go(func() {
+			for k := range 4 {
+				i := (g + k) % len(bufs)
+				if got := e.Scan(bufs[i], ""); !reflect.DeepEqual(got, want[i]) {
+					t.Errorf("goroutine %d buffer %d: %d matches, want %d", g, i, len(got), len(want[i]))
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// TestAutomatonHashCollisions makes every DFA state's index hash collide,
+// so that states are told apart by their keys (the spill map), and checks
+// the spans against go-re2's.
+func TestAutomatonHashCollisions(t *testing.T) {
+	reg, err := compileRegistry(builtin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := reg.auto.cache.Load()
+	collide := func(d *lazyDFA) { d.hash = func([]byte) uint64 { return 1 } }
+	collide(c.multi)
+	for i := range c.rev {
+		collide(c.rev[i])
+		collide(c.first[i])
+		collide(c.solo[i])
+	}
+	compareWithRE2(t, reg, "collisions", append(corpus.Bench(12, 16<<10, corpus.Dense), mixedText(16<<10, 3)...))
+	if len(c.multi.spill) == 0 {
+		t.Error("no state went to the spill map")
+	}
 }
 
 // FuzzAutomaton compares the automaton's spans with go-re2's for every

@@ -2,6 +2,7 @@ package classifiers
 
 import (
 	"encoding/binary"
+	"hash/maphash"
 	"regexp/syntax"
 	"slices"
 	"sync"
@@ -19,7 +20,12 @@ import (
 //     with leftmost-first (Perl/RE2) priorities; the last report is the
 //     end RE2 would choose.
 //
-// States are built on first use under a mutex; scans read the transition
+// States are built on first use: the new state's closure and step are
+// computed without a lock, in scratch of the calling goroutine, and only
+// adding the state to the index and publishing the transition take the
+// mutex, so goroutines that meet new states at the same time build them in
+// parallel (two that need the same transition both compute it; the first
+// to publish wins, the other's work is dropped). Scans read the transition
 // table without locks (atomic loads of a table that only grows by copy),
 // so one DFA serves any number of goroutines.
 
@@ -48,9 +54,13 @@ const (
 type dstate struct {
 	nodes []int32
 	flags uint8
-	// matches[k] lists the patterns that match before a byte of class k
-	// (modeMulti), allocated on first report.
-	matches [][]int32
+	// matches[k] is, for a transition on class k with reportBit, 1 + the
+	// index in the DFA's lists of the patterns that match before a byte
+	// of class k (modeMulti). Allocated on the state's first report,
+	// under mu; an entry is written before its transition is published.
+	// Interned indices rather than a slice per class: a row of slices per
+	// reporting state was a large share of what a cold run allocated.
+	matches []uint32
 	// end is 0 until computed, then 1 (no match at the text edge) or 2.
 	end        atomic.Int32
 	endMatches []int32
@@ -117,35 +127,71 @@ type lazyDFA struct {
 	tab    atomic.Pointer[[]int32]
 	states atomic.Pointer[[]*dstate]
 
-	mu      sync.Mutex
-	index   map[string]int32
+	mu sync.Mutex
+	// index finds a state by the hash of its key (flags and nodes); the
+	// rare state whose hash collides with an earlier, different state's
+	// is in spill, by key. Both under mu.
+	index map[uint64]int32
+	spill map[string]int32
+	hash  func(key []byte) uint64 // maphash under a seed of d's; tests collide
+	// lists are the distinct sets of patterns reported by transitions
+	// (modeMulti), grown by copy like tab; listIdx finds one, under mu.
+	lists   atomic.Pointer[[][]int32]
+	listIdx map[string]uint32
+	key     []byte          // addState's scratch, under mu
 	initial [8]atomic.Int32 // by flags, id+1; 0 unknown
-	full    bool
-	// closure scratch, under mu
+	full    atomic.Bool     // set under mu
+	// fromStarts caches, per assertion set (an EmptyOp, below 64), the
+	// closure of every pattern start (modeMulti): the part of each new
+	// state's closure that all states share, which for a large table is
+	// most of it. Computed on first use; a goroutine that loses the race
+	// to store it uses the winner's, which is equal.
+	fromStarts [64]atomic.Pointer[startClosure]
+}
+
+// startClosure is the closure of a multi DFA's pattern starts under one
+// assertion set: its byte nodes and matched patterns, and, per byte class,
+// the nodes its byte nodes step to (computed on first use, like
+// fromStarts): every new state's step shares that part.
+type startClosure struct {
+	byteNs, matched []int32
+	next            []atomic.Pointer[[]int32]
+}
+
+// dfaScratch is the working memory of building one transition: a
+// goroutine takes one from scratchPool for the closure and step and gives
+// it back. mark is indexed by NFA node and stamped with gen, so one
+// scratch serves DFAs of any size (it grows to the largest program).
+type dfaScratch struct {
 	mark    []uint32
 	gen     uint32
 	stack   []int32
 	byteNs  []int32
 	matched []int32
 	next    []int32
-	key     []byte
-	// fromStarts caches, per assertion set, the closure of every pattern
-	// start (modeMulti): the part of each new state's closure that all
-	// states share, which for a large table is most of it.
-	fromStarts map[syntax.EmptyOp]*startClosure
 	// sc is the start closure of the closure just computed (modeMulti):
 	// its byte nodes are not in byteNs but stepped through sc.next.
 	sc *startClosure
 }
 
-// startClosure is the closure of a multi DFA's pattern starts under one
-// assertion set: its byte nodes and matched patterns, and, per byte class,
-// the nodes its byte nodes step to (computed on first use): every new
-// state's step shares that part.
-type startClosure struct {
-	byteNs, matched []int32
-	next            [][]int32
-	stepped         []bool
+var scratchPool = sync.Pool{New: func() any { return new(dfaScratch) }}
+
+// getScratch returns a scratch whose mark covers d's program.
+func (d *lazyDFA) getScratch() *dfaScratch {
+	x := scratchPool.Get().(*dfaScratch)
+	if len(x.mark) < len(d.prog.nodes) {
+		x.mark, x.gen = make([]uint32, len(d.prog.nodes)), 0
+	}
+	return x
+}
+
+// nextGen starts a new marking generation.
+func (x *dfaScratch) nextGen() {
+	x.gen++
+	if x.gen == 0 {
+		clear(x.mark)
+		x.gen = 1
+	}
 }
 
 func newLazyDFA(prog *nfaProgram, mode dfaMode, starts []int32, cls *classMap, limit int) *lazyDFA {
@@ -156,11 +202,14 @@ func newLazyDFA(prog *nfaProgram, mode dfaMode, starts []int32, cls *classMap, l
 		cls:    cls,
 		stride: len(cls.rep),
 		limit:  limit,
-		index:  map[string]int32{},
-		mark:   make([]uint32, len(prog.nodes)),
+		index:  map[uint64]int32{},
 	}
+	seed := maphash.MakeSeed()
+	d.hash = func(key []byte) uint64 { return maphash.Bytes(seed, key) }
 	tab := []int32{}
 	states := []*dstate{}
+	lists := [][]int32{}
+	d.lists.Store(&lists)
 	d.tab.Store(&tab)
 	d.states.Store(&states)
 	if mode != modeMulti {
@@ -241,25 +290,39 @@ func (d *lazyDFA) addState(nodes []int32, flags uint8) int32 {
 		key = binary.LittleEndian.AppendUint32(key, uint32(n))
 	}
 	d.key = key
-	if id, ok := d.index[string(key)]; ok {
-		return id
-	}
 	states := *d.states.Load()
+	h := d.hash(key)
+	first, collides := d.index[h]
+	if collides {
+		if st := states[first]; st.flags == flags && slices.Equal(st.nodes, nodes) {
+			return first
+		}
+		if id, ok := d.spill[string(key)]; ok {
+			return id
+		}
+	}
 	if len(states) >= d.limit {
-		d.full = true
+		d.full.Store(true)
 		return -1
 	}
 	id := int32(len(states))
-	d.index[string(key)] = id
+	if !collides {
+		d.index[h] = id
+	} else {
+		if d.spill == nil {
+			d.spill = map[string]int32{}
+		}
+		d.spill[string(key)] = id
+	}
 	st := &dstate{nodes: slices.Clone(nodes), flags: flags}
 	states = append(states, st)
 	d.states.Store(&states)
 	tab := *d.tab.Load()
 	if need := len(states) * d.stride; need > len(tab) {
 		grown := make([]int32, need, max(need, 2*len(tab)))
-		for i := range tab {
-			grown[i] = atomic.LoadInt32(&tab[i])
-		}
+		// Entries change only under mu, which is held: a plain copy
+		// races with nothing (scans only load).
+		copy(grown, tab)
 		grown = grown[:cap(grown)]
 		d.tab.Store(&grown)
 	}
@@ -268,66 +331,63 @@ func (d *lazyDFA) addState(nodes []int32, flags uint8) int32 {
 
 // closure follows the epsilon edges from nodes (and, in modeMulti, from
 // every pattern start) under the assertions sat, collecting byte nodes
-// into d.byteNs and matched patterns into d.matched. In modeFirst the
-// walk is in priority order and stops at the first match.
-func (d *lazyDFA) closure(nodes []int32, sat syntax.EmptyOp) {
-	d.gen++
-	if d.gen == 0 {
-		clear(d.mark)
-		d.gen = 1
-	}
-	d.byteNs = d.byteNs[:0]
-	d.matched = d.matched[:0]
-	stack := d.stack[:0]
+// into x.byteNs and matched patterns into x.matched. In modeFirst the
+// walk is in priority order and stops at the first match. It reads only
+// what never changes once published, so it runs without d.mu.
+func (d *lazyDFA) closure(x *dfaScratch, nodes []int32, sat syntax.EmptyOp) {
+	x.nextGen()
+	x.byteNs = x.byteNs[:0]
+	x.matched = x.matched[:0]
+	x.sc = nil
+	stack := x.stack[:0]
 	push := func(list []int32) {
 		for i := len(list) - 1; i >= 0; i-- {
 			stack = append(stack, list[i])
 		}
 	}
 	if d.mode == modeMulti {
-		sc := d.fromStarts[sat]
+		sc := d.fromStarts[sat].Load()
 		if sc == nil {
 			push(d.starts)
-			d.walk(stack, sat)
-			sc = &startClosure{byteNs: slices.Clone(d.byteNs), matched: slices.Clone(d.matched),
-				next: make([][]int32, d.stride), stepped: make([]bool, d.stride)}
-			if d.fromStarts == nil {
-				d.fromStarts = map[syntax.EmptyOp]*startClosure{}
+			stack = d.walk(x, stack, sat)
+			sc = &startClosure{byteNs: slices.Clone(x.byteNs), matched: slices.Clone(x.matched),
+				next: make([]atomic.Pointer[[]int32], d.stride)}
+			if !d.fromStarts[sat].CompareAndSwap(nil, sc) {
+				// Another goroutine stored an equal one first. The
+				// marks of this generation still cover sc's nodes.
+				sc = d.fromStarts[sat].Load()
 			}
-			d.fromStarts[sat] = sc
-			stack = d.stack[:0]
-			d.byteNs = d.byteNs[:0]
+			x.byteNs = x.byteNs[:0]
 		} else {
 			// The nodes of the start closure are not marked: a walk from
 			// nodes that reaches one again adds a byte node that step
 			// also reaches through sc.next, which step removes, or a
 			// pattern twice, which trans removes.
-			d.matched = append(d.matched, sc.matched...)
+			x.matched = append(x.matched, sc.matched...)
 		}
-		d.sc = sc
-	} else {
-		d.sc = nil
+		x.sc = sc
 	}
 	push(nodes)
-	d.walk(stack, sat)
+	x.stack = d.walk(x, stack, sat)
 }
 
 // walk follows the epsilon edges from the nodes on stack (popped last
 // first) under the assertions sat, skipping nodes marked in the current
-// generation, and keeps stack's memory in d.stack.
-func (d *lazyDFA) walk(stack []int32, sat syntax.EmptyOp) {
+// generation, and returns stack's memory for reuse.
+func (d *lazyDFA) walk(x *dfaScratch, stack []int32, sat syntax.EmptyOp) []int32 {
 	nodesArr := d.prog.nodes
+	mark, gen := x.mark, x.gen
 	for len(stack) > 0 {
 		n := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if d.mark[n] == d.gen {
+		if mark[n] == gen {
 			continue
 		}
-		d.mark[n] = d.gen
+		mark[n] = gen
 		nd := &nodesArr[n]
 		switch nd.op {
 		case opByte:
-			d.byteNs = append(d.byteNs, n)
+			x.byteNs = append(x.byteNs, n)
 		case opSplit:
 			stack = append(stack, nd.out1, nd.out)
 		case opAssert:
@@ -335,46 +395,50 @@ func (d *lazyDFA) walk(stack []int32, sat syntax.EmptyOp) {
 				stack = append(stack, nd.out)
 			}
 		case opMatch:
-			d.matched = append(d.matched, nd.pat)
+			x.matched = append(x.matched, nd.pat)
 			if d.mode == modeFirst {
 				stack = stack[:0]
 			}
 		}
 	}
-	d.stack = stack
+	return stack
 }
 
-// step returns the nodes reached on byte c (of class k) from d.byteNs and,
-// in modeMulti, from the start closure's byte nodes (through d.sc.next),
-// deduplicated (sorted, unless priorities matter).
-func (d *lazyDFA) step(c byte, k uint8) []int32 {
-	next := d.next[:0]
-	d.gen++
-	if d.gen == 0 {
-		clear(d.mark)
-		d.gen = 1
-	}
-	for _, n := range d.byteNs {
+// step returns the nodes reached on byte c (of class k) from x.byteNs and,
+// in modeMulti, from the start closure's byte nodes (through x.sc.next),
+// deduplicated (sorted, unless priorities matter). Like closure, it runs
+// without d.mu.
+func (d *lazyDFA) step(x *dfaScratch, c byte, k uint8) []int32 {
+	next := x.next[:0]
+	x.nextGen()
+	mark, gen := x.mark, x.gen
+	for _, n := range x.byteNs {
 		nd := &d.prog.nodes[n]
-		if d.prog.sets[nd.set].has(c) && d.mark[nd.out] != d.gen {
-			d.mark[nd.out] = d.gen
+		if d.prog.sets[nd.set].has(c) && mark[nd.out] != gen {
+			mark[nd.out] = gen
 			next = append(next, nd.out)
 		}
 	}
-	if sc := d.sc; sc != nil {
-		if !sc.stepped[k] {
-			var out []int32
+	if sc := x.sc; sc != nil {
+		p := sc.next[k].Load()
+		if p == nil {
+			out := []int32{}
 			for _, n := range sc.byteNs {
 				if nd := &d.prog.nodes[n]; d.prog.sets[nd.set].has(c) {
 					out = append(out, nd.out)
 				}
 			}
 			slices.Sort(out)
-			sc.next[k], sc.stepped[k] = slices.Compact(out), true
+			out = slices.Compact(out)
+			if !sc.next[k].CompareAndSwap(nil, &out) {
+				p = sc.next[k].Load() // an equal one, stored first
+			} else {
+				p = &out
+			}
 		}
-		for _, o := range sc.next[k] {
-			if d.mark[o] != d.gen {
-				d.mark[o] = d.gen
+		for _, o := range *p {
+			if mark[o] != gen {
+				mark[o] = gen
 				next = append(next, o)
 			}
 		}
@@ -382,38 +446,58 @@ func (d *lazyDFA) step(c byte, k uint8) []int32 {
 	if d.mode != modeFirst {
 		slices.Sort(next)
 	}
-	d.next = next
+	x.next = next
 	return next
 }
 
 // trans returns the transition of state s on class k, building it if
-// needed; ok is false when the DFA is full.
+// needed; ok is false when the DFA is full. The new state is computed
+// without the lock (see the top of this file); d.mu covers only the index
+// look-up, adding the state and publishing the transition.
 func (d *lazyDFA) trans(s int32, k uint8) (int32, bool) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	tab := *d.tab.Load()
 	idx := int(s)*d.stride + int(k)
-	if v := atomic.LoadInt32(&tab[idx]); v != 0 {
-		return v, true
+	if tab := *d.tab.Load(); idx < len(tab) {
+		if v := atomic.LoadInt32(&tab[idx]); v != 0 {
+			return v, true
+		}
 	}
-	if d.full {
+	if d.full.Load() {
 		return 0, false
 	}
 	st := (*d.states.Load())[s]
 	c := d.cls.rep[k]
-	d.closure(st.nodes, satisfied(st.flags, c, false))
-	report := len(d.matched) > 0
+	x := d.getScratch()
+	defer scratchPool.Put(x)
+	d.closure(x, st.nodes, satisfied(st.flags, c, false))
+	report := len(x.matched) > 0
+	var m []int32
 	if report && d.mode == modeMulti {
-		if st.matches == nil {
-			st.matches = make([][]int32, d.stride)
-		}
-		m := slices.Clone(d.matched)
+		m = slices.Clone(x.matched)
 		slices.Sort(m)
-		st.matches[k] = slices.Compact(m)
+		m = slices.Compact(m)
 	}
-	ns := d.addState(d.step(c, k), byteFlags(c))
+	next := d.step(x, c, k)
+
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	tab := *d.tab.Load()
+	if v := atomic.LoadInt32(&tab[idx]); v != 0 {
+		return v, true // built meanwhile by another goroutine
+	}
+	if d.full.Load() {
+		return 0, false
+	}
+	ns := d.addState(next, byteFlags(c))
 	if ns < 0 {
 		return 0, false
+	}
+	if m != nil {
+		// Published before the transition that reports it: a scan reads
+		// st.matches[k] only after loading a transition with reportBit.
+		if st.matches == nil {
+			st.matches = make([]uint32, d.stride)
+		}
+		st.matches[k] = d.internList(m)
 	}
 	v := (ns + 1)
 	if report {
@@ -424,21 +508,52 @@ func (d *lazyDFA) trans(s int32, k uint8) (int32, bool) {
 	return v, true
 }
 
+// internList returns 1 + the index of the pattern list m in d.lists,
+// adding it. Called under mu.
+func (d *lazyDFA) internList(m []int32) uint32 {
+	key := d.key[:0]
+	for _, p := range m {
+		key = binary.LittleEndian.AppendUint32(key, uint32(p))
+	}
+	d.key = key
+	if i, ok := d.listIdx[string(key)]; ok {
+		return i
+	}
+	lists := append(*d.lists.Load(), m) // a new array when it grows
+	d.lists.Store(&lists)
+	if d.listIdx == nil {
+		d.listIdx = map[string]uint32{}
+	}
+	i := uint32(len(lists))
+	d.listIdx[string(key)] = i
+	return i
+}
+
+// reported returns the patterns that state st reports on class k; call it
+// only after loading a transition of st on k with reportBit.
+func (d *lazyDFA) reported(st *dstate, k uint8) []int32 {
+	return (*d.lists.Load())[st.matches[k]-1]
+}
+
 // endMatches returns the patterns that match at the text edge from state
-// s.
+// s. They are computed without the lock; the first goroutine to publish
+// them wins.
 func (d *lazyDFA) endMatches(s int32) []int32 {
 	st := (*d.states.Load())[s]
 	if st.end.Load() != 0 {
 		return st.endMatches
 	}
+	x := d.getScratch()
+	d.closure(x, st.nodes, satisfied(st.flags, 0, true))
+	m := slices.Clone(x.matched)
+	scratchPool.Put(x)
+	slices.Sort(m)
+	m = slices.Compact(m)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if st.end.Load() == 0 {
-		d.closure(st.nodes, satisfied(st.flags, 0, true))
-		m := slices.Clone(d.matched)
-		slices.Sort(m)
-		st.endMatches = slices.Compact(m)
-		if len(st.endMatches) > 0 {
+		st.endMatches = m
+		if len(m) > 0 {
 			st.end.Store(2)
 		} else {
 			st.end.Store(1)
@@ -500,7 +615,7 @@ func (d *lazyDFA) scanMulti(buf []byte, ends [][]int32) bool {
 			if int(s) >= len(states) {
 				states = *d.states.Load()
 			}
-			for _, p := range states[s].matches[k] {
+			for _, p := range d.reported(states[s], k) {
 				ends[p] = append(ends[p], int32(i))
 			}
 		}
@@ -639,7 +754,7 @@ func (d *lazyDFA) scanMulti4(buf []byte, ov int, ends [][]int32, scratch *[4][]u
 		}
 		if v&reportBit != 0 && i >= rec[j] {
 			states := *d.states.Load()
-			for _, p := range states[s[j]].matches[k] {
+			for _, p := range d.reported(states[s[j]], k) {
 				reps[j] = append(reps[j], uint64(p)<<32|uint64(i))
 			}
 		}
@@ -667,16 +782,16 @@ func (d *lazyDFA) scanMulti4(buf []byte, ov int, ends [][]int32, scratch *[4][]u
 			if (v0|v1|v2|v3)&reportBit != 0 {
 				states := *d.states.Load()
 				if v0&reportBit != 0 && i >= rec[0] {
-					reps[0] = appendReports(reps[0], states[s0].matches[of[b0[i]]], r[0]+i)
+					reps[0] = appendReports(reps[0], d.reported(states[s0], of[b0[i]]), r[0]+i)
 				}
 				if v1&reportBit != 0 && r[1]+i >= rec[1] {
-					reps[1] = appendReports(reps[1], states[s1].matches[of[b1[i]]], r[1]+i)
+					reps[1] = appendReports(reps[1], d.reported(states[s1], of[b1[i]]), r[1]+i)
 				}
 				if v2&reportBit != 0 && r[2]+i >= rec[2] {
-					reps[2] = appendReports(reps[2], states[s2].matches[of[b2[i]]], r[2]+i)
+					reps[2] = appendReports(reps[2], d.reported(states[s2], of[b2[i]]), r[2]+i)
 				}
 				if v3&reportBit != 0 && r[3]+i >= rec[3] {
-					reps[3] = appendReports(reps[3], states[s3].matches[of[b3[i]]], r[3]+i)
+					reps[3] = appendReports(reps[3], d.reported(states[s3], of[b3[i]]), r[3]+i)
 				}
 			}
 			s0, s1, s2, s3 = v0&idMask-1, v1&idMask-1, v2&idMask-1, v3&idMask-1

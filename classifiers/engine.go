@@ -538,7 +538,15 @@ func (e *Engine) ScanSummaries(buf []byte, field string, maxExamples, maxFingerp
 	if len(buf) == 0 {
 		return nil
 	}
-	sums := make([]summaryAcc, len(e.reg.ids))
+	// The accumulators come from a pool: callers such as the readers make
+	// one call per CSV column or JSON field, and a fresh slice (150 bytes
+	// per identifier) per call was the largest allocation of cairn
+	// classify.
+	p := sumsPool.Get().(*[]summaryAcc)
+	if cap(*p) < len(e.reg.ids) {
+		*p = make([]summaryAcc, len(e.reg.ids))
+	}
+	sums := (*p)[:len(e.reg.ids)]
 	for i := range sums {
 		sums[i].maxExamples, sums[i].maxFingerprints = maxExamples, maxFingerprints
 	}
@@ -549,8 +557,13 @@ func (e *Engine) ScanSummaries(buf []byte, field string, maxExamples, maxFingerp
 			out = append(out, sums[i].sum)
 		}
 	}
+	clear(sums) // out holds copies; drop the pool's references
+	sumsPool.Put(p)
 	return out
 }
+
+// sumsPool holds ScanSummaries' per-identifier accumulators, cleared.
+var sumsPool = sync.Pool{New: func() any { return new([]summaryAcc) }}
 
 // summaryAcc is one identifier's Summary as ScanSummaries builds it.
 type summaryAcc struct {
@@ -632,6 +645,7 @@ type scanState struct {
 	ends       [][]int32 // automaton path: match ends per pattern
 	gateOf     []int     // automaton path: keyword gate pattern per identifier
 	reps       [4][]uint64
+	memo       []int        // automaton path: spans' scratch
 	out        []Match      // go-re2 path: scratch for the matches
 	spans      []rawSpan    // automaton path: raw matches, by identifier
 	merged     []rawSpan    // automaton path: raw matches in Scan's order
@@ -675,8 +689,8 @@ func (e *Engine) release(s *scanState) {
 	for _, x := range s.reps {
 		n += cap(x)
 	}
-	if n+cap(s.spans)+cap(s.merged) > 1<<20 {
-		s.ends, s.reps, s.spans, s.merged = nil, [4][]uint64{}, nil, nil
+	if n+cap(s.spans)+cap(s.merged)+cap(s.memo) > 1<<20 {
+		s.ends, s.reps, s.spans, s.merged, s.memo = nil, [4][]uint64{}, nil, nil, nil
 	}
 	clear(s.out)
 	if cap(s.out) > 1<<16 {
@@ -766,7 +780,7 @@ func (e *Engine) scanAuto(s *scanState, a *automaton) (out []Match, ok bool) {
 		}
 		// Raw matches are not capped: a run of rejected look-alikes (a
 		// column of order ids) must not hide later real values.
-		done := a.spans(c, s.buf, i, ends, func(start, end int) bool {
+		done := a.spans(c, s.buf, i, ends, &s.memo, func(start, end int) bool {
 			spans = append(spans, rawSpan{int32(start), int32(end), int32(i)})
 			return true
 		})

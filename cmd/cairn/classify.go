@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -32,6 +34,7 @@ type classifySettings struct {
 	FingerprintKeyFile string
 	Config             string
 	MaxExamples        int
+	CPUProfile         string // hidden: write a CPU profile of the run here
 }
 
 func newClassifyCmd() *cobra.Command {
@@ -56,6 +59,13 @@ compare Cairn's engine with other scanners on identical input.`,
 			if s.Workers <= 0 {
 				s.Workers = runtime.GOMAXPROCS(0)
 			}
+			if s.CPUProfile != "" {
+				stop, err := startCPUProfile(s.CPUProfile)
+				if err != nil {
+					return usageErr("--cpuprofile: %w", err)
+				}
+				defer stop()
+			}
 			return runClassify(cmd.Context(), s, args, cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -67,7 +77,26 @@ compare Cairn's engine with other scanners on identical input.`,
 	f.StringVar(&s.FingerprintKeyFile, "fingerprint-key-file", "", "HMAC key for fingerprints (default as for scan)")
 	f.StringVar(&s.Config, "config", "", "YAML config file (custom identifiers and allow lists)")
 	f.IntVar(&s.MaxExamples, "max-examples", 3, "redacted examples kept per finding")
+	f.StringVar(&s.CPUProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
+	_ = f.MarkHidden("cpuprofile")
 	return cmd
+}
+
+// startCPUProfile starts a CPU profile written to path; stop ends it and
+// closes the file. For measuring the whole command (docs/performance.md).
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // classifyRecord is one output line: an identifier found in one file.
@@ -199,11 +228,16 @@ type classifySummary struct {
 }
 
 // printClassify consumes outcomes (the single collector) and prints them:
-// JSON Lines as they arrive, or a table sorted by file at the end.
-func printClassify(w io.Writer, format string, outcomes <-chan fileOutcome) classifySummary {
+// JSON Lines as they arrive, or a table sorted by file at the end. Lines
+// are buffered and written whenever no outcome is waiting, so a pipeline
+// still sees each file's findings as soon as it is done, without a write
+// per line.
+func printClassify(out io.Writer, format string, outcomes <-chan fileOutcome) classifySummary {
 	var sum classifySummary
 	var table []classifyRecord
 	var unread []fileOutcome
+	w := bufio.NewWriterSize(out, 64<<10)
+	defer w.Flush()
 	enc := json.NewEncoder(w)
 	for o := range outcomes {
 		sum.files++
@@ -229,6 +263,9 @@ func printClassify(w io.Writer, format string, outcomes <-chan fileOutcome) clas
 		}
 		if format == "jsonl" && o.status == scanner.StatusSkipped {
 			_ = enc.Encode(map[string]string{"file": o.file, "status": o.status, "reason": o.reason, "format": o.format})
+		}
+		if len(outcomes) == 0 {
+			_ = w.Flush() // nothing waiting: write what this file gave
 		}
 	}
 	if format == "table" {

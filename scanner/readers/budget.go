@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"sync"
 )
 
 // Sentinel errors of the limits. They are mapped to reason codes and never
@@ -16,6 +17,7 @@ var (
 	errVariant     = errors.New("readers: unsupported variant of the format")
 	errCorrupt     = errors.New("readers: corrupt content")
 	errNoSize      = errors.New("readers: Source.At given without Source.Size")
+	errReleased    = errors.New("readers: read of a released stream")
 )
 
 // sourceError wraps an error of Source.At or Source.Stream, as opposed to an
@@ -104,7 +106,7 @@ func (s *rawStream) Read(p []byte) (int, error) {
 			chunk = min(chunk, s.size-s.off)
 		}
 		if int64(cap(s.buf)) < chunk {
-			s.buf = make([]byte, chunk)
+			s.buf = (*streamBufPool.Get().(*[]byte))[:0] // chunk <= streamChunk
 		}
 		var m int
 		m, err = s.at.ReadAt(s.buf[:chunk], s.off)
@@ -142,6 +144,20 @@ func (s *rawStream) Read(p []byte) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// streamBufPool holds rawStream read-ahead buffers of streamChunk bytes:
+// one per object read was the largest allocation of reading many files.
+var streamBufPool = sync.Pool{New: func() any { b := make([]byte, streamChunk); return &b }}
+
+// release gives the read-ahead buffer back to its pool; s must not be
+// read afterwards.
+func (s *rawStream) release() {
+	if cap(s.buf) == streamChunk {
+		b := s.buf[:cap(s.buf)]
+		streamBufPool.Put(&b)
+	}
+	s.buf, s.bpos, s.err = nil, 0, errReleased
 }
 
 // limitOrEOF is called with the budget spent: it tells whether the object

@@ -302,7 +302,9 @@ func (r *run) readObject(src Source) outcome {
 	if src.At != nil {
 		c.at = &budgetAt{r: r, at: src.At, size: size}
 	}
-	return r.readContent(c)
+	o := r.readContent(c)
+	rs.release()
+	return o
 }
 
 // readContent detects the format of c and reads it.
