@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -266,5 +268,58 @@ func TestAWSContainerCredentials(t *testing.T) {
 	}
 	if served.Load() == 0 {
 		t.Fatal("container credentials endpoint not used")
+	}
+}
+
+// TestAWSConnectionsReused: reads at a concurrency above the SDK's default of
+// ten idle connections per host reuse their connections in the next round,
+// instead of closing all but ten and opening new ones (a TLS handshake each
+// against real S3).
+func TestAWSConnectionsReused(t *testing.T) {
+	mototest.SetTestCredentials(t)
+	var opened atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(20 * time.Millisecond) // keep every read of a round in flight at once
+		w.Header().Set("Content-Length", "5")
+		io.WriteString(w, "hello")
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+
+	ctx := context.Background()
+	ao := scanner.AWSOptions{EndpointURL: srv.URL}
+	cfg, err := scanner.LoadAWSConfig(ctx, ao)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := scanner.NewS3Client(cfg, ao)
+	const concurrency = 32
+	round := func() {
+		var wg sync.WaitGroup
+		for i := range concurrency {
+			wg.Go(func() {
+				out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("b"), Key: aws.String(fmt.Sprint("k", i))})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				io.Copy(io.Discard, out.Body)
+				out.Body.Close()
+			})
+		}
+		wg.Wait()
+	}
+	round()
+	first := opened.Load()
+	round()
+	round()
+	// Three rounds need no more connections than one round's reads at once.
+	if total := opened.Load(); total > concurrency {
+		t.Errorf("%d reads at once opened %d connections, and %d more in two further rounds; want them reused", concurrency, first, total-first)
 	}
 }
