@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"maps"
-	"os"
 	"regexp"
 	"slices"
 	"sort"
@@ -342,25 +341,12 @@ func runOrgScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) e
 	}
 	accounts := slices.Sorted(maps.Keys(byAccount))
 
-	histDir := s.Out
-	var output *scanner.S3Output
-	var outLoc s3Location
-	keepStaging := false
-	if strings.HasPrefix(s.Out, "s3://") {
-		outLoc, _ = parseS3Location(s.Out)
-		if output, err = scanner.NewS3Output(ctx, s.awsOptions(), outLoc.bucket); err != nil {
-			return usageErr("--out: %w", err)
-		}
-		if histDir, err = os.MkdirTemp("", "cairn-out-"); err != nil {
-			return usageErr("--out: staging directory: %w", err)
-		}
-		staging := histDir
-		defer func() {
-			if !keepStaging {
-				os.RemoveAll(staging)
-			}
-		}()
+	out, err := openHistoryOut(ctx, s.Out, s.awsOptions())
+	if err != nil {
+		return err
 	}
+	defer out.close()
+	histDir := out.dir
 
 	started := time.Now().UTC()
 	clockShift := time.Duration(0)
@@ -491,14 +477,8 @@ func runOrgScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) e
 	if err := hw.Close(); err != nil {
 		return &exitError{code: exitIncomplete, err: fmt.Errorf("history: %w", err)}
 	}
-	if output != nil {
-		urls, err := uploadHistory(ctx, output, outLoc, histDir, hw.Files(), "")
-		if err != nil {
-			keepStaging = true
-			return &exitError{code: exitIncomplete, err: fmt.Errorf("history: %d of %d files uploaded to %s; the scan's files are kept in %s: %w",
-				len(urls), len(hw.Files()), outLoc, histDir, err)}
-		}
-		log.Info("history uploaded", "files", len(urls), "out", outLoc.String())
+	if _, err := out.upload(ctx, hw.Files(), "", log); err != nil {
+		return err
 	}
 
 	shard := ""

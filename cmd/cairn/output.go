@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path"
 	"path/filepath"
@@ -50,6 +51,63 @@ func parseS3Location(raw string) (s3Location, error) {
 		}
 	}
 	return s3Location{bucket: bucket, prefix: prefix}, nil
+}
+
+// historyOut is where a run writes its files: the --out directory, or with
+// --out s3://… a local staging directory whose files are uploaded, each
+// whole, once the history is closed.
+type historyOut struct {
+	dir    string            // where the history writer puts the files
+	output *scanner.S3Output // nil: --out is a local directory
+	loc    s3Location
+	keep   bool // an upload failed: the staged files are kept, not lost
+}
+
+// openHistoryOut prepares --out; for s3:// it makes the output client (not
+// guarded: the history bucket is the one place Cairn writes) and the staging
+// directory. Call close when the run is done.
+func openHistoryOut(ctx context.Context, out string, ao scanner.AWSOptions) (*historyOut, error) {
+	h := &historyOut{dir: out}
+	if !strings.HasPrefix(out, "s3://") {
+		return h, nil
+	}
+	var err error
+	if h.loc, err = parseS3Location(out); err != nil {
+		return nil, usageErr("--out: %w", err)
+	}
+	if h.output, err = scanner.NewS3Output(ctx, ao, h.loc.bucket); err != nil {
+		return nil, usageErr("--out: %w", err)
+	}
+	if h.dir, err = os.MkdirTemp("", "cairn-out-"); err != nil {
+		return nil, usageErr("--out: staging directory: %w", err)
+	}
+	return h, nil
+}
+
+// close removes the staging directory, unless an upload failed.
+func (h *historyOut) close() {
+	if h.output != nil && !h.keep {
+		os.RemoveAll(h.dir)
+	}
+}
+
+// upload sends the run's files (and the PDF, if any) to --out s3://… and
+// returns their URLs, the PDF's first; for a local --out it does nothing.
+// It runs without the run's cancellation: after SIGINT the upload is how
+// what is complete gets written, and a second signal still stops the
+// process. A failed upload keeps the staged files and says where they are.
+func (h *historyOut) upload(ctx context.Context, files []string, pdf string, log *slog.Logger) ([]string, error) {
+	if h.output == nil {
+		return nil, nil
+	}
+	urls, err := uploadHistory(context.WithoutCancel(ctx), h.output, h.loc, h.dir, files, pdf)
+	if err != nil {
+		h.keep = true
+		return urls, &exitError{code: exitIncomplete, err: fmt.Errorf("history: %d of %d files uploaded to %s; the run's files are kept in %s: %w",
+			len(urls), len(files)+2*btoi(pdf != ""), h.loc, h.dir, err)}
+	}
+	log.Info("history uploaded", "files", len(urls), "out", h.loc.String())
+	return urls, nil
 }
 
 // uploadHistory copies one scan's finished files from the local staging

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -337,25 +336,12 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 
 	// With --out s3://…, the scan's files are written to a local staging
 	// directory and uploaded, each whole, after the history is closed.
-	histDir := s.Out
-	var output *scanner.S3Output
-	var outLoc s3Location
-	keepStaging := false // set when an upload fails, so the files are not lost
-	if strings.HasPrefix(s.Out, "s3://") {
-		outLoc, _ = parseS3Location(s.Out)
-		if output, err = scanner.NewS3Output(ctx, ao, outLoc.bucket); err != nil {
-			return usageErr("--out: %w", err)
-		}
-		if histDir, err = os.MkdirTemp("", "cairn-out-"); err != nil {
-			return usageErr("--out: staging directory: %w", err)
-		}
-		staging := histDir
-		defer func() {
-			if !keepStaging {
-				os.RemoveAll(staging)
-			}
-		}()
+	out, err := openHistoryOut(ctx, s.Out, ao)
+	if err != nil {
+		return err
 	}
+	defer out.close()
+	histDir := out.dir
 
 	started := time.Now().UTC()
 	clockShift := time.Duration(0) // --now: the scan clock runs from s.Now
@@ -490,19 +476,12 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 			pdfPath = ""
 		}
 	}
-	if output != nil {
-		// Without cancellation: after SIGINT the upload is how what is
-		// complete gets written; a second signal still stops the process.
-		urls, err := uploadHistory(context.WithoutCancel(ctx), output, outLoc, histDir, hw.Files(), pdfPath)
-		if err != nil {
-			keepStaging = true
-			return &exitError{code: exitIncomplete, err: fmt.Errorf("history: %d of %d files uploaded to %s; the scan's files are kept in %s: %w",
-				len(urls), len(hw.Files())+2*btoi(pdfPath != ""), outLoc, histDir, err)}
-		}
-		log.Info("history uploaded", "files", len(urls), "out", outLoc.String())
-		if pdfPath != "" {
-			pdfPath = urls[0]
-		}
+	urls, err := out.upload(ctx, hw.Files(), pdfPath, log)
+	if err != nil {
+		return err
+	}
+	if pdfPath != "" && urls != nil {
+		pdfPath = urls[0]
 	}
 
 	printSummary(stdout, scanRow, sink, stats, s.Out, hw.Files(), pdfPath)

@@ -24,7 +24,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -38,7 +37,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/cairnsec/cairn/cmd/cairn/internal/estate"
@@ -96,32 +94,11 @@ type sample struct {
 func run(o options) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := mototest.UseTestCredentials(); err != nil {
-		return err
-	}
-	cairn, err := filepath.Abs(o.cairn)
-	if err != nil {
-		return err
-	}
-	if _, err := os.Stat(cairn); err != nil {
-		return fmt.Errorf("cairn binary: %w (run `make build` first)", err)
-	}
-	fmt.Fprintln(os.Stderr, "benchscan: starting moto on a free loopback port")
-	srv, err := mototest.StartServer(ctx)
+	srv, seed, cairn, err := estate.Start(ctx, "benchscan", o.cairn, o.seedWorkers)
 	if err != nil {
 		return err
 	}
 	defer srv.Stop()
-	cfg, err := srv.Config(ctx)
-	if err != nil {
-		return err
-	}
-	cfg.HTTPClient = awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
-		t.MaxIdleConns = 2 * o.seedWorkers
-		t.MaxIdleConnsPerHost = 2 * o.seedWorkers
-	})
-	cfg.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
-	seed := mototest.SeedS3Client(cfg)
 	names := estate.BucketNames(o.buckets)
 	t0 := time.Now()
 	if err := estate.CreateBuckets(ctx, seed, names, o.seedWorkers); err != nil {

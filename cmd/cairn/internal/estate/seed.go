@@ -4,13 +4,18 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/cairnsec/cairn/scanner/mototest"
 )
 
 // BucketNames returns n bucket names that look like a company's.
@@ -100,4 +105,39 @@ func Parallel(ctx context.Context, n, workers int, fn func(context.Context, int)
 	}
 	wg.Wait()
 	return context.Cause(ctx) // nil unless fn failed or the parent ended
+}
+
+// Start prepares a measurement against moto: the test credentials, the
+// absolute path of the cairn binary (which must exist), a moto server on a
+// free loopback port, and an S3 client for seeding that keeps a connection
+// alive for every seeding worker (the SDK keeps 10 per host) and sends no
+// CRC trailer on uploads (aws-chunked encoding that moto must decode). The
+// caller stops the server.
+func Start(ctx context.Context, tool, cairn string, seedWorkers int) (*mototest.Server, *s3.Client, string, error) {
+	if err := mototest.UseTestCredentials(); err != nil {
+		return nil, nil, "", err
+	}
+	path, err := filepath.Abs(cairn)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, nil, "", fmt.Errorf("cairn binary: %w (run `make build` first)", err)
+	}
+	fmt.Fprintf(os.Stderr, "%s: starting moto on a free loopback port\n", tool)
+	srv, err := mototest.StartServer(ctx)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	cfg, err := srv.Config(ctx)
+	if err != nil {
+		srv.Stop()
+		return nil, nil, "", err
+	}
+	cfg.HTTPClient = awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+		t.MaxIdleConns = 2 * seedWorkers
+		t.MaxIdleConnsPerHost = 2 * seedWorkers
+	})
+	cfg.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+	return srv, mototest.SeedS3Client(cfg), path, nil
 }

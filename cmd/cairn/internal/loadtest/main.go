@@ -17,7 +17,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -27,9 +26,6 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 
 	"github.com/cairnsec/cairn/cmd/cairn/internal/estate"
 	"github.com/cairnsec/cairn/report"
@@ -94,35 +90,11 @@ type result struct {
 func run(o options) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := mototest.UseTestCredentials(); err != nil {
-		return err
-	}
-	cairn, err := filepath.Abs(o.cairn)
-	if err != nil {
-		return err
-	}
-	if _, err := os.Stat(cairn); err != nil {
-		return fmt.Errorf("cairn binary: %w (run `make build` first)", err)
-	}
-
-	fmt.Fprintln(os.Stderr, "loadtest: starting moto on a free loopback port")
-	srv, err := mototest.StartServer(ctx)
+	srv, s3c, cairn, err := estate.Start(ctx, "loadtest", o.cairn, o.seedWorkers)
 	if err != nil {
 		return err
 	}
 	defer srv.Stop()
-	cfg, err := srv.Config(ctx)
-	if err != nil {
-		return err
-	}
-	// Keep-alive connections for every seeding worker (the SDK keeps 10 per host).
-	cfg.HTTPClient = awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
-		t.MaxIdleConns = 2 * o.seedWorkers
-		t.MaxIdleConnsPerHost = 2 * o.seedWorkers
-	})
-	// No CRC trailer on uploads (aws-chunked encoding that moto must decode).
-	cfg.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
-	s3c := mototest.SeedS3Client(cfg)
 
 	names := estate.BucketNames(o.buckets)
 	t0 := time.Now()
