@@ -195,8 +195,11 @@ func newPlanCmd() *cobra.Command {
   cairn scan --org --plan plan.jsonl --shard 0/4 --run-id 2026-11-25 --out s3://audit/cairn`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := s.fromFlags(cmd, configFile, regions, only, buckets); err != nil {
+			if _, err := s.fromFlags(cmd, configFile, regions, only, buckets); err != nil {
 				return err
+			}
+			if err := s.validate(); err != nil {
+				return usageErr("%w", err)
 			}
 			if err := s.Org.validate(cmd); err != nil {
 				return usageErr("%w", err)
@@ -235,12 +238,14 @@ func newPlanCmd() *cobra.Command {
 }
 
 // fromFlags fills s from the config file and the flags shared by scan and
-// plan, and validates it.
-func (s *scanSettings) fromFlags(cmd *cobra.Command, configFile, regions, only, buckets string) error {
+// plan, and returns the config file as read (zero without --config).
+func (s *scanSettings) fromFlags(cmd *cobra.Command, configFile, regions, only, buckets string) (fileConfig, error) {
+	var fc fileConfig
+	s.ConfigFile = configFile
 	if configFile != "" {
-		fc, err := loadFileConfig(configFile)
-		if err != nil {
-			return usageErr("%w", err)
+		var err error
+		if fc, err = loadFileConfig(configFile); err != nil {
+			return fc, usageErr("%w", err)
 		}
 		s.merge(cmd, fc)
 	}
@@ -253,8 +258,5 @@ func (s *scanSettings) fromFlags(cmd *cobra.Command, configFile, regions, only, 
 	if cmd.Flags().Changed("buckets") || len(s.Buckets) == 0 {
 		s.Buckets = splitList(buckets)
 	}
-	if err := s.validate(); err != nil {
-		return usageErr("%w", err)
-	}
-	return nil
+	return fc, nil
 }

@@ -76,23 +76,9 @@ func newScanCmd() *cobra.Command {
   cairn scan --resume 20261124T090000Z-1a2b3c4d --out ./cairn-out`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var fc fileConfig
-			s.ConfigFile = configFile
-			if configFile != "" {
-				var err error
-				if fc, err = loadFileConfig(configFile); err != nil {
-					return usageErr("%w", err)
-				}
-				s.merge(cmd, fc)
-			}
-			if cmd.Flags().Changed("regions") || len(s.Regions) == 0 {
-				s.Regions = splitList(regions)
-			}
-			if cmd.Flags().Changed("only") || len(s.Only) == 0 {
-				s.Only = splitList(only)
-			}
-			if cmd.Flags().Changed("buckets") || len(s.Buckets) == 0 {
-				s.Buckets = splitList(buckets)
+			fc, err := s.fromFlags(cmd, configFile, regions, only, buckets)
+			if err != nil {
+				return err
 			}
 			if now != "" {
 				t, err := time.Parse(time.RFC3339, now)
