@@ -131,7 +131,16 @@ func DeriveDataControls(scanID, accountID string, services []string, j *Exposure
 	}
 	st.DataScan = j.DataScan(services)
 	res := configchecks.RunOnly(st, func(c configchecks.Check) bool { return configchecks.IsDataCheck(c.ID) })
-	return ControlResultRows(scanID, res)
+	rows := ControlResultRows(scanID, res)
+	for i := range rows { // as the rows read back from Parquet: empty lists, not nil
+		if rows[i].CISIDs == nil {
+			rows[i].CISIDs = []string{}
+		}
+		if rows[i].SOC2Criteria == nil {
+			rows[i].SOC2Criteria = []string{}
+		}
+	}
+	return rows
 }
 
 // bucketName returns the name in an S3 bucket ARN (arn:PARTITION:s3:::NAME).
