@@ -353,9 +353,17 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 		keys := slices.Collect(maps.Keys(joins))
 		slices.SortFunc(keys, func(a, b scanKey) int { return cmpStrings(a.scan, b.scan, a.account, b.account) })
 		d.Exposures = slices.DeleteFunc(d.Exposures, func(e ExposureRecord) bool { return joins[scanKey{e.ScanID, e.AccountID}] != nil })
+		// Each account's control rows, so that the work grows with the rows,
+		// not with accounts × rows.
+		controls := map[scanKey][]ControlResultRow{}
+		for _, c := range d.Controls {
+			if k := (scanKey{c.ScanID, c.AccountID}); joins[k] != nil {
+				controls[k] = append(controls[k], c)
+			}
+		}
 		for _, k := range keys {
 			j := joins[k]
-			derived := DeriveDataControls(k.scan, k.account, ServicesOf(byID[k].Options), j, d.Controls)
+			derived := DeriveDataControls(k.scan, k.account, ServicesOf(byID[k].Options), j, controls[k])
 			for _, c := range derived {
 				j.AddControl(c)
 			}
