@@ -165,6 +165,24 @@ func Run(st *State) []Result {
 	return out
 }
 
+// RunOnly evaluates the registered checks that keep selects against st, in id
+// order, with no MANUAL rows. The window report uses it to evaluate the data.*
+// checks of a sharded run over a DataScan rebuilt from the merged history.
+func RunOnly(st *State, keep func(Check) bool) []Result {
+	var out []Result
+	for _, c := range All() {
+		if keep(c) {
+			out = append(out, runCheck(c, st)...)
+		}
+	}
+	return out
+}
+
+// IsDataCheck reports whether the check with this id is data-aware: it reads
+// the run's classification (State.DataScan), which no single shard of a
+// sharded run sees whole.
+func IsDataCheck(id string) bool { return strings.HasPrefix(id, "data.") }
+
 // runCheck evaluates one check and completes its results.
 func runCheck(c Check, st *State) (rs []Result) {
 	defer func() {

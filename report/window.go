@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -78,6 +79,9 @@ type AuditData struct {
 	Findings  []FindingStat
 	Objects   []ObjectStat
 	Exposures []ExposureRecord
+	// Derived counts the data.* control rows of sharded runs that the report
+	// evaluated from the merged rows (see LoadAuditData); they are in Controls.
+	Derived int
 	// ExposuresNote says why the exposures table was not used, when it was
 	// present but could not be read.
 	ExposuresNote string
@@ -96,11 +100,16 @@ type findingCols struct {
 	Identifier string `parquet:"identifier"`
 	Category   string `parquet:"category"`
 	Count      int64  `parquet:"count"`
+	// FieldSensitive feeds the exposures of sharded runs, recomputed here.
+	FieldSensitive bool `parquet:"field_sensitive"`
 }
 
 // objectCols are the object_results columns the window report reads.
 type objectCols struct {
 	ScanID    string `parquet:"scan_id"`
+	AccountID string `parquet:"account_id"`
+	AssetARN  string `parquet:"asset_arn"`
+	Location  string `parquet:"location"`
 	Status    string `parquet:"status"`
 	Reason    string `parquet:"reason"`
 	BytesRead int64  `parquet:"bytes_read"`
@@ -112,6 +121,14 @@ type objectCols struct {
 // can name exactly what it rests on. Findings are summed per (scan, asset,
 // identifier) as they are read, so memory follows the number of stores, not
 // of findings rows.
+//
+// A run of several parts (a sharded run: more than one scans row per account
+// under one scan id) is completed from its merged rows, as one process would
+// have written it: the data.* checks its shards left out are evaluated over
+// the merged assets, findings and control rows (DeriveDataControls) and added
+// to Controls, and its exposures are recomputed from the merged rows
+// (ExposureJoin) instead of read, since each shard joined only the findings it
+// saw. The history itself is not changed.
 func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 	var d AuditData
 	from, to := f.From.UTC().Format(time.DateOnly), f.To.UTC().Format(time.DateOnly)
@@ -122,6 +139,7 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 		return d, err
 	}
 	selected := map[string]bool{}
+	multi := map[string]bool{} // scan ids of runs written in several parts
 	type scanKey struct{ scan, account string }
 	byID := map[scanKey]ScanRow{}
 	for _, p := range scanFiles {
@@ -145,6 +163,7 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 			k := scanKey{s.ScanID, s.AccountID}
 			if prev, ok := byID[k]; ok {
 				s = MergeScanRows(prev, s)
+				multi[s.ScanID] = true
 			}
 			byID[k] = s
 		}
@@ -164,6 +183,20 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 		}
 		return cmpStrings(a.ScanID, b.ScanID, a.AccountID, b.AccountID)
 	})
+
+	// joins rebuild the exposures (and the data.* checks' input) of each
+	// account of a multi-part run from its merged rows.
+	joins := map[scanKey]*ExposureJoin{}
+	joinOf := func(scan, account string) *ExposureJoin {
+		if !multi[scan] {
+			return nil
+		}
+		k := scanKey{scan, account}
+		if joins[k] == nil {
+			joins[k] = NewExposureJoin()
+		}
+		return joins[k]
+	}
 
 	// ofScan reports whether a file of another table belongs to a selected
 	// scan: files are named <scan_id>[-<part>].parquet.
@@ -199,6 +232,9 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 		for _, r := range rows {
 			if selected[r.ScanID] {
 				d.Assets = append(d.Assets, r)
+				if j := joinOf(r.ScanID, r.AccountID); j != nil {
+					j.AddAsset(r)
+				}
 			}
 		}
 		return ev, err
@@ -210,6 +246,9 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 		for _, r := range rows {
 			if selected[r.ScanID] {
 				d.Controls = append(d.Controls, r)
+				if j := joinOf(r.ScanID, r.AccountID); j != nil {
+					j.AddControl(r)
+				}
 			}
 		}
 		return ev, err
@@ -225,6 +264,10 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 		for _, r := range rows {
 			if !selected[r.ScanID] {
 				continue
+			}
+			if j := joinOf(r.ScanID, r.AccountID); j != nil {
+				j.AddFinding(FindingRow{AssetARN: r.AssetARN, Location: r.Location, Identifier: r.Identifier,
+					Category: r.Category, Count: r.Count, FieldSensitive: r.FieldSensitive})
 			}
 			k := fkey{r.ScanID, r.AssetARN, r.Identifier}
 			s := fstats[k]
@@ -256,6 +299,9 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 		for _, r := range rows {
 			if !selected[r.ScanID] {
 				continue
+			}
+			if j := joinOf(r.ScanID, r.AccountID); j != nil {
+				j.AddObject(ObjectResultRow{AssetARN: r.AssetARN, Location: r.Location, Status: r.Status})
 			}
 			k := okey{r.ScanID, r.Status, r.Reason}
 			s := ostats[k]
@@ -298,6 +344,36 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 	} else {
 		d.Exposures = exposures
 		d.Evidence = append(d.Evidence, exposureFiles...)
+	}
+
+	// Complete each account of a multi-part run: the data.* checks its shards
+	// left out, then its exposures from the merged rows (the join also counts
+	// the derived rows' FAILs, as the scanning process's join does).
+	if len(joins) > 0 {
+		keys := slices.Collect(maps.Keys(joins))
+		slices.SortFunc(keys, func(a, b scanKey) int { return cmpStrings(a.scan, b.scan, a.account, b.account) })
+		d.Exposures = slices.DeleteFunc(d.Exposures, func(e ExposureRecord) bool { return joins[scanKey{e.ScanID, e.AccountID}] != nil })
+		// Each account's control rows, so that the work grows with the rows,
+		// not with accounts × rows.
+		controls := map[scanKey][]ControlResultRow{}
+		for _, c := range d.Controls {
+			if k := (scanKey{c.ScanID, c.AccountID}); joins[k] != nil {
+				controls[k] = append(controls[k], c)
+			}
+		}
+		for _, k := range keys {
+			j := joins[k]
+			derived := DeriveDataControls(k.scan, k.account, ServicesOf(byID[k].Options), j, controls[k])
+			for _, c := range derived {
+				j.AddControl(c)
+			}
+			d.Controls = append(d.Controls, derived...)
+			d.Derived += len(derived)
+			for _, e := range j.Rows() {
+				d.Exposures = append(d.Exposures, ExposureRecord{ScanID: e.ScanID, AccountID: e.AccountID, AssetARN: e.AssetARN,
+					DataClasses: e.DataClasses, Encryption: e.Encryption, Public: e.Public, RiskScore: e.RiskScore})
+			}
+		}
 	}
 	d.Evidence = slices.DeleteFunc(d.Evidence, func(e EvidenceFile) bool { return e.Path == "" })
 	slices.SortFunc(d.Evidence, func(a, b EvidenceFile) int { return strings.Compare(a.Path, b.Path) })

@@ -272,9 +272,6 @@ func (p *resumePlan) openWriter(dir string) (historyWriter, error) {
 // they are recomputed and replaced.
 func (p *resumePlan) prime(sink *historySink) error {
 	p.done = map[string]bool{}
-	if sink.categories == nil {
-		sink.categories = map[string][]string{}
-	}
 	for _, f := range p.files {
 		switch filepath.Base(filepath.Dir(filepath.Dir(f))) {
 		case report.TableAssets:
@@ -296,7 +293,6 @@ func (p *resumePlan) prime(sink *historySink) error {
 				sink.assets = append(sink.assets, r)
 				sink.join.AddAsset(r)
 				sink.regions[r.Region] = true
-				sink.stores = append(sink.stores, assetOf(r))
 			}
 		case report.TableObjectResults:
 			rows, err := report.ReadRows[report.ObjectResultRow](f)
@@ -329,9 +325,6 @@ func (p *resumePlan) prime(sink *historySink) error {
 				p.old.Findings++
 				p.old.Matches += r.Count
 				sink.maxConfidence = max(sink.maxConfidence, classifiers.Confidence(r.Confidence).Rank())
-				if !slices.Contains(sink.categories[r.AssetARN], r.Category) {
-					sink.categories[r.AssetARN] = append(sink.categories[r.AssetARN], r.Category)
-				}
 				sink.join.AddFinding(r)
 			}
 		case report.TableControlResults:
@@ -399,16 +392,6 @@ func scannerARN(r report.AssetRow, account string) string {
 		return fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s", r.Region, account, r.Name)
 	}
 	return r.AssetARN
-}
-
-// assetOf rebuilds what the data-aware checks read of a recorded store.
-func assetOf(r report.AssetRow) scanner.Asset {
-	return scanner.Asset{
-		ARN: r.AssetARN, Service: r.Service, Region: r.Region, Name: r.Name,
-		Encryption: r.Encryption, KMSKeyARN: r.KMSKeyARN, KMSKeyManager: r.KMSKeyManager,
-		Public: r.Public, PublicReason: r.PublicReason, DataClasses: r.DataClasses,
-		Status: r.Status, Reason: r.Reason,
-	}
 }
 
 // dropStaleReport removes the interrupted run's PDF and evidence manifest

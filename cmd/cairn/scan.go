@@ -10,7 +10,6 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -566,11 +565,6 @@ type historySink struct {
 	join          *report.ExposureJoin
 	skipReasons   map[string]int
 	maxConfidence int
-
-	// stores and categories feed the data-aware checks (dataScan): one entry per
-	// store, and the categories of each store's findings, by asset ARN.
-	stores     []scanner.Asset
-	categories map[string][]string
 }
 
 var _ scanner.Sink = (*historySink)(nil)
@@ -598,8 +592,6 @@ func (h *historySink) Asset(a scanner.Asset) error {
 	}
 	h.assets = append(h.assets, row)
 	h.join.AddAsset(row)
-	a.Posture = "" // not needed by the checks
-	h.stores = append(h.stores, a)
 	h.prog.assetDone()
 	if h.log != nil {
 		h.log.Debug("store recorded", "asset", a.ARN, "status", a.Status)
@@ -630,12 +622,6 @@ func (h *historySink) Finding(f scanner.Finding) error {
 		h.maxConfidence = r
 	}
 	h.prog.finding(f.Count)
-	if h.categories == nil {
-		h.categories = map[string][]string{}
-	}
-	if !slices.Contains(h.categories[f.AssetARN], f.Category) {
-		h.categories[f.AssetARN] = append(h.categories[f.AssetARN], f.Category)
-	}
 	row := report.FindingRow{
 		ScanID: h.scanID, AccountID: h.account, ObservedAt: f.ObservedAt,
 		AssetARN: f.AssetARN, Service: f.Service, Region: f.Region, Location: f.Location,
@@ -649,19 +635,11 @@ func (h *historySink) Finding(f scanner.Finding) error {
 
 // dataScan is what this run's data scan found, for the data-aware checks: Ran is
 // false when only the checks run (--only checks), so those checks say there is no
-// classification data instead of passing.
+// classification data instead of passing. It is the exposures join's view of the
+// stores and findings, the same function the window report evaluates the data.*
+// checks of a sharded run with (report.DeriveDataControls).
 func (h *historySink) dataScan(only []string) configchecks.DataScan {
-	var ds configchecks.DataScan
-	for _, svc := range []string{"s3", "rds", "dynamodb"} {
-		if hasService(only, svc) {
-			ds.Ran = true
-			ds.Services = append(ds.Services, svc)
-		}
-	}
-	for _, a := range h.stores {
-		ds.Stores = append(ds.Stores, scanner.DataStoreOf(a, h.categories[a.ARN]))
-	}
-	return ds
+	return h.join.DataScan(only)
 }
 
 // estimateCost prices the run's requests, and what Macie would charge for the

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -378,14 +379,18 @@ func contains(list []string, s string) bool {
 // TestDataScanOnlyChecks checks that a run without a data scan tells the data-aware
 // checks so, and that a store's finding categories reach them.
 func TestDataScanOnlyChecks(t *testing.T) {
-	h := &historySink{}
+	h := &historySink{join: report.NewExposureJoin()}
 	if ds := h.dataScan([]string{"checks"}); ds.Ran || len(ds.Stores) != 0 {
 		t.Errorf("--only checks: %+v, want no data scan", ds)
 	}
-	h.stores = []scanner.Asset{{ARN: "arn:aws:s3:::b", Service: "s3", Name: "b", DataClasses: []string{"US_SSN"}, Encryption: scanner.EncryptionNone}}
-	h.categories = map[string][]string{"arn:aws:s3:::b": {"personal"}}
+	h.join.AddAsset(report.AssetRow{AssetARN: "arn:aws:s3:::b", Service: "s3", Name: "b", DataClasses: []string{"US_SSN"}, Encryption: scanner.EncryptionNone})
+	// A finding of another part of a split bucket: its class counts too.
+	h.join.AddFinding(report.FindingRow{AssetARN: "arn:aws:s3:::b", Identifier: "CREDIT_CARD_NUMBER", Category: "financial"})
+	h.join.AddFinding(report.FindingRow{AssetARN: "arn:aws:s3:::b", Identifier: "US_SSN", Category: "personal"})
 	ds := h.dataScan([]string{"s3", "checks"})
-	if !ds.Ran || len(ds.Stores) != 1 || ds.Stores[0].Categories[0] != "personal" || !ds.Stores[0].Encryption.Known {
+	if !ds.Ran || len(ds.Stores) != 1 || !ds.Stores[0].Encryption.Known ||
+		!slices.Equal(ds.Stores[0].Categories, []string{"financial", "personal"}) ||
+		!slices.Equal(ds.Stores[0].Identifiers, []string{"CREDIT_CARD_NUMBER", "US_SSN"}) {
 		t.Errorf("--only s3,checks: %+v", ds)
 	}
 }
