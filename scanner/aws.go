@@ -49,6 +49,12 @@ type AWSOptions struct {
 	// headers once its request is sent; an attempt that times out is retried
 	// like a dropped connection. 0 means DefaultAttemptTimeout.
 	AttemptTimeout time.Duration
+	// RateLimits overrides DefaultRateLimits: requests per second per region
+	// for a service, keyed by the SDK's service id (awsmiddleware.GetServiceID:
+	// "S3", "EC2", "IAM", "Config Service" …; case and spaces ignored). 0
+	// removes a default limit. Every attempt, retries included, waits for its
+	// service's token; the wait ends with the context.
+	RateLimits map[string]float64
 	// Requests, when set, counts every request made by the clients of the config
 	// LoadAWSConfig returns (not its credential providers' STS calls, nor the
 	// history output's), for the run's cost estimate.
@@ -65,13 +71,19 @@ const DefaultAttemptTimeout = 30 * time.Second
 // adaptive retries (aws.RetryModeAdaptive, o.MaxAttempts attempts), the base endpoint
 // when o.EndpointURL is set (for the role credential providers' STS calls too), and the
 // read-only guard (AddReadOnlyGuard) in its APIOptions, so every API client made from
-// it refuses operations that are not on the allow-list.
+// it refuses operations that are not on the allow-list, and the client-side rate
+// limits (DefaultRateLimits with o.RateLimits over them). The limits belong to the
+// returned config: configs copied from it (AssumeRoleConfig) share them.
 //
 // The guard is added after the SDK has built its credential providers: the STS, SSO,
 // Signin, IMDS and container-credential clients those providers use internally are
 // not guarded, so assume-role, SSO and instance/container roles work as usual.
 // Credentials are resolved lazily, on the first call.
 func LoadAWSConfig(ctx context.Context, o AWSOptions) (aws.Config, error) {
+	limits, err := newRateLimits(o.RateLimits)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("scanner: load aws config: %w", err)
+	}
 	cfg, err := loadConfig(ctx, o)
 	if err != nil {
 		return aws.Config{}, err
@@ -79,6 +91,9 @@ func LoadAWSConfig(ctx context.Context, o AWSOptions) (aws.Config, error) {
 	// A fresh backing array: the credential clients built during loading hold
 	// cfg.APIOptions too, and must not see the guard appear in their slice.
 	cfg.APIOptions = append(slices.Clip(cfg.APIOptions), AddReadOnlyGuard)
+	if limits != nil {
+		cfg.APIOptions = append(cfg.APIOptions, limits.addTo)
+	}
 	if o.Requests != nil {
 		cfg.APIOptions = append(cfg.APIOptions, o.Requests.AddTo)
 	}
