@@ -50,9 +50,15 @@ const (
 	// FaultDeny answers 403 AccessDenied ("Access Denied") in the request's
 	// protocol, as a missing IAM permission or a bucket policy Deny does.
 	FaultDeny
+	// FaultStall forwards the request, sends the upstream status and headers,
+	// writes part of the body (FaultRule.Keep, as FaultTruncate) and then
+	// sends nothing more for FaultRule.Delay (0: until the client goes away)
+	// before closing the connection: a body that stops mid-stream. A
+	// response with no body is forwarded whole.
+	FaultStall
 )
 
-var faultNames = [...]string{"none", "slowdown", "internal-error", "throttling", "reset", "delay", "truncate", "deny"}
+var faultNames = [...]string{"none", "slowdown", "internal-error", "throttling", "reset", "delay", "truncate", "deny", "stall"}
 
 // String returns the fault's short name.
 func (f Fault) String() string {
@@ -91,10 +97,10 @@ type FaultRule struct {
 	// receives before this rule stops firing for it, so a client that retries
 	// is bound to get through; 0 means no cap.
 	MaxPerRequest int
-	// Delay is FaultDelay's wait.
+	// Delay is FaultDelay's wait, and how long FaultStall holds a body.
 	Delay time.Duration
-	// Keep is the fraction of the body FaultTruncate writes, in [0, 1); 0 means
-	// half. At least one byte is held back.
+	// Keep is the fraction of the body FaultTruncate and FaultStall write, in
+	// [0, 1); 0 means half. At least one byte is held back.
 	Keep float64
 }
 
@@ -206,9 +212,17 @@ func (p *FaultProxy) Counts() FaultCounts {
 	return c
 }
 
-// faultKey is the context key under which ServeHTTP hands a truncation to
-// ModifyResponse.
+// faultKey is the context key under which ServeHTTP hands a truncation or a
+// stall (a bodyFault) to ModifyResponse.
 type faultKey struct{}
+
+// bodyFault is what ModifyResponse does to a body: keep that fraction, then
+// end it (stall false) or hold it for stall long (stall true).
+type bodyFault struct {
+	keep  float64
+	stall bool
+	hold  time.Duration
+}
 
 // ServeHTTP implements http.Handler.
 func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -251,12 +265,12 @@ func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			t.Stop()
 			return
 		}
-	case FaultTruncate:
+	case FaultTruncate, FaultStall:
 		keep := rule.Keep
 		if keep <= 0 || keep >= 1 {
 			keep = 0.5
 		}
-		r = r.WithContext(context.WithValue(r.Context(), faultKey{}, keep))
+		r = r.WithContext(context.WithValue(r.Context(), faultKey{}, bodyFault{keep: keep, stall: fault == FaultStall, hold: rule.Delay}))
 	}
 	p.proxy.ServeHTTP(w, r)
 }
@@ -465,16 +479,21 @@ func resetConn(w http.ResponseWriter) {
 	conn.Close()
 }
 
-// truncate makes a response chosen for FaultTruncate end early: its body
-// reader fails after the kept bytes, and ReverseProxy then aborts the
-// connection after having sent the full Content-Length.
+// truncate makes a response chosen for FaultTruncate or FaultStall end
+// early: its body reader fails after the kept bytes (for a stall, after
+// waiting), and ReverseProxy then aborts the connection after having sent
+// the full Content-Length.
 func (p *FaultProxy) truncate(resp *http.Response) error {
-	keep, ok := resp.Request.Context().Value(faultKey{}).(float64)
+	f, ok := resp.Request.Context().Value(faultKey{}).(bodyFault)
 	if !ok || resp.ContentLength <= 0 {
 		return nil
 	}
-	n := min(int64(float64(resp.ContentLength)*keep), resp.ContentLength-1)
-	resp.Body = &truncatedBody{r: io.LimitReader(resp.Body, n), c: resp.Body}
+	n := min(int64(float64(resp.ContentLength)*f.keep), resp.ContentLength-1)
+	b := &truncatedBody{r: io.LimitReader(resp.Body, n), c: resp.Body}
+	if f.stall {
+		b.stall, b.hold, b.ctx = true, f.hold, resp.Request.Context()
+	}
+	resp.Body = b
 	return nil
 }
 
@@ -484,12 +503,29 @@ var errTruncated = errors.New("mototest: fault proxy: body truncated on purpose"
 type truncatedBody struct {
 	r io.Reader
 	c io.Closer
+	// A stall waits hold (0: for ever) or until ctx, the client's request,
+	// ends, before the body fails.
+	stall bool
+	hold  time.Duration
+	ctx   context.Context
 }
 
 func (b *truncatedBody) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
 	if err == io.EOF {
 		err = errTruncated
+		if b.stall && n == 0 {
+			var timeout <-chan time.Time
+			if b.hold > 0 {
+				t := time.NewTimer(b.hold)
+				defer t.Stop()
+				timeout = t.C
+			}
+			select {
+			case <-timeout:
+			case <-b.ctx.Done():
+			}
+		}
 	}
 	return n, err
 }
