@@ -49,6 +49,10 @@ type AWSOptions struct {
 	// headers once its request is sent; an attempt that times out is retried
 	// like a dropped connection. 0 means DefaultAttemptTimeout.
 	AttemptTimeout time.Duration
+	// ReadIdleTimeout bounds how long a read of an S3 response body may
+	// wait for data (NewS3Client): a body that stalls mid-stream fails with
+	// ErrReadIdle and is fetched again. 0 means DefaultReadIdleTimeout.
+	ReadIdleTimeout time.Duration
 	// RateLimits overrides DefaultRateLimits: requests per second per region
 	// for a service, keyed by the SDK's service id (awsmiddleware.GetServiceID:
 	// "S3", "EC2", "IAM", "Config Service" …; case and spaces ignored). 0
@@ -116,6 +120,9 @@ func loadConfig(ctx context.Context, o AWSOptions) (aws.Config, error) {
 	}
 	if o.AttemptTimeout < 0 {
 		return aws.Config{}, fmt.Errorf("scanner: load aws config: attempt timeout %v is negative", o.AttemptTimeout)
+	}
+	if o.ReadIdleTimeout < 0 {
+		return aws.Config{}, fmt.Errorf("scanner: load aws config: read idle timeout %v is negative", o.ReadIdleTimeout)
 	}
 	attemptTimeout := o.AttemptTimeout
 	if attemptTimeout == 0 {
@@ -250,7 +257,8 @@ func s3MaxAttempts(cfg aws.Config) int {
 
 // NewS3Client returns a guarded S3 client for cfg (normally from LoadAWSConfig). With a
 // custom endpoint (o.EndpointURL, or AWS_ENDPOINT_URL already in cfg) it uses that
-// endpoint with path-style addressing, which emulators need. Where cfg asks for
+// endpoint with path-style addressing, which emulators need. Every response body
+// read fails with ErrReadIdle after o.ReadIdleTimeout without data. Where cfg asks for
 // adaptive retries (LoadAWSConfig does), it retries in the SDK's standard mode
 // instead, with cfg's attempts (see the comment inside). optFns apply after those settings (e.g. a per-region client:
 // `func(o *s3.Options) { o.Region = "eu-west-1" }`); the guard is added after optFns, so
@@ -277,9 +285,13 @@ func NewS3Client(cfg aws.Config, o AWSOptions, optFns ...func(*s3.Options)) *s3.
 			so.UsePathStyle = true
 		})
 	}
+	idle := o.ReadIdleTimeout
+	if idle <= 0 {
+		idle = DefaultReadIdleTimeout
+	}
 	fns = append(fns, optFns...)
 	fns = append(fns, func(so *s3.Options) {
-		so.APIOptions = append(slices.Clip(so.APIOptions), AddReadOnlyGuard)
+		so.APIOptions = append(slices.Clip(so.APIOptions), AddReadOnlyGuard, addReadIdleTimeout(idle))
 	})
 	return s3.NewFromConfig(cfg, fns...)
 }
