@@ -72,7 +72,8 @@ type AWSOptions struct {
 const DefaultAttemptTimeout = 30 * time.Second
 
 // LoadAWSConfig returns an aws.Config for o with the SDK's normal credential chain,
-// adaptive retries (aws.RetryModeAdaptive, o.MaxAttempts attempts), the base endpoint
+// adaptive retries (aws.RetryModeAdaptive, o.MaxAttempts attempts; the S3 and
+// DynamoDB clients Cairn builds retry in standard mode instead), the base endpoint
 // when o.EndpointURL is set (for the role credential providers' STS calls too), and the
 // read-only guard (AddReadOnlyGuard) in its APIOptions, so every API client made from
 // it refuses operations that are not on the allow-list, and the client-side rate
@@ -246,9 +247,10 @@ var truncatedResponse = retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
 	return aws.UnknownTernary
 })
 
-// s3MaxAttempts is the attempts per S3 call: cfg's (LoadAWSConfig sets
+// configMaxAttempts is the attempts per call of a client that builds its own
+// retryer (S3, DynamoDB): cfg's (LoadAWSConfig sets
 // AWSOptions.MaxAttempts there), else DefaultMaxAttempts.
-func s3MaxAttempts(cfg aws.Config) int {
+func configMaxAttempts(cfg aws.Config) int {
 	if cfg.RetryMaxAttempts > 0 {
 		return cfg.RetryMaxAttempts
 	}
@@ -276,7 +278,7 @@ func NewS3Client(cfg aws.Config, o AWSOptions, optFns ...func(*s3.Options)) *s3.
 		// resource"). Measured in TestS3ScanUnderFaults: 4 SlowDowns in 71 requests
 		// took the scan from 1.5 s to 11 s.
 		if cfg.RetryMode == aws.RetryModeAdaptive {
-			so.Retryer = retry.NewStandard(standardRetries(s3MaxAttempts(cfg)))
+			so.Retryer = retry.NewStandard(standardRetries(configMaxAttempts(cfg)))
 		}
 	})
 	if endpoint := customEndpoint(cfg, o); endpoint != "" {
