@@ -49,6 +49,16 @@ type AWSOptions struct {
 	// headers once its request is sent; an attempt that times out is retried
 	// like a dropped connection. 0 means DefaultAttemptTimeout.
 	AttemptTimeout time.Duration
+	// ReadIdleTimeout bounds how long a read of an S3 response body may
+	// wait for data (NewS3Client): a body that stalls mid-stream fails with
+	// ErrReadIdle and is fetched again. 0 means DefaultReadIdleTimeout.
+	ReadIdleTimeout time.Duration
+	// RateLimits overrides DefaultRateLimits: requests per second per region
+	// for a service, keyed by the SDK's service id (awsmiddleware.GetServiceID:
+	// "S3", "EC2", "IAM", "Config Service" …; case and spaces ignored). 0
+	// removes a default limit. Every attempt, retries included, waits for its
+	// service's token; the wait ends with the context.
+	RateLimits map[string]float64
 	// Requests, when set, counts every request made by the clients of the config
 	// LoadAWSConfig returns (not its credential providers' STS calls, nor the
 	// history output's), for the run's cost estimate.
@@ -66,16 +76,23 @@ const DefaultAttemptTimeout = 30 * time.Second
 const maxIdleConnsPerHost = 128
 
 // LoadAWSConfig returns an aws.Config for o with the SDK's normal credential chain,
-// adaptive retries (aws.RetryModeAdaptive, o.MaxAttempts attempts), the base endpoint
+// adaptive retries (aws.RetryModeAdaptive, o.MaxAttempts attempts; the S3 and
+// DynamoDB clients Cairn builds retry in standard mode instead), the base endpoint
 // when o.EndpointURL is set (for the role credential providers' STS calls too), and the
 // read-only guard (AddReadOnlyGuard) in its APIOptions, so every API client made from
-// it refuses operations that are not on the allow-list.
+// it refuses operations that are not on the allow-list, and the client-side rate
+// limits (DefaultRateLimits with o.RateLimits over them). The limits belong to the
+// returned config: configs copied from it (AssumeRoleConfig) share them.
 //
 // The guard is added after the SDK has built its credential providers: the STS, SSO,
 // Signin, IMDS and container-credential clients those providers use internally are
 // not guarded, so assume-role, SSO and instance/container roles work as usual.
 // Credentials are resolved lazily, on the first call.
 func LoadAWSConfig(ctx context.Context, o AWSOptions) (aws.Config, error) {
+	limits, err := newRateLimits(o.RateLimits)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("scanner: load aws config: %w", err)
+	}
 	cfg, err := loadConfig(ctx, o)
 	if err != nil {
 		return aws.Config{}, err
@@ -83,6 +100,9 @@ func LoadAWSConfig(ctx context.Context, o AWSOptions) (aws.Config, error) {
 	// A fresh backing array: the credential clients built during loading hold
 	// cfg.APIOptions too, and must not see the guard appear in their slice.
 	cfg.APIOptions = append(slices.Clip(cfg.APIOptions), AddReadOnlyGuard)
+	if limits != nil {
+		cfg.APIOptions = append(cfg.APIOptions, limits.addTo)
+	}
 	if o.Requests != nil {
 		cfg.APIOptions = append(cfg.APIOptions, o.Requests.AddTo)
 	}
@@ -105,6 +125,9 @@ func loadConfig(ctx context.Context, o AWSOptions) (aws.Config, error) {
 	}
 	if o.AttemptTimeout < 0 {
 		return aws.Config{}, fmt.Errorf("scanner: load aws config: attempt timeout %v is negative", o.AttemptTimeout)
+	}
+	if o.ReadIdleTimeout < 0 {
+		return aws.Config{}, fmt.Errorf("scanner: load aws config: read idle timeout %v is negative", o.ReadIdleTimeout)
 	}
 	attemptTimeout := o.AttemptTimeout
 	if attemptTimeout == 0 {
@@ -235,9 +258,10 @@ var truncatedResponse = retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
 	return aws.UnknownTernary
 })
 
-// s3MaxAttempts is the attempts per S3 call: cfg's (LoadAWSConfig sets
+// configMaxAttempts is the attempts per call of a client that builds its own
+// retryer (S3, DynamoDB): cfg's (LoadAWSConfig sets
 // AWSOptions.MaxAttempts there), else DefaultMaxAttempts.
-func s3MaxAttempts(cfg aws.Config) int {
+func configMaxAttempts(cfg aws.Config) int {
 	if cfg.RetryMaxAttempts > 0 {
 		return cfg.RetryMaxAttempts
 	}
@@ -246,7 +270,8 @@ func s3MaxAttempts(cfg aws.Config) int {
 
 // NewS3Client returns a guarded S3 client for cfg (normally from LoadAWSConfig). With a
 // custom endpoint (o.EndpointURL, or AWS_ENDPOINT_URL already in cfg) it uses that
-// endpoint with path-style addressing, which emulators need. Where cfg asks for
+// endpoint with path-style addressing, which emulators need. Every response body
+// read fails with ErrReadIdle after o.ReadIdleTimeout without data. Where cfg asks for
 // adaptive retries (LoadAWSConfig does), it retries in the SDK's standard mode
 // instead, with cfg's attempts (see the comment inside). optFns apply after those settings (e.g. a per-region client:
 // `func(o *s3.Options) { o.Region = "eu-west-1" }`); the guard is added after optFns, so
@@ -264,7 +289,7 @@ func NewS3Client(cfg aws.Config, o AWSOptions, optFns ...func(*s3.Options)) *s3.
 		// resource"). Measured in TestS3ScanUnderFaults: 4 SlowDowns in 71 requests
 		// took the scan from 1.5 s to 11 s.
 		if cfg.RetryMode == aws.RetryModeAdaptive {
-			so.Retryer = retry.NewStandard(standardRetries(s3MaxAttempts(cfg)))
+			so.Retryer = retry.NewStandard(standardRetries(configMaxAttempts(cfg)))
 		}
 	})
 	if endpoint := customEndpoint(cfg, o); endpoint != "" {
@@ -273,9 +298,13 @@ func NewS3Client(cfg aws.Config, o AWSOptions, optFns ...func(*s3.Options)) *s3.
 			so.UsePathStyle = true
 		})
 	}
+	idle := o.ReadIdleTimeout
+	if idle <= 0 {
+		idle = DefaultReadIdleTimeout
+	}
 	fns = append(fns, optFns...)
 	fns = append(fns, func(so *s3.Options) {
-		so.APIOptions = append(slices.Clip(so.APIOptions), AddReadOnlyGuard)
+		so.APIOptions = append(slices.Clip(so.APIOptions), AddReadOnlyGuard, addReadIdleTimeout(idle))
 	})
 	return s3.NewFromConfig(cfg, fns...)
 }

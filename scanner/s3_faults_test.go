@@ -187,3 +187,81 @@ func findingSet(m *memorySink, exclude []string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestS3BodyStall scans a bucket through a FaultProxy whose GETs of two
+// objects send half the body and then nothing more. The object stalled once
+// is fetched again after the read idle timeout and read COMPLETE with the
+// findings of a clean read; the object that stalls every time ends SKIPPED
+// with reason TIMEOUT after its body attempts, long before its object
+// timeout.
+func TestS3BodyStall(t *testing.T) {
+	mototest.SetTestCredentials(t)
+	srv := mototest.Start(t)
+	ctx := context.Background()
+	cfg, err := srv.Config(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed := mototest.SeedS3Client(cfg)
+	const bucket = "stall-scan"
+	if _, err := seed.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Fatal(err)
+	}
+	pad := strings.Repeat("lorem ipsum dolor sit amet\n", 200)
+	for _, k := range []string{"once.csv", "always.csv", "clean.csv"} {
+		if _, err := seed.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(k), Body: strings.NewReader(fmtCSV + pad)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	proxy := mototest.NewFaultProxy(srv.Endpoint, 1,
+		mototest.FaultRule{Method: http.MethodGet, Bucket: bucket, Key: "once.csv", Fault: mototest.FaultStall, MaxPerRequest: 1},
+		mototest.FaultRule{Method: http.MethodGet, Bucket: bucket, Key: "always.csv", Fault: mototest.FaultStall},
+	)
+	endpoint, err := proxy.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { proxy.Close() })
+
+	engine, err := classifiers.NewEngine(classifiers.Options{FingerprintKey: bytes.Repeat([]byte{3}, 32)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const idle = 300 * time.Millisecond
+	ao := scanner.AWSOptions{EndpointURL: endpoint, ReadIdleTimeout: idle}
+	guarded, err := scanner.LoadAWSConfig(ctx, ao)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &memorySink{assets: map[string]scanner.Asset{}, objects: map[string]scanner.ObjectResult{}}
+	opts := scanner.Options{SampleObjects: 10, SampleBytes: 64 << 10, Concurrency: 4, ObjectTimeout: 30 * time.Second}
+	start := time.Now()
+	stats, err := scanner.NewS3Scanner(guarded, ao, engine, opts, nil).Scan(ctx, mototest.AccountID, sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	t.Logf("scan took %v: %v", took.Round(time.Millisecond), proxy.Counts())
+
+	arn := "arn:aws:s3:::" + bucket + "/"
+	once, always, clean := sink.objects[arn+"once.csv"], sink.objects[arn+"always.csv"], sink.objects[arn+"clean.csv"]
+	if clean.Status != scanner.StatusComplete || clean.Findings == 0 {
+		t.Fatalf("clean.csv: %s %q %d findings; want COMPLETE with findings", clean.Status, clean.Reason, clean.Findings)
+	}
+	if once.Status != scanner.StatusComplete || once.Findings != clean.Findings {
+		t.Errorf("once.csv (stalled once): %s %q %d findings; want COMPLETE with %d", once.Status, once.Reason, once.Findings, clean.Findings)
+	}
+	if always.Status != scanner.StatusSkipped || always.Reason != scanner.ReasonTimeout {
+		t.Errorf("always.csv (stalls every time): %s %q; want SKIPPED %s", always.Status, always.Reason, scanner.ReasonTimeout)
+	}
+	if stalls := proxy.Counts().Injected[mototest.FaultStall]; stalls < 2 {
+		t.Errorf("%d stalls injected; want the once.csv one and always.csv's attempts", stalls)
+	}
+	if !stats.Incomplete() {
+		t.Errorf("stats %+v: want incomplete for always.csv", stats)
+	}
+	// always.csv: 3 body attempts of ~idle each plus the waits between them.
+	if took > 5*time.Second {
+		t.Errorf("the scan took %v; a stalled body should cost about the read idle timeout (%v) per attempt", took, idle)
+	}
+}

@@ -133,7 +133,7 @@ func scanAccount(ctx context.Context, a accountScan) accountOutcome {
 
 // awsOptions are the AWS options of the caller's own account.
 func (s *scanSettings) awsOptions() scanner.AWSOptions {
-	ao := scanner.AWSOptions{Profile: s.Profile, EndpointURL: s.EndpointURL}
+	ao := scanner.AWSOptions{Profile: s.Profile, EndpointURL: s.EndpointURL, RateLimits: s.RateLimits}
 	if r := s.scanRegions(); len(r) > 0 {
 		ao.Region = r[0]
 	}

@@ -35,12 +35,15 @@ type fileConfig struct {
 	S3Inventory         map[string]string `yaml:"s3_inventory"`
 	S3InventoryDiscover bool              `yaml:"s3_inventory_discover"`
 	Concurrency         int               `yaml:"concurrency"`
-	FailOn              string            `yaml:"fail_on"`
-	FingerprintKeyFile  string            `yaml:"fingerprint_key_file"`
-	SampleRows          int               `yaml:"sample_rows"`
-	ChecksExport        string            `yaml:"checks_export"`
-	RDSIdentifiers      []string          `yaml:"rds_identifiers"`
-	DynamoDBTables      []string          `yaml:"dynamodb_tables"`
+	// RateLimits are --rate-limit's limits: requests per second by AWS
+	// service id (docs/resilience.md).
+	RateLimits         map[string]float64 `yaml:"rate_limits"`
+	FailOn             string             `yaml:"fail_on"`
+	FingerprintKeyFile string             `yaml:"fingerprint_key_file"`
+	SampleRows         int                `yaml:"sample_rows"`
+	ChecksExport       string             `yaml:"checks_export"`
+	RDSIdentifiers     []string           `yaml:"rds_identifiers"`
+	DynamoDBTables     []string           `yaml:"dynamodb_tables"`
 	// Organization runs (docs/scale.md): the keys of --org, --role-name,
 	// --external-id, --accounts, --exclude-accounts and --split-objects.
 	Org             bool     `yaml:"org"`

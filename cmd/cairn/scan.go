@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
+	"math"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -39,6 +41,7 @@ type scanSettings struct {
 	S3Inventory         map[string]string // bucket → s3:// inventory location
 	S3InventoryDiscover bool
 	Concurrency         int
+	RateLimits          map[string]float64 // --rate-limit over the config file's rate_limits
 	FailOn              string
 	FingerprintKeyFile  string
 	LogLevel            string
@@ -65,7 +68,7 @@ var (
 )
 
 func newScanCmd() *cobra.Command {
-	var configFile, regions, only, buckets, now, resumeID string
+	var configFile, regions, only, buckets, now, resumeID, rateLimits string
 	s := scanSettings{}
 	cmd := &cobra.Command{
 		Use:   "scan",
@@ -78,6 +81,17 @@ func newScanCmd() *cobra.Command {
 			fc, err := s.fromFlags(cmd, configFile, regions, only, buckets)
 			if err != nil {
 				return err
+			}
+			if rateLimits != "" {
+				flagLimits, err := scanner.ParseRateLimits(rateLimits)
+				if err != nil {
+					return usageErr("--rate-limit: %w", err)
+				}
+				s.RateLimits = maps.Clone(s.RateLimits)
+				if s.RateLimits == nil {
+					s.RateLimits = map[string]float64{}
+				}
+				maps.Copy(s.RateLimits, flagLimits)
 			}
 			if now != "" {
 				t, err := time.Parse(time.RFC3339, now)
@@ -120,6 +134,7 @@ func newScanCmd() *cobra.Command {
 	f.BoolVar(&s.S3InventoryDiscover, "s3-inventory-discover", false, "read a bucket's keys from its newest S3 Inventory report when it has an enabled, unfiltered CSV or Parquet one")
 	f.IntVar(&s.SampleRows, "sample-rows", 1000, "rows (RDS) and items (DynamoDB) sampled per table")
 	f.IntVar(&s.Concurrency, "concurrency", 16, "objects read at once")
+	f.StringVar(&rateLimits, "rate-limit", "", "client-side AWS request limits, service=requests-per-second,… (SDK service ids, e.g. kms=10,ec2=5; 0 removes a default limit; defaults in docs/resilience.md)")
 	f.StringVar(&s.FailOn, "fail-on", "low", "exit 1 when a finding of at least this confidence exists: low, medium, high, none")
 	f.StringVar(&s.FingerprintKeyFile, "fingerprint-key-file", "", "HMAC key for fingerprints (default: <user config dir>/cairn/fingerprint.key, created on first use)")
 	f.StringVar(&s.LogLevel, "log-level", "info", "log level on stderr: debug, info, warn, error")
@@ -168,6 +183,7 @@ func (s *scanSettings) merge(cmd *cobra.Command, fc fileConfig) {
 	if set("concurrency") && fc.Concurrency != 0 {
 		s.Concurrency = fc.Concurrency
 	}
+	s.RateLimits = fc.RateLimits // --rate-limit is merged over these in RunE
 	if set("fail-on") && fc.FailOn != "" {
 		s.FailOn = fc.FailOn
 	}
@@ -220,6 +236,11 @@ func (s *scanSettings) validate() error {
 	}
 	if s.SampleBytes > 1<<30 {
 		return errors.New("--sample-bytes: at most 1 GiB per object")
+	}
+	for svc, n := range s.RateLimits {
+		if strings.TrimSpace(svc) == "" || !(n >= 0) || math.IsInf(n, 1) {
+			return fmt.Errorf("rate limits: %q: %v: want a service id and a non-negative number of requests per second", svc, n)
+		}
 	}
 	if _, err := failRank(s.FailOn); err != nil {
 		return err
@@ -306,7 +327,7 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 	}
 	// Every request to the scanned account is counted, for the cost estimate.
 	requests := &scanner.RequestCounter{}
-	ao := scanner.AWSOptions{Profile: s.Profile, EndpointURL: s.EndpointURL, Requests: requests}
+	ao := scanner.AWSOptions{Profile: s.Profile, EndpointURL: s.EndpointURL, RateLimits: s.RateLimits, Requests: requests}
 	if len(scanRegions) > 0 {
 		ao.Region = scanRegions[0]
 	}
@@ -406,7 +427,7 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 	opts, _ := json.Marshal(map[string]any{
 		"only": s.Only, "regions": s.Regions, "buckets": s.Buckets, "endpoint_url": s.EndpointURL,
 		"sample_objects": s.SampleObjects, "sample_bytes": s.SampleBytes,
-		"max_keys_listed": s.MaxKeysListed, "concurrency": s.Concurrency,
+		"max_keys_listed": s.MaxKeysListed, "concurrency": s.Concurrency, "rate_limits": s.RateLimits,
 		"s3_inventory": s.S3Inventory, "s3_inventory_discover": s.S3InventoryDiscover,
 		"sample_rows": s.SampleRows, "rds_identifiers": s.RDSIdentifiers, "dynamodb_tables": s.DynamoDBTables,
 		// resumable: an interrupted run of this version records no partial

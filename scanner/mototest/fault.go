@@ -3,7 +3,9 @@ package mototest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -50,9 +52,20 @@ const (
 	// FaultDeny answers 403 AccessDenied ("Access Denied") in the request's
 	// protocol, as a missing IAM permission or a bucket policy Deny does.
 	FaultDeny
+	// FaultThroughputExceeded answers 400 ProvisionedThroughputExceededException
+	// in DynamoDB's JSON protocol (the __type carries DynamoDB's namespace, as
+	// real DynamoDB sends it): how DynamoDB throttles reads of a table short
+	// of capacity. Other requests get FaultThrottling's answer.
+	FaultThroughputExceeded
+	// FaultStall forwards the request, sends the upstream status and headers,
+	// writes part of the body (FaultRule.Keep, as FaultTruncate) and then
+	// sends nothing more for FaultRule.Delay (0: until the client goes away)
+	// before closing the connection: a body that stops mid-stream. A
+	// response with no body is forwarded whole.
+	FaultStall
 )
 
-var faultNames = [...]string{"none", "slowdown", "internal-error", "throttling", "reset", "delay", "truncate", "deny"}
+var faultNames = [...]string{"none", "slowdown", "internal-error", "throttling", "reset", "delay", "truncate", "deny", "throughput-exceeded", "stall"}
 
 // String returns the fault's short name.
 func (f Fault) String() string {
@@ -72,6 +85,9 @@ type FaultRule struct {
 	// Bucket and Key match a path-style S3 request's bucket and object key exactly
 	// (Key "" with Bucket set matches the bucket's requests and its objects').
 	Bucket, Key string
+	// TableName matches a JSON request whose body names this table
+	// (DynamoDB's "TableName" parameter).
+	TableName string
 	// Operation matches the API operation: the X-Amz-Target action of a JSON
 	// service (DynamoDB_20120810.Scan → "Scan"), the Action of a Query service,
 	// the x-id query parameter the SDK adds to some S3 calls, or for other S3
@@ -91,10 +107,10 @@ type FaultRule struct {
 	// receives before this rule stops firing for it, so a client that retries
 	// is bound to get through; 0 means no cap.
 	MaxPerRequest int
-	// Delay is FaultDelay's wait.
+	// Delay is FaultDelay's wait, and how long FaultStall holds a body.
 	Delay time.Duration
-	// Keep is the fraction of the body FaultTruncate writes, in [0, 1); 0 means
-	// half. At least one byte is held back.
+	// Keep is the fraction of the body FaultTruncate and FaultStall write, in
+	// [0, 1); 0 means half. At least one byte is held back.
 	Keep float64
 }
 
@@ -206,9 +222,17 @@ func (p *FaultProxy) Counts() FaultCounts {
 	return c
 }
 
-// faultKey is the context key under which ServeHTTP hands a truncation to
-// ModifyResponse.
+// faultKey is the context key under which ServeHTTP hands a truncation or a
+// stall (a bodyFault) to ModifyResponse.
 type faultKey struct{}
+
+// bodyFault is what ModifyResponse does to a body: keep that fraction, then
+// end it (stall false) or hold it for stall long (stall true).
+type bodyFault struct {
+	keep  float64
+	stall bool
+	hold  time.Duration
+}
 
 // ServeHTTP implements http.Handler.
 func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -230,6 +254,13 @@ func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case FaultInternalError:
 		writeFault(w, r, req, http.StatusInternalServerError, "InternalError", "We encountered an internal error. Please try again.")
 		return
+	case FaultThroughputExceeded:
+		if req.protocol == protoJSON && strings.HasPrefix(req.target, "DynamoDB_") {
+			writeFault(w, r, req, http.StatusBadRequest, "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
+				"The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.")
+			return
+		}
+		fallthrough
 	case FaultThrottling:
 		if req.protocol == protoS3 {
 			writeFault(w, r, req, http.StatusServiceUnavailable, "SlowDown", "Please reduce your request rate.")
@@ -251,12 +282,12 @@ func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			t.Stop()
 			return
 		}
-	case FaultTruncate:
+	case FaultTruncate, FaultStall:
 		keep := rule.Keep
 		if keep <= 0 || keep >= 1 {
 			keep = 0.5
 		}
-		r = r.WithContext(context.WithValue(r.Context(), faultKey{}, keep))
+		r = r.WithContext(context.WithValue(r.Context(), faultKey{}, bodyFault{keep: keep, stall: fault == FaultStall, hold: rule.Delay}))
 	}
 	p.proxy.ServeHTTP(w, r)
 }
@@ -316,7 +347,8 @@ func (rule FaultRule) matches(req requestInfo) bool {
 		rule.PathPrefix != "" && !strings.HasPrefix(req.path, rule.PathPrefix),
 		rule.Bucket != "" && rule.Bucket != req.bucket,
 		rule.Key != "" && rule.Key != req.key,
-		rule.Operation != "" && rule.Operation != req.operation:
+		rule.Operation != "" && rule.Operation != req.operation,
+		rule.TableName != "" && rule.TableName != req.tableName:
 		return false
 	}
 	return true
@@ -332,27 +364,49 @@ const (
 // requestInfo is what rules match on.
 type requestInfo struct {
 	method, path, bucket, key, operation string
+	target, tableName                    string // a JSON request's X-Amz-Target and TableName
 	protocol                             int
 	jsonVersion                          string // Content-Type of a JSON request
 	identity                             string
 }
 
-// requestInfoOf describes r; a Query request's form body is read and put back.
+// requestInfoOf describes r; the body of a JSON or Query request is read and
+// put back.
 func requestInfoOf(r *http.Request) (requestInfo, error) {
 	q := r.URL.Query()
 	info := requestInfo{method: r.Method, path: r.URL.Path}
-	switch {
-	case r.Header.Get("X-Amz-Target") != "":
-		target := r.Header.Get("X-Amz-Target")
-		info.protocol, info.jsonVersion = protoJSON, r.Header.Get("Content-Type")
-		info.operation = target[strings.LastIndex(target, ".")+1:]
-	case r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
+	readBody := func() ([]byte, error) {
 		body, err := io.ReadAll(r.Body)
 		r.Body.Close()
 		if err != nil {
-			return info, fmt.Errorf("mototest: fault proxy: read request: %w", err)
+			return nil, fmt.Errorf("mototest: fault proxy: read request: %w", err)
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
+		return body, nil
+	}
+	// JSON and Query calls all go to POST /: their body tells one call from
+	// another (a retry sends the same bytes, since the SDK serializes a call
+	// once for all its attempts).
+	bodyID := ""
+	switch {
+	case r.Header.Get("X-Amz-Target") != "":
+		target := r.Header.Get("X-Amz-Target")
+		info.protocol, info.jsonVersion, info.target = protoJSON, r.Header.Get("Content-Type"), target
+		info.operation = target[strings.LastIndex(target, ".")+1:]
+		body, err := readBody()
+		if err != nil {
+			return info, err
+		}
+		var params struct{ TableName string }
+		_ = json.Unmarshal(body, &params)
+		info.tableName = params.TableName
+		bodyID = fmt.Sprintf(" %s %x", target, sha256.Sum256(body))
+	case r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
+		body, err := readBody()
+		if err != nil {
+			return info, err
+		}
+		bodyID = fmt.Sprintf(" %x", sha256.Sum256(body))
 		form, _ := url.ParseQuery(string(body))
 		info.protocol, info.operation = protoQuery, form.Get("Action")
 		q.Set("Action", info.operation)
@@ -362,7 +416,7 @@ func requestInfoOf(r *http.Request) (requestInfo, error) {
 		info.operation = s3Operation(r.Method, info.bucket, info.key, q)
 	}
 	// Identity: what a retry of the same call repeats (not the signature's date).
-	info.identity = r.Method + " " + r.URL.Path + "?" + q.Encode() + " " + r.Header.Get("Range")
+	info.identity = r.Method + " " + r.URL.Path + "?" + q.Encode() + " " + r.Header.Get("Range") + bodyID
 	return info, nil
 }
 
@@ -465,16 +519,21 @@ func resetConn(w http.ResponseWriter) {
 	conn.Close()
 }
 
-// truncate makes a response chosen for FaultTruncate end early: its body
-// reader fails after the kept bytes, and ReverseProxy then aborts the
-// connection after having sent the full Content-Length.
+// truncate makes a response chosen for FaultTruncate or FaultStall end
+// early: its body reader fails after the kept bytes (for a stall, after
+// waiting), and ReverseProxy then aborts the connection after having sent
+// the full Content-Length.
 func (p *FaultProxy) truncate(resp *http.Response) error {
-	keep, ok := resp.Request.Context().Value(faultKey{}).(float64)
+	f, ok := resp.Request.Context().Value(faultKey{}).(bodyFault)
 	if !ok || resp.ContentLength <= 0 {
 		return nil
 	}
-	n := min(int64(float64(resp.ContentLength)*keep), resp.ContentLength-1)
-	resp.Body = &truncatedBody{r: io.LimitReader(resp.Body, n), c: resp.Body}
+	n := min(int64(float64(resp.ContentLength)*f.keep), resp.ContentLength-1)
+	b := &truncatedBody{r: io.LimitReader(resp.Body, n), c: resp.Body}
+	if f.stall {
+		b.stall, b.hold, b.ctx = true, f.hold, resp.Request.Context()
+	}
+	resp.Body = b
 	return nil
 }
 
@@ -484,12 +543,29 @@ var errTruncated = errors.New("mototest: fault proxy: body truncated on purpose"
 type truncatedBody struct {
 	r io.Reader
 	c io.Closer
+	// A stall waits hold (0: for ever) or until ctx, the client's request,
+	// ends, before the body fails.
+	stall bool
+	hold  time.Duration
+	ctx   context.Context
 }
 
 func (b *truncatedBody) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
 	if err == io.EOF {
 		err = errTruncated
+		if b.stall && n == 0 {
+			var timeout <-chan time.Time
+			if b.hold > 0 {
+				t := time.NewTimer(b.hold)
+				defer t.Stop()
+				timeout = t.C
+			}
+			select {
+			case <-timeout:
+			case <-b.ctx.Done():
+			}
+		}
 	}
 	return n, err
 }

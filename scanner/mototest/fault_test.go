@@ -214,3 +214,54 @@ func TestS3Operation(t *testing.T) {
 		}
 	}
 }
+
+// TestFaultStall checks FaultStall against a plain upstream: the client gets
+// the status, the headers and the kept part of the body at once, then no
+// data for the rule's Delay, then a broken body.
+func TestFaultStall(t *testing.T) {
+	body := bytes.Repeat([]byte("0123456789"), 1000)
+	up := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+		w.Write(body)
+	})
+	var lb loopback
+	upURL, err := lb.start("upstream", up, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lb.close("upstream") })
+	const hold = 400 * time.Millisecond
+	p := NewFaultProxy(upURL, 1, FaultRule{PathPrefix: "/stall", Fault: FaultStall, Keep: 0.25, Delay: hold})
+	endpoint, err := p.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+
+	start := time.Now()
+	resp, err := http.Get(endpoint + "/stall/object")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.ContentLength != int64(len(body)) {
+		t.Fatalf("status %d, length %d; want 200 and %d", resp.StatusCode, resp.ContentLength, len(body))
+	}
+	kept := make([]byte, len(body)/4)
+	if _, err := io.ReadFull(resp.Body, kept); err != nil || !bytes.Equal(kept, body[:len(kept)]) {
+		t.Fatalf("kept part: %v", err)
+	}
+	if took := time.Since(start); took > hold/2 {
+		t.Errorf("the kept part took %v; want it before the stall", took)
+	}
+	rest, err := io.ReadAll(resp.Body)
+	if took := time.Since(start); err == nil || len(rest) != 0 || took < hold {
+		t.Errorf("after the kept part: %d bytes, %v, after %v; want nothing, then an error after %v", len(rest), err, took, hold)
+	}
+	if c := p.Counts(); c.Injected[FaultStall] != 1 {
+		t.Errorf("counts %v; want one stall", c)
+	}
+	if FaultStall.String() != "stall" {
+		t.Errorf("name %q", FaultStall.String())
+	}
+}
