@@ -68,7 +68,7 @@ var (
 )
 
 func newScanCmd() *cobra.Command {
-	var configFile, regions, only, buckets, now, resumeID, rateLimits string
+	var configFile, regions, only, buckets, now, resumeID, rateLimits, cpuProfile string
 	s := scanSettings{}
 	cmd := &cobra.Command{
 		Use:   "scan",
@@ -111,6 +111,13 @@ func newScanCmd() *cobra.Command {
 			if err := s.Org.validate(cmd); err != nil {
 				return usageErr("%w", err)
 			}
+			if cpuProfile != "" {
+				stop, err := startCPUProfile(cpuProfile)
+				if err != nil {
+					return usageErr("--cpuprofile: %w", err)
+				}
+				defer stop()
+			}
 			if s.Org.active() && s.Resume != nil {
 				return usageErr("--resume: resuming an organization, planned or sharded run is not supported; run the interrupted shard again with the same --run-id and --shard: its files are replaced whole")
 			}
@@ -142,6 +149,8 @@ func newScanCmd() *cobra.Command {
 	f.StringVar(&s.ChecksExport, "checks-export", "", "also write the check results (MANUAL rows included) to this file: .csv, or .json/.jsonl for JSON Lines")
 	f.StringVar(&now, "now", "", "for demos and tests: start the scan clock at this RFC 3339 time (scan id, dt partition, started_at, finished_at)")
 	_ = f.MarkHidden("now")
+	f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the scan to this file")
+	_ = f.MarkHidden("cpuprofile")
 	f.StringVar(&resumeID, "resume", "", "continue the interrupted scan SCAN_ID found in --out: its settings are restored, the stores it recorded are not read again")
 	addOrgFlags(cmd, &s.Org, true)
 	return cmd

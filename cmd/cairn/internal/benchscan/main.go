@@ -51,6 +51,7 @@ const target = 0.8
 func main() {
 	o := options{}
 	flag.StringVar(&o.cairn, "cairn", "bin/cairn", "path to the cairn binary")
+	flag.StringVar(&o.cpuProfiles, "cpuprofile-dir", "", "write a CPU profile of each cairn run into this directory (cairn-<run>.pprof)")
 	flag.IntVar(&o.buckets, "buckets", 20, "buckets to seed")
 	flag.IntVar(&o.objects, "objects", 4000, "objects to seed in all")
 	flag.IntVar(&o.runs, "runs", 3, "runs of each side (at least 3)")
@@ -70,6 +71,7 @@ func main() {
 type options struct {
 	cairn                                            string
 	buckets, objects, runs, concurrency, seedWorkers int
+	cpuProfiles                                      string // directory for a CPU profile of each cairn run; "" for none
 }
 
 // measure is one run of one side.
@@ -80,6 +82,9 @@ type measure struct {
 	objects int64
 	bytes   int64
 	cpu     time.Duration // user + system time: of the scan process, or of this process during the plain loop
+	// requests is the AWS requests answered, retries included: from the
+	// scans row for Cairn, counted by the same middleware for the loop.
+	requests int64
 }
 
 func (m measure) mbps() float64 { return float64(m.bytes) / 1e6 / m.wall.Seconds() }
@@ -129,7 +134,7 @@ func run(o options) error {
 			switch side {
 			case "cairn":
 				out := filepath.Join(work, fmt.Sprintf("out-%d", i))
-				if m, err = scanSide(ctx, cairn, srv.Endpoint, out, o); err != nil {
+				if m, err = scanSide(ctx, cairn, srv.Endpoint, out, i, o); err != nil {
 					return err
 				}
 				m.run = i
@@ -159,7 +164,7 @@ func run(o options) error {
 
 // scanSide runs cairn scan over every object and reads what it did from the
 // scans row of its history.
-func scanSide(ctx context.Context, cairn, endpoint, out string, o options) (measure, error) {
+func scanSide(ctx context.Context, cairn, endpoint, out string, run int, o options) (measure, error) {
 	perBucket := (o.objects + o.buckets - 1) / o.buckets
 	args := []string{"scan", "--endpoint-url", endpoint, "--regions", mototest.Region, "--only", "s3",
 		"--out", out, "--no-pdf", "--fail-on", "none",
@@ -167,6 +172,9 @@ func scanSide(ctx context.Context, cairn, endpoint, out string, o options) (meas
 		"--max-keys-listed", strconv.Itoa(2 * perBucket),
 		"--concurrency", strconv.Itoa(o.concurrency),
 		"--log-level", "warn"}
+	if o.cpuProfiles != "" {
+		args = append(args, "--cpuprofile", filepath.Join(o.cpuProfiles, fmt.Sprintf("cairn-%d.pprof", run)))
+	}
 	cmd := exec.CommandContext(ctx, cairn, args...)
 	var stdout bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, os.Stderr
@@ -186,7 +194,7 @@ func scanSide(ctx context.Context, cairn, endpoint, out string, o options) (meas
 		return measure{}, fmt.Errorf("cairn skipped %d objects: the sides would not read the same bytes", rows[0].Skipped)
 	}
 	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-	return measure{side: "cairn", wall: wall, objects: rows[0].Objects, bytes: rows[0].BytesRead, cpu: cpu}, nil
+	return measure{side: "cairn", wall: wall, objects: rows[0].Objects, bytes: rows[0].BytesRead, cpu: cpu, requests: rows[0].AWSRequests}, nil
 }
 
 // sampledRanges returns the objects a scan read and how many bytes of each,
@@ -229,7 +237,8 @@ func samplesOf(rows []report.ObjectResultRow) ([]sample, error) {
 // built like Cairn's (scanner.LoadAWSConfig, scanner.NewS3Client: the same
 // retries, attempt timeout, path-style endpoint), new for each run.
 func plainSide(ctx context.Context, endpoint string, samples []sample, concurrency int) (measure, error) {
-	ao := scanner.AWSOptions{EndpointURL: endpoint, Region: mototest.Region}
+	requests := &scanner.RequestCounter{}
+	ao := scanner.AWSOptions{EndpointURL: endpoint, Region: mototest.Region, Requests: requests}
 	t0, cpu0 := time.Now(), selfCPU()
 	cfg, err := scanner.LoadAWSConfig(ctx, ao)
 	if err != nil {
@@ -261,7 +270,11 @@ func plainSide(ctx context.Context, endpoint string, samples []sample, concurren
 		return measure{}, err
 	}
 	wall, cpu := time.Since(t0), selfCPU()-cpu0
-	return measure{side: "plain", wall: wall, objects: int64(len(samples)), bytes: total.Load(), cpu: cpu}, nil
+	var n int64
+	for _, c := range requests.Counts() {
+		n += c.Requests
+	}
+	return measure{side: "plain", wall: wall, objects: int64(len(samples)), bytes: total.Load(), cpu: cpu, requests: n}, nil
 }
 
 // median returns the median of v (the mean of the middle two for even n).
@@ -284,7 +297,7 @@ func printResults(w io.Writer, o options, results []measure) {
 		o.objects, o.buckets, o.concurrency, o.runs, time.Now().UTC().Format("2006-01-02 15:04 MST"),
 		runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), host, strings.Join(strings.Fields(string(load))[:min(3, len(strings.Fields(string(load))))], " "))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "run\tside\tobjects\tMB\ts\tobjects/s\tMB/s\tCPU s\t")
+	fmt.Fprintln(tw, "run\tside\tobjects\tMB\ts\tobjects/s\tMB/s\tCPU s\trequests\t")
 	mb := map[string][]float64{}
 	ops := map[string][]float64{}
 	cpus := map[string][]float64{}
@@ -293,7 +306,7 @@ func printResults(w io.Writer, o options, results []measure) {
 		if m.cpu > 0 {
 			cpu = fmt.Sprintf("%.2f", m.cpu.Seconds())
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%.2f\t%.2f\t%.0f\t%.2f\t%s\t\n", m.run, m.side, m.objects, float64(m.bytes)/1e6, m.wall.Seconds(), m.ops(), m.mbps(), cpu)
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%.2f\t%.2f\t%.0f\t%.2f\t%s\t%d\t\n", m.run, m.side, m.objects, float64(m.bytes)/1e6, m.wall.Seconds(), m.ops(), m.mbps(), cpu, m.requests)
 		mb[m.side] = append(mb[m.side], m.mbps())
 		ops[m.side] = append(ops[m.side], m.ops())
 		cpus[m.side] = append(cpus[m.side], m.cpu.Seconds())
