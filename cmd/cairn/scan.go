@@ -75,7 +75,9 @@ func newScanCmd() *cobra.Command {
 		Short: "Discover data stores, sample and classify them, record posture, write history and a PDF",
 		Example: `  cairn scan --profile prod --regions all
   cairn scan --endpoint-url http://127.0.0.1:5000 --out ./cairn-out --sample-objects 50
-  cairn scan --resume 20261124T090000Z-1a2b3c4d --out ./cairn-out`,
+  cairn scan --resume 20261124T090000Z-1a2b3c4d --out ./cairn-out
+  cairn scan --org --role-name CairnReadOnly --external-id "$EXT_ID" --out s3://audit/cairn
+  cairn scan --org --plan plan.jsonl --shard auto/8 --run-id nightly-2026-11-25 --out s3://audit/cairn`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fc, err := s.fromFlags(cmd, configFile, regions, only, buckets)
