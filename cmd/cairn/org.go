@@ -17,7 +17,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
-	"github.com/cairnsec/cairn/classifiers"
 	"github.com/cairnsec/cairn/report"
 	"github.com/cairnsec/cairn/scanner"
 )
@@ -286,18 +285,9 @@ func workOf(units []workUnit) accountWork {
 // them (--shard). Each account gets its own scans row (per shard), all under
 // one run id; a shard writes its files as <run_id>-s<I>of<N>.
 func runOrgScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) error {
-	level, _ := parseLevel(s.LogLevel)
-	prog := newProgress(stderr)
-	log := slog.New(slog.NewTextHandler(prog.logWriter(), &slog.HandlerOptions{Level: level}))
-
-	key, keySource, err := loadFingerprintKey(s.FingerprintKeyFile)
+	prog, log, engine, err := s.scanSetup(stderr)
 	if err != nil {
-		return usageErr("%w", err)
-	}
-	log.Debug("fingerprint key", "source", keySource)
-	engine, err := classifiers.NewEngine(s.File.engineOptions(key))
-	if err != nil {
-		return usageErr("config: %w", err)
+		return err
 	}
 
 	base, caller, err := callerConfig(ctx, s)

@@ -316,20 +316,30 @@ func newScanID(t time.Time) string {
 	return t.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
 }
 
-// runScan performs one scan and returns an *exitError for non-zero exits.
-func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) error {
+// scanSetup makes what every scan needs before it touches AWS: the progress
+// line with the logger that writes around it, and the classification engine
+// keyed with the fingerprint key.
+func (s *scanSettings) scanSetup(stderr io.Writer) (*progress, *slog.Logger, *classifiers.Engine, error) {
 	level, _ := parseLevel(s.LogLevel)
 	prog := newProgress(stderr)
 	log := slog.New(slog.NewTextHandler(prog.logWriter(), &slog.HandlerOptions{Level: level}))
-
 	key, keySource, err := loadFingerprintKey(s.FingerprintKeyFile)
 	if err != nil {
-		return usageErr("%w", err)
+		return nil, nil, nil, usageErr("%w", err)
 	}
 	log.Debug("fingerprint key", "source", keySource)
 	engine, err := classifiers.NewEngine(s.File.engineOptions(key))
 	if err != nil {
-		return usageErr("config: %w", err)
+		return nil, nil, nil, usageErr("config: %w", err)
+	}
+	return prog, log, engine, nil
+}
+
+// runScan performs one scan and returns an *exitError for non-zero exits.
+func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) error {
+	prog, log, engine, err := s.scanSetup(stderr)
+	if err != nil {
+		return err
 	}
 
 	scanRegions := s.Regions
