@@ -265,3 +265,60 @@ func TestS3BodyStall(t *testing.T) {
 		t.Errorf("the scan took %v; a stalled body should cost about the read idle timeout (%v) per attempt", took, idle)
 	}
 }
+
+// TestS3PostureReadsOverlap: a bucket's posture reads run at once. With every
+// request about the bucket delayed by the proxy, reading the eight posture
+// answers in a row would take eight delays; the scan of the empty bucket
+// (its location, posture and listing) must take well under that, and its
+// posture must still be complete.
+func TestS3PostureReadsOverlap(t *testing.T) {
+	mototest.SetTestCredentials(t)
+	srv := mototest.Start(t)
+	ctx := context.Background()
+	cfg, err := srv.Config(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const bucket = "slow-posture"
+	if _, err := mototest.SeedS3Client(cfg).CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Fatal(err)
+	}
+	const delay = 400 * time.Millisecond
+	proxy := mototest.NewFaultProxy(srv.Endpoint, 1,
+		mototest.FaultRule{Method: http.MethodGet, Bucket: bucket, Fault: mototest.FaultDelay, Delay: delay})
+	endpoint, err := proxy.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { proxy.Close() })
+
+	engine, err := classifiers.NewEngine(classifiers.Options{FingerprintKey: bytes.Repeat([]byte{5}, 32)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ao := scanner.AWSOptions{EndpointURL: endpoint}
+	guarded, err := scanner.LoadAWSConfig(ctx, ao)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &memorySink{assets: map[string]scanner.Asset{}, objects: map[string]scanner.ObjectResult{}}
+	start := time.Now()
+	if _, err := scanner.NewS3Scanner(guarded, ao, engine, scanner.Options{}, nil).Scan(ctx, mototest.AccountID, sink); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	delayed := proxy.Counts().Injected[mototest.FaultDelay]
+	t.Logf("scan took %v, %d requests delayed by %v", took.Round(time.Millisecond), delayed, delay)
+	if delayed < 10 {
+		t.Fatalf("%d requests delayed; want the location, eight posture reads and the listing", delayed)
+	}
+	// Location, one round of posture reads, the listing: three delays in a
+	// row. In a row, the posture reads alone would be eight.
+	if took >= 8*delay {
+		t.Errorf("scan took %v: the posture reads did not overlap (%v each)", took, delay)
+	}
+	a := sink.assets[bucket]
+	if a.Status != scanner.StatusComplete || a.Reason != "" {
+		t.Errorf("asset = %s %q; want a complete posture", a.Status, a.Reason)
+	}
+}
