@@ -46,13 +46,7 @@ func NewS3History(ctx context.Context, o AWSOptions, bucket string) (*S3History,
 	if err != nil {
 		return nil, fmt.Errorf("scanner: s3 history: bucket %s: %w", bucket, err)
 	}
-	region := string(loc.LocationConstraint)
-	switch region {
-	case "":
-		region = "us-east-1"
-	case string(s3types.BucketLocationConstraintEu):
-		region = "eu-west-1"
-	}
+	region := locationRegion(loc.LocationConstraint)
 	return &S3History{client: NewS3Client(cfg, o, func(so *s3.Options) { so.Region = region }), bucket: bucket}, nil
 }
 

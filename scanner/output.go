@@ -9,7 +9,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 // S3Output writes finished files of Cairn's own output (the Parquet history
@@ -58,13 +57,7 @@ func NewS3Output(ctx context.Context, o AWSOptions, bucket string) (*S3Output, e
 	if err != nil {
 		return nil, fmt.Errorf("scanner: s3 output: bucket %s: %w", bucket, err)
 	}
-	region := string(loc.LocationConstraint)
-	switch region {
-	case "":
-		region = "us-east-1"
-	case string(s3types.BucketLocationConstraintEu):
-		region = "eu-west-1"
-	}
+	region := locationRegion(loc.LocationConstraint)
 	return &S3Output{client: s3.NewFromConfig(cfg, optFns(region)), bucket: bucket, region: region}, nil
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/smithy-go"
 	"github.com/sourcegraph/conc/pool"
@@ -181,8 +182,8 @@ func (s *S3Scanner) listBuckets(ctx context.Context) ([]bucketRef, error) {
 	return out, nil
 }
 
-// bucketRegion asks S3 where a bucket lives. An empty constraint means
-// us-east-1 and "EU" means eu-west-1. On error it returns the client's
+// bucketRegion asks S3 where a bucket lives (locationRegion). On error it
+// returns the client's
 // region: the per-bucket calls that follow will record their own errors.
 func (s *S3Scanner) bucketRegion(ctx context.Context, bucket string) string {
 	out, err := s.s3.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(bucket)})
@@ -190,13 +191,19 @@ func (s *S3Scanner) bucketRegion(ctx context.Context, bucket string) string {
 		s.log.Warn("s3: bucket location", "bucket", bucket, "error", describeErr(err))
 		return s.s3.Options().Region
 	}
-	switch loc := string(out.LocationConstraint); loc {
+	return locationRegion(out.LocationConstraint)
+}
+
+// locationRegion is the region of a GetBucketLocation answer: an empty
+// constraint means us-east-1 and "EU" means eu-west-1.
+func locationRegion(c s3types.BucketLocationConstraint) string {
+	switch c {
 	case "":
 		return "us-east-1"
-	case "EU":
+	case s3types.BucketLocationConstraintEu:
 		return "eu-west-1"
 	default:
-		return loc
+		return string(c)
 	}
 }
 
