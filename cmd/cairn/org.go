@@ -400,28 +400,21 @@ func runOrgScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) e
 				})
 			}
 		}
-		status := "COMPLETE"
+		status := runStatus(ctx, ar.res.scanErr, ar.res.stats)
 		switch {
 		case ar.reason != "":
 			status = "FAILED"
-		case ar.res.scanErr != nil && ctx.Err() != nil:
-			status = "INTERRUPTED"
-		case ar.res.scanErr != nil:
-			status = "FAILED"
+		case status == "FAILED":
 			ar.reason = ar.res.scanErr.Error()
-		case ar.res.stats.Incomplete():
-			status = "INCOMPLETE"
 		}
 		if status != "COMPLETE" {
 			incomplete = true
 		}
-		opts := map[string]any{
-			"only": s.Only, "regions": s.Regions, "buckets": s.Buckets, "endpoint_url": s.EndpointURL,
-			"sample_objects": s.SampleObjects, "sample_bytes": s.SampleBytes,
-			"max_keys_listed": s.MaxKeysListed, "concurrency": s.Concurrency,
+		opts := s.recordedOptions()
+		maps.Copy(opts, map[string]any{
 			"org": s.Org.Enabled, "role_name": s.Org.RoleName, "split_objects": s.Org.SplitObjects,
 			"shard": s.Org.Shard.String(), "units": len(w.units),
-		}
+		})
 		if ar.reason != "" {
 			opts["error"] = ar.reason
 		}

@@ -316,6 +316,33 @@ func newScanID(t time.Time) string {
 	return t.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
 }
 
+// runStatus is the status of a scan's row: INTERRUPTED when it stopped on
+// a signal, FAILED on any other error, INCOMPLETE when something could not
+// be read, else COMPLETE.
+func runStatus(ctx context.Context, scanErr error, stats scanner.Stats) string {
+	switch {
+	case scanErr != nil && ctx.Err() != nil:
+		return "INTERRUPTED"
+	case scanErr != nil:
+		return "FAILED"
+	case stats.Incomplete():
+		return "INCOMPLETE"
+	}
+	return "COMPLETE"
+}
+
+// recordedOptions are the settings a scan records in its scans row's
+// options column (JSON).
+func (s *scanSettings) recordedOptions() map[string]any {
+	return map[string]any{
+		"only": s.Only, "regions": s.Regions, "buckets": s.Buckets, "endpoint_url": s.EndpointURL,
+		"sample_objects": s.SampleObjects, "sample_bytes": s.SampleBytes,
+		"max_keys_listed": s.MaxKeysListed, "concurrency": s.Concurrency, "rate_limits": s.RateLimits,
+		"s3_inventory": s.S3Inventory, "s3_inventory_discover": s.S3InventoryDiscover,
+		"sample_rows": s.SampleRows, "rds_identifiers": s.RDSIdentifiers, "dynamodb_tables": s.DynamoDBTables,
+	}
+}
+
 // scanSetup makes what every scan needs before it touches AWS: the progress
 // line with the logger that writes around it, and the classification engine
 // keyed with the fingerprint key.
@@ -431,30 +458,17 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 	}
 	finished := time.Now().UTC().Add(clockShift)
 
-	status := "COMPLETE"
-	switch {
-	case scanErr != nil && ctx.Err() != nil:
-		status = "INTERRUPTED"
-	case scanErr != nil:
-		status = "FAILED"
-	case stats.Incomplete():
-		status = "INCOMPLETE"
-	}
+	status := runStatus(ctx, scanErr, stats)
 	if scanErr != nil && sink.err != nil {
 		hw.Abort()
 		return &exitError{code: exitIncomplete, err: fmt.Errorf("history: %w", sink.err)}
 	}
 
-	opts, _ := json.Marshal(map[string]any{
-		"only": s.Only, "regions": s.Regions, "buckets": s.Buckets, "endpoint_url": s.EndpointURL,
-		"sample_objects": s.SampleObjects, "sample_bytes": s.SampleBytes,
-		"max_keys_listed": s.MaxKeysListed, "concurrency": s.Concurrency, "rate_limits": s.RateLimits,
-		"s3_inventory": s.S3Inventory, "s3_inventory_discover": s.S3InventoryDiscover,
-		"sample_rows": s.SampleRows, "rds_identifiers": s.RDSIdentifiers, "dynamodb_tables": s.DynamoDBTables,
-		// resumable: an interrupted run of this version records no partial
-		// store, so cairn scan --resume can continue it (resume.go).
-		"resumable": true,
-	})
+	recorded := s.recordedOptions()
+	// resumable: an interrupted run of this version records no partial
+	// store, so cairn scan --resume can continue it (resume.go).
+	recorded["resumable"] = true
+	opts, _ := json.Marshal(recorded)
 	if s.Resume != nil {
 		opts = []byte(s.Resume.scan.Options) // the scan's own settings, restored
 	}
