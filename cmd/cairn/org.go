@@ -114,8 +114,8 @@ func (o *orgSettings) validate(cmd *cobra.Command) error {
 			return err
 		}
 	} else if o.run != "" {
-		if !runIDRe.MatchString(o.run) {
-			return fmt.Errorf("--run-id %q: want 1 to 128 letters, digits, '.', '_' or '-'", o.run)
+		if err := checkRunID("--run-id", o.run); err != nil {
+			return err
 		}
 		o.RunID = o.run
 	}

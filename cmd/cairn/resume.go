@@ -125,9 +125,6 @@ type recordedOptions struct {
 	Resumable           bool              `json:"resumable"`
 }
 
-// scanIDPattern is what newScanID makes (and what may name a file).
-var scanIDPattern = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]{0,150}$`)
-
 // partPattern matches the name of a resumed run's part: <scan_id>-r<N>.
 var partPattern = regexp.MustCompile(`-r([0-9]+)$`)
 

@@ -70,8 +70,11 @@ func parseShard(v string, getenv func(string) string) (shardSpec, error) {
 	return shardSpec{Index: i, Count: n}, nil
 }
 
-// runIDRe is what report accepts as a scan id (letters, digits, . _ -).
-var runIDRe = regexp.MustCompile(`^[A-Za-z0-9._-]{1,128}$`)
+// scanIDPattern is what may be a scan id or a run id: what report accepts as
+// a file name (letters, digits, . _ -, not starting with '.'), at most 128
+// bytes so that a part suffix (-s3of4, -r2) still fits. newScanID's ids
+// match it.
+var scanIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$`)
 
 // resolveRunID returns the run id of a sharded scan: --run-id, else
 // CAIRN_RUN_ID, else the job id of an AWS Batch array job (AWS_BATCH_JOB_ID
@@ -93,10 +96,18 @@ func resolveRunID(flag string, getenv func(string) string) (string, error) {
 	if id == "" {
 		return "", errors.New("--shard needs a run id shared by every shard: --run-id, " + envRunID + " or (AWS Batch) " + envBatchJobID)
 	}
-	if !runIDRe.MatchString(id) {
-		return "", fmt.Errorf("%s: run id %q: want 1 to 128 letters, digits, '.', '_' or '-'", src, id)
+	if err := checkRunID(src, id); err != nil {
+		return "", err
 	}
 	return id, nil
+}
+
+// checkRunID says why id, given by src, cannot be a run id.
+func checkRunID(src, id string) error {
+	if !scanIDPattern.MatchString(id) {
+		return fmt.Errorf("%s: run id %q: want 1 to 128 letters, digits, '.', '_' or '-', not starting with '.'", src, id)
+	}
+	return nil
 }
 
 // shardOf is the shard, of n, that runs unit u: a hash of the unit's key,
