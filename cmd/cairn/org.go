@@ -410,15 +410,15 @@ func runOrgScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) e
 		if status != "COMPLETE" {
 			incomplete = true
 		}
-		opts := s.recordedOptions()
-		maps.Copy(opts, map[string]any{
-			"org": s.Org.Enabled, "role_name": s.Org.RoleName, "split_objects": s.Org.SplitObjects,
-			"shard": s.Org.Shard.String(), "units": len(w.units),
-		})
-		if ar.reason != "" {
-			opts["error"] = ar.reason
-		}
-		optJSON, _ := json.Marshal(opts)
+		optJSON, _ := json.Marshal(struct {
+			recordedOptions
+			Org          bool   `json:"org"`
+			RoleName     string `json:"role_name"`
+			SplitObjects int64  `json:"split_objects"`
+			Shard        string `json:"shard"`
+			Units        int    `json:"units"`
+			Error        string `json:"error,omitempty"`
+		}{s.record(), s.Org.Enabled, s.Org.RoleName, s.Org.SplitObjects, s.Org.Shard.String(), len(w.units), ar.reason})
 		st := ar.res.stats
 		ar.row = report.ScanRow{
 			ScanID: runID, AccountID: acct, StartedAt: accStarted, FinishedAt: time.Now().UTC().Add(clockShift),

@@ -109,20 +109,23 @@ type resumePlan struct {
 
 // recordedOptions is the options JSON of a scans row (runScan).
 type recordedOptions struct {
-	Only                []string          `json:"only"`
-	Regions             []string          `json:"regions"`
-	Buckets             []string          `json:"buckets"`
-	EndpointURL         string            `json:"endpoint_url"`
-	SampleObjects       int               `json:"sample_objects"`
-	SampleBytes         int64             `json:"sample_bytes"`
-	MaxKeysListed       int64             `json:"max_keys_listed"`
-	Concurrency         int               `json:"concurrency"`
-	S3Inventory         map[string]string `json:"s3_inventory"`
-	S3InventoryDiscover bool              `json:"s3_inventory_discover"`
-	SampleRows          int               `json:"sample_rows"`
-	RDSIdentifiers      []string          `json:"rds_identifiers"`
-	DynamoDBTables      []string          `json:"dynamodb_tables"`
-	Resumable           bool              `json:"resumable"`
+	Only                []string           `json:"only"`
+	Regions             []string           `json:"regions"`
+	Buckets             []string           `json:"buckets"`
+	EndpointURL         string             `json:"endpoint_url"`
+	SampleObjects       int                `json:"sample_objects"`
+	SampleBytes         int64              `json:"sample_bytes"`
+	MaxKeysListed       int64              `json:"max_keys_listed"`
+	Concurrency         int                `json:"concurrency"`
+	S3Inventory         map[string]string  `json:"s3_inventory"`
+	S3InventoryDiscover bool               `json:"s3_inventory_discover"`
+	SampleRows          int                `json:"sample_rows"`
+	RDSIdentifiers      []string           `json:"rds_identifiers"`
+	DynamoDBTables      []string           `json:"dynamodb_tables"`
+	RateLimits          map[string]float64 `json:"rate_limits"`
+	// Resumable: an interrupted run of this version records no partial
+	// store, so cairn scan --resume can continue it.
+	Resumable bool `json:"resumable,omitempty"`
 }
 
 // partPattern matches the name of a resumed run's part: <scan_id>-r<N>.

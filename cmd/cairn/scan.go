@@ -331,15 +331,15 @@ func runStatus(ctx context.Context, scanErr error, stats scanner.Stats) string {
 	return "COMPLETE"
 }
 
-// recordedOptions are the settings a scan records in its scans row's
-// options column (JSON).
-func (s *scanSettings) recordedOptions() map[string]any {
-	return map[string]any{
-		"only": s.Only, "regions": s.Regions, "buckets": s.Buckets, "endpoint_url": s.EndpointURL,
-		"sample_objects": s.SampleObjects, "sample_bytes": s.SampleBytes,
-		"max_keys_listed": s.MaxKeysListed, "concurrency": s.Concurrency, "rate_limits": s.RateLimits,
-		"s3_inventory": s.S3Inventory, "s3_inventory_discover": s.S3InventoryDiscover,
-		"sample_rows": s.SampleRows, "rds_identifiers": s.RDSIdentifiers, "dynamodb_tables": s.DynamoDBTables,
+// record is what a scan records of its settings in its scans row's options
+// column (JSON), and what cairn scan --resume restores.
+func (s *scanSettings) record() recordedOptions {
+	return recordedOptions{
+		Only: s.Only, Regions: s.Regions, Buckets: s.Buckets, EndpointURL: s.EndpointURL,
+		SampleObjects: s.SampleObjects, SampleBytes: s.SampleBytes,
+		MaxKeysListed: s.MaxKeysListed, Concurrency: s.Concurrency, RateLimits: s.RateLimits,
+		S3Inventory: s.S3Inventory, S3InventoryDiscover: s.S3InventoryDiscover,
+		SampleRows: s.SampleRows, RDSIdentifiers: s.RDSIdentifiers, DynamoDBTables: s.DynamoDBTables,
 	}
 }
 
@@ -464,10 +464,8 @@ func runScan(ctx context.Context, s scanSettings, stdout, stderr io.Writer) erro
 		return &exitError{code: exitIncomplete, err: fmt.Errorf("history: %w", sink.err)}
 	}
 
-	recorded := s.recordedOptions()
-	// resumable: an interrupted run of this version records no partial
-	// store, so cairn scan --resume can continue it (resume.go).
-	recorded["resumable"] = true
+	recorded := s.record()
+	recorded.Resumable = true
 	opts, _ := json.Marshal(recorded)
 	if s.Resume != nil {
 		opts = []byte(s.Resume.scan.Options) // the scan's own settings, restored
