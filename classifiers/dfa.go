@@ -44,17 +44,26 @@ const (
 	flagPrevWord             // previous byte is an ASCII word character
 )
 
+// A scan's current state is the offset of its row in the transition
+// table (its id × stride), so that a step is one load and an add, with no
+// multiplication on the chain of dependent loads. A table entry is
+// unbuilt (-1) until its transition is built; then it is the next
+// state's row offset times two, plus 1 (report) if the transition reports
+// a match.
 const (
-	reportBit = 1 << 30
-	idMask    = reportBit - 1
-	deadState = 0 // anchored modes: no thread left
+	unbuilt   = -1
+	report    = 1
+	deadState = 0 // anchored modes: no thread left; id and offset 0
+	// maxRowOffset bounds a row offset, so that an entry (offset × 2 + 1)
+	// fits an int32.
+	maxRowOffset = 1 << 30
 )
 
 // dstate is one DFA state.
 type dstate struct {
 	nodes []int32
 	flags uint8
-	// matches[k] is, for a transition on class k with reportBit, 1 + the
+	// matches[k] is, for a transition on class k that reports, 1 + the
 	// index in the DFA's lists of the patterns that match before a byte
 	// of class k (modeMulti). Allocated on the state's first report,
 	// under mu; an entry is written before its transition is published.
@@ -301,7 +310,7 @@ func (d *lazyDFA) addState(nodes []int32, flags uint8) int32 {
 			return id
 		}
 	}
-	if len(states) >= d.limit {
+	if len(states) >= d.limit || (len(states)+1)*d.stride > maxRowOffset {
 		d.full.Store(true)
 		return -1
 	}
@@ -325,6 +334,12 @@ func (d *lazyDFA) addState(nodes []int32, flags uint8) int32 {
 		copy(grown, tab)
 		grown = grown[:cap(grown)]
 		d.tab.Store(&grown)
+		tab = grown
+	}
+	// No scan reads the new row before a transition to it is published.
+	row := tab[int(id)*d.stride : int(id+1)*d.stride]
+	for k := range row {
+		row[k] = unbuilt
 	}
 	return id
 }
@@ -450,28 +465,29 @@ func (d *lazyDFA) step(x *dfaScratch, c byte, k uint8) []int32 {
 	return next
 }
 
-// trans returns the transition of state s on class k, building it if
-// needed; ok is false when the DFA is full. The new state is computed
-// without the lock (see the top of this file); d.mu covers only the index
-// look-up, adding the state and publishing the transition.
-func (d *lazyDFA) trans(s int32, k uint8) (int32, bool) {
-	idx := int(s)*d.stride + int(k)
+// trans returns the table entry of the state at row offset o on class k,
+// building the transition if needed; ok is false when the DFA is full.
+// The new state is computed without the lock (see the top of this file);
+// d.mu covers only the index look-up, adding the state and publishing the
+// transition.
+func (d *lazyDFA) trans(o int32, k uint8) (int32, bool) {
+	idx := int(o) + int(k)
 	if tab := *d.tab.Load(); idx < len(tab) {
-		if v := atomic.LoadInt32(&tab[idx]); v != 0 {
+		if v := atomic.LoadInt32(&tab[idx]); v != unbuilt {
 			return v, true
 		}
 	}
 	if d.full.Load() {
 		return 0, false
 	}
-	st := (*d.states.Load())[s]
+	st := d.state(o)
 	c := d.cls.rep[k]
 	x := d.getScratch()
 	defer scratchPool.Put(x)
 	d.closure(x, st.nodes, satisfied(st.flags, c, false))
-	report := len(x.matched) > 0
+	reports := len(x.matched) > 0
 	var m []int32
-	if report && d.mode == modeMulti {
+	if reports && d.mode == modeMulti {
 		m = slices.Clone(x.matched)
 		slices.Sort(m)
 		m = slices.Compact(m)
@@ -481,7 +497,7 @@ func (d *lazyDFA) trans(s int32, k uint8) (int32, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	tab := *d.tab.Load()
-	if v := atomic.LoadInt32(&tab[idx]); v != 0 {
+	if v := atomic.LoadInt32(&tab[idx]); v != unbuilt {
 		return v, true // built meanwhile by another goroutine
 	}
 	if d.full.Load() {
@@ -493,19 +509,24 @@ func (d *lazyDFA) trans(s int32, k uint8) (int32, bool) {
 	}
 	if m != nil {
 		// Published before the transition that reports it: a scan reads
-		// st.matches[k] only after loading a transition with reportBit.
+		// st.matches[k] only after loading a transition that reports.
 		if st.matches == nil {
 			st.matches = make([]uint32, d.stride)
 		}
 		st.matches[k] = d.internList(m)
 	}
-	v := (ns + 1)
-	if report {
-		v |= reportBit
+	v := (ns * int32(d.stride)) << 1
+	if reports {
+		v |= report
 	}
 	tab = *d.tab.Load() // addState may have grown it
 	atomic.StoreInt32(&tab[idx], v)
 	return v, true
+}
+
+// state returns the state at row offset o.
+func (d *lazyDFA) state(o int32) *dstate {
+	return (*d.states.Load())[int(o)/d.stride]
 }
 
 // internList returns 1 + the index of the pattern list m in d.lists,
@@ -529,17 +550,18 @@ func (d *lazyDFA) internList(m []int32) uint32 {
 	return i
 }
 
-// reported returns the patterns that state st reports on class k; call it
-// only after loading a transition of st on k with reportBit.
-func (d *lazyDFA) reported(st *dstate, k uint8) []int32 {
-	return (*d.lists.Load())[st.matches[k]-1]
+// reported returns the patterns that the state at row offset o reports on
+// class k; call it only after loading a transition of that state on k
+// that reports.
+func (d *lazyDFA) reported(o int32, k uint8) []int32 {
+	return (*d.lists.Load())[d.state(o).matches[k]-1]
 }
 
-// endMatches returns the patterns that match at the text edge from state
-// s. They are computed without the lock; the first goroutine to publish
-// them wins.
-func (d *lazyDFA) endMatches(s int32) []int32 {
-	st := (*d.states.Load())[s]
+// endMatches returns the patterns that match at the text edge from the
+// state at row offset o. They are computed without the lock; the first
+// goroutine to publish them wins.
+func (d *lazyDFA) endMatches(o int32) []int32 {
+	st := d.state(o)
 	if st.end.Load() != 0 {
 		return st.endMatches
 	}
@@ -562,15 +584,16 @@ func (d *lazyDFA) endMatches(s int32) []int32 {
 	return st.endMatches
 }
 
-// start returns the initial state for flags, or -1 when full.
+// start returns the row offset of the initial state for flags, or -1 when
+// full.
 func (d *lazyDFA) start(flags uint8) int32 {
 	if id := d.initial[flags].Load(); id != 0 {
-		return id - 1
+		return (id - 1) * int32(d.stride)
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if id := d.initial[flags].Load(); id != 0 {
-		return id - 1
+		return (id - 1) * int32(d.stride)
 	}
 	var nodes []int32
 	if d.mode != modeMulti {
@@ -581,47 +604,49 @@ func (d *lazyDFA) start(flags uint8) int32 {
 		return -1
 	}
 	d.initial[flags].Store(id + 1)
-	return id
+	return id * int32(d.stride)
+}
+
+// stepTab returns the table entry of the state at row offset o on class k
+// from tab (the caller's copy of d.tab), building it if needed, with the
+// table to use from then on; ok is false when the DFA is full.
+func (d *lazyDFA) stepTab(tab []int32, o int32, k uint8) (v int32, _ []int32, ok bool) {
+	if idx := int(o) + int(k); idx < len(tab) {
+		if v = atomic.LoadInt32(&tab[idx]); v != unbuilt {
+			return v, tab, true
+		}
+	}
+	if v, ok = d.trans(o, k); !ok {
+		return 0, tab, false
+	}
+	return v, *d.tab.Load(), true
 }
 
 // scanMulti runs a modeMulti DFA over buf and appends, for each pattern
 // p, the end offsets of its matches to ends[p] in increasing order. It
 // returns false if the DFA is full (the results are then incomplete).
 func (d *lazyDFA) scanMulti(buf []byte, ends [][]int32) bool {
-	s := d.start(flagsBefore(buf, 0))
-	if s < 0 {
+	o := d.start(flagsBefore(buf, 0))
+	if o < 0 {
 		return false
 	}
 	tab := *d.tab.Load()
-	states := *d.states.Load()
 	of := &d.cls.of
-	stride := d.stride
 	for i, c := range buf {
 		k := of[c]
-		idx := int(s)*stride + int(k)
-		var v int32
-		if idx < len(tab) {
-			v = atomic.LoadInt32(&tab[idx])
+		v, t, ok := d.stepTab(tab, o, k)
+		if !ok {
+			return false
 		}
-		if v == 0 {
-			var ok bool
-			if v, ok = d.trans(s, k); !ok {
-				return false
-			}
-			tab = *d.tab.Load()
-			states = *d.states.Load()
-		}
-		if v&reportBit != 0 {
-			if int(s) >= len(states) {
-				states = *d.states.Load()
-			}
-			for _, p := range d.reported(states[s], k) {
+		tab = t
+		if v&report != 0 {
+			for _, p := range d.reported(o, k) {
 				ends[p] = append(ends[p], int32(i))
 			}
 		}
-		s = v&idMask - 1
+		o = v >> 1
 	}
-	for _, p := range d.endMatches(s) {
+	for _, p := range d.endMatches(o) {
 		ends[p] = append(ends[p], int32(len(buf)))
 	}
 	return true
@@ -631,8 +656,8 @@ func (d *lazyDFA) scanMulti(buf []byte, ends [][]int32) bool {
 // smallest start >= lower of a match ending at end, or -1. ok is false
 // when the DFA is full.
 func (d *lazyDFA) leftmostStart(buf []byte, end, lower int) (start int, ok bool) {
-	s := d.start(flagsAfter(buf, end))
-	if s < 0 {
+	o := d.start(flagsAfter(buf, end))
+	if o < 0 {
 		return -1, false
 	}
 	best := -1
@@ -640,28 +665,20 @@ func (d *lazyDFA) leftmostStart(buf []byte, end, lower int) (start int, ok bool)
 	of := &d.cls.of
 	for i := end; ; i-- {
 		if i == 0 {
-			if len(d.endMatches(s)) > 0 {
+			if len(d.endMatches(o)) > 0 {
 				best = 0
 			}
 			break
 		}
-		k := of[buf[i-1]]
-		idx := int(s)*d.stride + int(k)
 		var v int32
-		if idx < len(tab) {
-			v = atomic.LoadInt32(&tab[idx])
+		if v, tab, ok = d.stepTab(tab, o, of[buf[i-1]]); !ok {
+			return -1, false
 		}
-		if v == 0 {
-			if v, ok = d.trans(s, k); !ok {
-				return -1, false
-			}
-			tab = *d.tab.Load()
-		}
-		if v&reportBit != 0 {
+		if v&report != 0 {
 			best = i
 		}
-		s = v&idMask - 1
-		if i == lower || s == deadState {
+		o = v >> 1
+		if i == lower || o == deadState {
 			break
 		}
 	}
@@ -671,8 +688,8 @@ func (d *lazyDFA) leftmostStart(buf []byte, end, lower int) (start int, ok bool)
 // firstEnd runs a modeFirst DFA forwards from start and returns the end
 // of the leftmost-first match starting there, or -1.
 func (d *lazyDFA) firstEnd(buf []byte, start int) (end int, ok bool) {
-	s := d.start(flagsBefore(buf, start))
-	if s < 0 {
+	o := d.start(flagsBefore(buf, start))
+	if o < 0 {
 		return -1, false
 	}
 	best := -1
@@ -680,28 +697,20 @@ func (d *lazyDFA) firstEnd(buf []byte, start int) (end int, ok bool) {
 	of := &d.cls.of
 	for i := start; ; i++ {
 		if i == len(buf) {
-			if len(d.endMatches(s)) > 0 {
+			if len(d.endMatches(o)) > 0 {
 				best = i
 			}
 			break
 		}
-		k := of[buf[i]]
-		idx := int(s)*d.stride + int(k)
 		var v int32
-		if idx < len(tab) {
-			v = atomic.LoadInt32(&tab[idx])
+		if v, tab, ok = d.stepTab(tab, o, of[buf[i]]); !ok {
+			return -1, false
 		}
-		if v == 0 {
-			if v, ok = d.trans(s, k); !ok {
-				return -1, false
-			}
-			tab = *d.tab.Load()
-		}
-		if v&reportBit != 0 {
+		if v&report != 0 {
 			best = i
 		}
-		s = v&idMask - 1
-		if s == deadState {
+		o = v >> 1
+		if o == deadState {
 			break
 		}
 	}
@@ -719,7 +728,7 @@ func (d *lazyDFA) scanMulti4(buf []byte, ov int, ends [][]int32, scratch *[4][]u
 		return d.scanMulti(buf, ends)
 	}
 	var r, rec [K]int
-	var s [K]int32
+	var o [K]int32
 	reps := scratch
 	for j := range reps {
 		reps[j] = reps[j][:0]
@@ -730,83 +739,69 @@ func (d *lazyDFA) scanMulti4(buf []byte, ov int, ends [][]int32, scratch *[4][]u
 		if j == 0 {
 			rec[j] = 0
 		}
-		if s[j] = d.start(flagsBefore(buf, r[j])); s[j] < 0 {
+		if o[j] = d.start(flagsBefore(buf, r[j])); o[j] < 0 {
 			return false
 		}
 	}
 	tab := *d.tab.Load()
 	of := &d.cls.of
-	stride := d.stride
+	// step advances stream j over buf[i] the slow way: building the
+	// transition if needed, and reporting.
 	step := func(j, i int) bool {
-		c := buf[i]
-		k := of[c]
-		idx := int(s[j])*stride + int(k)
-		var v int32
-		if idx < len(tab) {
-			v = atomic.LoadInt32(&tab[idx])
+		k := of[buf[i]]
+		v, t, ok := d.stepTab(tab, o[j], k)
+		if !ok {
+			return false
 		}
-		if v == 0 {
-			var ok bool
-			if v, ok = d.trans(s[j], k); !ok {
-				return false
-			}
-			tab = *d.tab.Load()
+		tab = t
+		if v&report != 0 && i >= rec[j] {
+			reps[j] = appendReports(reps[j], d.reported(o[j], k), i)
 		}
-		if v&reportBit != 0 && i >= rec[j] {
-			states := *d.states.Load()
-			for _, p := range d.reported(states[s[j]], k) {
-				reps[j] = append(reps[j], uint64(p)<<32|uint64(i))
-			}
-		}
-		s[j] = v&idMask - 1
+		o[j] = v >> 1
 		return true
 	}
 	b0, b1, b2, b3 := buf[r[0]:r[0]+M], buf[r[1]:r[1]+M], buf[r[2]:r[2]+M], buf[r[3]:r[3]+M]
-	s0, s1, s2, s3 := s[0], s[1], s[2], s[3]
-	for i := 0; i < M; i++ {
-		i0 := int(s0)*stride + int(of[b0[i]])
-		i1 := int(s1)*stride + int(of[b1[i]])
-		i2 := int(s2)*stride + int(of[b2[i]])
-		i3 := int(s3)*stride + int(of[b3[i]])
-		if i0 >= len(tab) || i1 >= len(tab) || i2 >= len(tab) || i3 >= len(tab) {
-			goto slow
-		}
-		{
-			v0 := atomic.LoadInt32(&tab[i0])
-			v1 := atomic.LoadInt32(&tab[i1])
-			v2 := atomic.LoadInt32(&tab[i2])
-			v3 := atomic.LoadInt32(&tab[i3])
-			if v0 <= 0 || v1 <= 0 || v2 <= 0 || v3 <= 0 {
-				goto slow
+	for i := 0; i < M; {
+		// The fast loop: as long as every transition is built.
+		o0, o1, o2, o3 := o[0], o[1], o[2], o[3]
+		for ; i < M; i++ {
+			k0, k1, k2, k3 := of[b0[i]], of[b1[i]], of[b2[i]], of[b3[i]]
+			i0, i1, i2, i3 := int(o0)+int(k0), int(o1)+int(k1), int(o2)+int(k2), int(o3)+int(k3)
+			if i0 >= len(tab) || i1 >= len(tab) || i2 >= len(tab) || i3 >= len(tab) {
+				break
 			}
-			if (v0|v1|v2|v3)&reportBit != 0 {
-				states := *d.states.Load()
-				if v0&reportBit != 0 && i >= rec[0] {
-					reps[0] = appendReports(reps[0], d.reported(states[s0], of[b0[i]]), r[0]+i)
+			v0, v1, v2, v3 := atomic.LoadInt32(&tab[i0]), atomic.LoadInt32(&tab[i1]), atomic.LoadInt32(&tab[i2]), atomic.LoadInt32(&tab[i3])
+			u := v0 | v1 | v2 | v3
+			if u < 0 {
+				break // unbuilt
+			}
+			if u&report != 0 {
+				if v0&report != 0 {
+					reps[0] = appendReports(reps[0], d.reported(o0, k0), r[0]+i)
 				}
-				if v1&reportBit != 0 && r[1]+i >= rec[1] {
-					reps[1] = appendReports(reps[1], d.reported(states[s1], of[b1[i]]), r[1]+i)
+				if v1&report != 0 && r[1]+i >= rec[1] {
+					reps[1] = appendReports(reps[1], d.reported(o1, k1), r[1]+i)
 				}
-				if v2&reportBit != 0 && r[2]+i >= rec[2] {
-					reps[2] = appendReports(reps[2], d.reported(states[s2], of[b2[i]]), r[2]+i)
+				if v2&report != 0 && r[2]+i >= rec[2] {
+					reps[2] = appendReports(reps[2], d.reported(o2, k2), r[2]+i)
 				}
-				if v3&reportBit != 0 && r[3]+i >= rec[3] {
-					reps[3] = appendReports(reps[3], d.reported(states[s3], of[b3[i]]), r[3]+i)
+				if v3&report != 0 && r[3]+i >= rec[3] {
+					reps[3] = appendReports(reps[3], d.reported(o3, k3), r[3]+i)
 				}
 			}
-			s0, s1, s2, s3 = v0&idMask-1, v1&idMask-1, v2&idMask-1, v3&idMask-1
-			continue
+			o0, o1, o2, o3 = v0>>1, v1>>1, v2>>1, v3>>1
 		}
-	slow:
-		s[0], s[1], s[2], s[3] = s0, s1, s2, s3
+		o[0], o[1], o[2], o[3] = o0, o1, o2, o3
+		if i == M {
+			break
+		}
 		for j := range K {
 			if !step(j, r[j]+i) {
 				return false
 			}
 		}
-		s0, s1, s2, s3 = s[0], s[1], s[2], s[3]
+		i++
 	}
-	s[0], s[1], s[2], s[3] = s0, s1, s2, s3
 	for i := r[K-1] + M; i < n; i++ {
 		if !step(K-1, i) {
 			return false
@@ -817,7 +812,7 @@ func (d *lazyDFA) scanMulti4(buf []byte, ov int, ends [][]int32, scratch *[4][]u
 			ends[x>>32] = append(ends[x>>32], int32(uint32(x)))
 		}
 	}
-	for _, p := range d.endMatches(s[K-1]) {
+	for _, p := range d.endMatches(o[K-1]) {
 		ends[p] = append(ends[p], int32(n))
 	}
 	return true
@@ -835,42 +830,34 @@ func appendReports(dst []uint64, pats []int32, i int) []uint64 {
 // start at or after from and end at or before to. It returns false if the
 // DFA is full.
 func (d *lazyDFA) scanRange(buf []byte, from, to int, ends []int32) ([]int32, bool) {
-	s := d.start(flagsBefore(buf, from))
-	if s < 0 {
+	o := d.start(flagsBefore(buf, from))
+	if o < 0 {
 		return ends, false
 	}
 	tab := *d.tab.Load()
 	of := &d.cls.of
 	for i := from; i < to; i++ {
-		k := of[buf[i]]
-		idx := int(s)*d.stride + int(k)
-		var v int32
-		if idx < len(tab) {
-			v = atomic.LoadInt32(&tab[idx])
-		}
-		if v == 0 {
-			var ok bool
-			if v, ok = d.trans(s, k); !ok {
-				return ends, false
-			}
-			tab = *d.tab.Load()
-		}
-		if v&reportBit != 0 && i > from {
-			ends = append(ends, int32(i))
-		}
-		s = v&idMask - 1
-	}
-	// A match ending at to: decided by the next byte, or the text edge.
-	if to == len(buf) {
-		if len(d.endMatches(s)) > 0 {
-			ends = append(ends, int32(to))
-		}
-	} else if to > from {
-		v, ok := d.trans(s, of[buf[to]])
+		v, t, ok := d.stepTab(tab, o, of[buf[i]])
 		if !ok {
 			return ends, false
 		}
-		if v&reportBit != 0 {
+		tab = t
+		if v&report != 0 && i > from {
+			ends = append(ends, int32(i))
+		}
+		o = v >> 1
+	}
+	// A match ending at to: decided by the next byte, or the text edge.
+	if to == len(buf) {
+		if len(d.endMatches(o)) > 0 {
+			ends = append(ends, int32(to))
+		}
+	} else if to > from {
+		v, ok := d.trans(o, of[buf[to]])
+		if !ok {
+			return ends, false
+		}
+		if v&report != 0 {
 			ends = append(ends, int32(to))
 		}
 	}
