@@ -3,6 +3,7 @@ package classifiers
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"regexp/syntax"
 	"slices"
 	"sync/atomic"
@@ -558,6 +559,14 @@ func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 			} else if lits, ok = anchorLiterals(re); ok {
 				a.anchorOf[i] = -2 // numbered after the keyword gates
 				a.bytesOf[i] = matchBytes(re)
+			} else if c.HeadAnchored {
+				head, ok := patternHead(re)
+				if !ok {
+					return nil, fmt.Errorf("identifier %s: HeadAnchored, but the pattern has no head of %d fixed-width classes", c.ID, minHeadWidth)
+				}
+				lits = []*syntax.Regexp{head}
+				a.anchorOf[i] = -2
+				a.bytesOf[i] = matchBytes(re)
 			}
 		}
 		anchors = append(anchors, lits)
@@ -917,6 +926,88 @@ func (a *automaton) runEnds(c *dfaCache, buf []byte, i int, ends []int32, next f
 		return solo.scanRange(buf, from, to, ends)
 	}
 	return ends, true
+}
+
+// minHeadWidth is the shortest head patternHead returns: a shorter one
+// would be common in ordinary text.
+const minHeadWidth = 3
+
+// patternHead returns the head of re: its leading empty-width assertions
+// and the character classes and literals of fixed width it starts with
+// (`\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4})...` gives `\b[A-Z]{2}\d{2}`). Every
+// match of re starts with a match of the head, so the head's last byte
+// lies in it: the head can stand for re in the multi-pattern pass as
+// anchor literals do (see identifier.HeadAnchored). Keeping the \b makes
+// the head rarer and its DFA states fewer. ok is false if the head is
+// narrower than minHeadWidth.
+func patternHead(re *syntax.Regexp) (*syntax.Regexp, bool) {
+	var items []*syntax.Regexp
+	var flat func(re *syntax.Regexp)
+	flat = func(re *syntax.Regexp) {
+		switch re.Op {
+		case syntax.OpConcat:
+			for _, sub := range re.Sub {
+				flat(sub)
+			}
+		case syntax.OpCapture:
+			flat(re.Sub[0])
+		default:
+			items = append(items, re)
+		}
+	}
+	flat(re)
+	var head []*syntax.Regexp
+	width := 0
+	for _, it := range items {
+		if w := fixedWidth(it); w > 0 {
+			head = append(head, it)
+			width += w
+			continue
+		}
+		if width == 0 && emptyWidth(it) {
+			head = append(head, it) // a leading \b or ^
+			continue
+		}
+		break
+	}
+	if width < minHeadWidth {
+		return nil, false
+	}
+	return &syntax.Regexp{Op: syntax.OpConcat, Sub: head}, true
+}
+
+// fixedWidth returns the width of re if it is a run of single ASCII
+// characters each from a fixed set (a literal, a class, a class repeated a
+// fixed number of times), or 0.
+func fixedWidth(re *syntax.Regexp) int {
+	switch re.Op {
+	case syntax.OpLiteral:
+		for _, r := range re.Rune {
+			if r >= utf8.RuneSelf {
+				return 0
+			}
+		}
+		return len(re.Rune)
+	case syntax.OpCharClass:
+		if len(re.Rune) == 0 || re.Rune[len(re.Rune)-1] >= utf8.RuneSelf {
+			return 0
+		}
+		return 1
+	case syntax.OpRepeat:
+		if w := fixedWidth(re.Sub[0]); w > 0 && re.Min == re.Max && re.Min > 0 {
+			return w * re.Min
+		}
+	}
+	return 0
+}
+
+// emptyWidth reports whether re is an empty-width assertion.
+func emptyWidth(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpBeginLine, syntax.OpBeginText, syntax.OpEmptyMatch:
+		return true
+	}
+	return false
 }
 
 // Anchor literals. A pattern such as `\bghp_[A-Za-z0-9]{36}` cannot match

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"regexp/syntax"
 	"sync"
 	"testing"
 
@@ -305,4 +306,59 @@ func FuzzAutomaton(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		compareWithRE2(t, reg, "fuzz", data)
 	})
+}
+
+// TestHeadAnchored checks patternHead and that identifiers found through
+// their head (identifier.HeadAnchored) give go-re2's matches.
+func TestHeadAnchored(t *testing.T) {
+	for _, tc := range []struct{ pattern, head string }{
+		{`\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}\b`, `\b[A-Z][A-Z][0-9][0-9]`},
+		{`^ab[c-e]x?`, `\Aab[c-e]`},
+		{`(?:ab|cd)xyz`, ``},       // starts with an alternation
+		{`\b[A-Z]\d?[A-Z]{5}`, ``}, // one fixed-width class, then an optional one
+	} {
+		re, err := syntax.Parse(tc.pattern, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		head, ok := patternHead(re.Simplify())
+		if got := ""; ok != (tc.head != "") || ok && head.String() != tc.head {
+			if ok {
+				got = head.String()
+			}
+			t.Errorf("patternHead(%s) = %q, %v; want %q", tc.pattern, got, ok, tc.head)
+		}
+	}
+
+	patterns := []string{
+		`\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){1,3}(?: ?[A-Z0-9]{1,3})?\b`,
+		`[A-Z]{3}-?\d{1,4}`,
+		`\bAB\d{2}[ X]{0,4}\d\b`,
+	}
+	var ids []*compiled
+	for _, p := range patterns {
+		ids = append(ids, &compiled{identifier: identifier{ID: "X", Pattern: p, HeadAnchored: true}, re: re2.MustCompile(p), gate: -1})
+	}
+	reg := &registry{ids: ids, context: 64}
+	var err error
+	if reg.auto, err = newAutomaton(ids, reg.context); err != nil {
+		t.Fatal(err)
+	}
+	for i := range ids {
+		if reg.auto.anchorOf[i] < 0 {
+			t.Fatalf("pattern %s is not head-anchored", patterns[i])
+		}
+	}
+	r := rand.New(rand.NewPCG(11, 11))
+	alphabet := []string{"A", "B", "Z", "AB", "DE", "0", "1", "9", "12", " ", " ", "-", "X", "x", "\n", "_", "\xff"}
+	for n := range 600 {
+		var b bytes.Buffer
+		for range r.IntN(60) {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		compareWithRE2(t, reg, fmt.Sprintf("random %d %q", n, b.String()), b.Bytes())
+	}
+	if _, err := newAutomaton([]*compiled{{identifier: identifier{ID: "Y", Pattern: `\d?[A-Z]{4}`, HeadAnchored: true}, gate: -1}}, 64); err == nil {
+		t.Error("a HeadAnchored pattern without a head compiled")
+	}
 }

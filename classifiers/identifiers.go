@@ -72,6 +72,13 @@ type identifier struct {
 	// The engine asks it only for a value that needs a keyword and has
 	// one of its own in reach, which most look-alikes do not.
 	adjacent func(buf []byte, start int) bool
+	// HeadAnchored keeps the pattern out of the multi-pattern pass, which
+	// looks instead for its head, the fixed-width character classes it
+	// starts with (IBAN's country code and check digits); the pattern is
+	// then scanned alone around each head found (automaton.go). It is for
+	// a pattern whose long optional tail multiplies the pass's DFA states
+	// and whose head is rare in ordinary text.
+	HeadAnchored bool
 
 	// Examples must each be found as exactly this identifier when scanned
 	// alone with no field; NonExamples must not produce it.
@@ -571,6 +578,9 @@ var builtin = prepare([]identifier{
 		Description: "An IBAN of any of the 89 countries in the SWIFT IBAN registry.",
 		Checks:      "Registered country code and exactly its length (a following word is not taken in); ISO 7064 mod-97 remainder 1. Groups of four split by single spaces are accepted.",
 		Pattern:     `\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b`,
+		// Its groups of four with optional spaces were half of the
+		// multi-pattern DFA's states on ordinary data.
+		HeadAnchored: true,
 		Keywords:    []string{"iban", "account", "bank", "konto", "rib", "swift", "bic", "sepa"},
 		Refine:      refineIBAN,
 		Validate:    validIBAN,
