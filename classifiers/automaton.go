@@ -1079,7 +1079,10 @@ func shortest(ls []lit) int {
 }
 
 // matchBytes returns the set of bytes that a match of re can contain: all
-// bytes if it cannot tell (a non-ASCII class, any character).
+// bytes if it cannot tell (a non-ASCII class, any character). A
+// case-folded ASCII literal can also match the non-ASCII letters that fold
+// to it (the long s of "baſic", the Kelvin sign): their UTF-8 bytes are in
+// the set.
 func matchBytes(re *syntax.Regexp) byteSet {
 	var all byteSet
 	for k := range all {
@@ -1097,8 +1100,11 @@ func matchBytes(re *syntax.Regexp) byteSet {
 					return
 				}
 				for _, f := range foldRanges(r) {
-					if (re.Flags&syntax.FoldCase != 0 || f == r) && f < utf8.RuneSelf {
-						s.add(byte(f))
+					if re.Flags&syntax.FoldCase != 0 || f == r {
+						var enc [utf8.UTFMax]byte
+						for _, b := range enc[:utf8.EncodeRune(enc[:], f)] {
+							s.add(b)
+						}
 					}
 				}
 			}
