@@ -242,9 +242,19 @@ func FuzzKeywords(f *testing.F) {
 	f.Add("customers[].ssn", "ssn", 5, 64)
 	f.Add("hotel 2125550142", "tel", 6, 4)
 	f.Add("\xffSecretAccessKey\x00", "secret access key", 17, 64)
+	f.Add("Phone Numbers: x, tel2 y", "fax|phone number|tel", 0, 0)
 	f.Fuzz(func(t *testing.T, text, kw string, start, dist int) {
 		hay := appendWords(nil, []byte(text))
 		containsWord(hay, wordForm(kw))
+		// kw holds one or more keywords separated by '|'.
+		var kws [][]byte
+		for _, k := range strings.Split(kw, "|") {
+			kws = append(kws, wordForm(k))
+		}
+		set := newKeywordSet(kws)
+		if got, want := set.foundIn(hay), containsAnyWord(hay, kws); got != want {
+			t.Fatalf("keywordSet.foundIn(%q) = %v, containsAnyWord = %v", hay, got, want)
+		}
 		buf := []byte(text)
 		if len(buf) == 0 {
 			return

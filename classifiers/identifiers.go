@@ -68,10 +68,11 @@ type identifier struct {
 	// builds the rule into adjacent.
 	KeywordAdjacent bool
 	// adjacent is the KeywordAdjacent rule, set by prepare: whether the
-	// value at start is labelled by one of the identifier's own keywords.
-	// The engine asks it only for a value that needs a keyword and has
-	// one of its own in reach, which most look-alikes do not.
-	adjacent func(buf []byte, start int) bool
+	// value at start is labelled by one of the identifier's own keywords;
+	// near says where one of those can be. The engine asks it only for a
+	// value that needs a keyword and has one of its own in reach, which
+	// most look-alikes do not.
+	adjacent func(buf []byte, start int, near keywordHint) bool
 
 	// Examples must each be found as exactly this identifier when scanned
 	// alone with no field; NonExamples must not produce it.

@@ -409,8 +409,9 @@ func labelDelimiter(buf []byte, start int) int {
 // reach past the first number), and then only the field name can label the
 // match, which the engine checks. A number is a run of letters, digits and
 // underscores with a digit and no letter, so "cvv2:" and "ssn_2019" still
-// label what follows them.
-func keywordAdjacent(buf []byte, start, dist int, id string, kws [][]byte, labels *labelIndex) bool {
+// label what follows them. near bounds where a keyword of id can be: where
+// it says none can, the text is not read.
+func keywordAdjacent(buf []byte, start, dist int, id string, kws *keywordSet, labels *labelIndex, near keywordHint) bool {
 	if start <= 0 || start > len(buf) {
 		return true
 	}
@@ -448,19 +449,20 @@ func keywordAdjacent(buf []byte, start, dist int, id string, kws [][]byte, label
 		}
 		return slices.Contains(near, id)
 	}
-	return from == lo || !containsAnyWord(windowWords(scratch[:0], buf, from, from-lo), kws)
+	return from == lo || !near.near(from, from-lo) || !kws.foundIn(windowWords(scratch[:0], buf, from, from-lo))
 }
 
 // adjacencyRule returns identifier id's KeywordAdjacent rule (see
 // identifier.KeywordAdjacent). kws are its keywords in word form, labels
 // those of its whole table.
-func adjacencyRule(id identifier, kws [][]byte, labels *labelIndex) func(buf []byte, start int) bool {
+func adjacencyRule(id identifier, kws [][]byte, labels *labelIndex) func(buf []byte, start int, near keywordHint) bool {
 	dist := id.KeywordDistance
 	if dist == 0 {
 		dist = defaultKeywordDistance
 	}
 	name := id.ID
-	return func(buf []byte, start int) bool {
-		return keywordAdjacent(buf, start, dist, name, kws, labels)
+	set := newKeywordSet(kws)
+	return func(buf []byte, start int, near keywordHint) bool {
+		return keywordAdjacent(buf, start, dist, name, &set, labels, near)
 	}
 }
