@@ -434,6 +434,11 @@ func FuzzValidators(f *testing.F) {
 			if id.WeakForm != nil {
 				id.WeakForm(b)
 			}
+			// They get the scanned buffer itself, and normalizers may
+			// return it: none may write to it.
+			if string(b) != s {
+				t.Fatalf("%s: a check changed its input %q to %q", id.ID, s, b)
+			}
 			r := id.Redact(s)
 			armourOnly := strings.HasPrefix(s, pemBeginPrefix) && strings.HasSuffix(s, pemDashes) && strings.HasPrefix(r, s)
 			if r == "" || (s != "" && r == s) || (len(s) >= 8 && strings.Contains(r, s) && !armourOnly) {
@@ -541,6 +546,54 @@ func FuzzIP(f *testing.F) {
 		for _, r := range []string{redactIPv4(s), redactIPv6(s)} {
 			if s != "" && r == s {
 				t.Fatalf("IP redactor kept %q", s)
+			}
+		}
+	})
+}
+
+// FuzzNormalizers compares the normalizers, which return their input
+// when it is already in their form, with plain filters that always copy.
+func FuzzNormalizers(f *testing.F) {
+	for _, s := range seedStrings() {
+		f.Add(s)
+	}
+	filter := func(s string, keep func(byte) (byte, bool)) string {
+		var out []byte
+		for i := 0; i < len(s); i++ {
+			if c, ok := keep(s[i]); ok {
+				out = append(out, c)
+			}
+		}
+		return string(out)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, tc := range []struct {
+			name string
+			fn   func([]byte) []byte
+			keep func(byte) (byte, bool)
+		}{
+			{"digitsOnly", digitsOnly, func(c byte) (byte, bool) { return c, isDigit(c) }},
+			{"stripSpaces", stripSpaces, func(c byte) (byte, bool) { return c, c != ' ' }},
+			{"lowerASCII", lowerASCII, func(c byte) (byte, bool) {
+				if isUpper(c) {
+					c += 'a' - 'A'
+				}
+				return c, true
+			}},
+			{"upperAlnum", upperAlnum, func(c byte) (byte, bool) {
+				if isLower(c) {
+					c -= 'a' - 'A'
+				}
+				return c, isUpper(c) || isDigit(c)
+			}},
+		} {
+			b := []byte(s)
+			got := tc.fn(b)
+			if want := filter(s, tc.keep); string(got) != want || string(b) != s {
+				t.Fatalf("%s(%q) = %q, want %q", tc.name, s, got, want)
+			}
+			if cap(got) > len(got) && len(got) > 0 && &got[0] == &b[0] {
+				t.Fatalf("%s(%q) returned its input with room to append into", tc.name, s)
 			}
 		}
 	})

@@ -1,6 +1,7 @@
 package classifiers
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 )
@@ -40,21 +41,35 @@ func isAllDigits(b []byte) bool {
 	return true
 }
 
+// The normalizers below return b itself, capacity cut to its length, when
+// it is already in their form (most values of dense data are): a scan
+// calls them once or twice per match, and each copy was an allocation.
+// Their results are only read.
+
 // digitsOnly returns the ASCII digits of b.
 func digitsOnly(b []byte) []byte {
-	out := make([]byte, 0, len(b))
-	for _, c := range b {
-		if isDigit(c) {
-			out = append(out, c)
+	for i, c := range b {
+		if !isDigit(c) {
+			out := append(make([]byte, 0, len(b)), b[:i]...)
+			for _, c := range b[i+1:] {
+				if isDigit(c) {
+					out = append(out, c)
+				}
+			}
+			return out
 		}
 	}
-	return out
+	return b[:len(b):len(b)]
 }
 
 // stripSpaces returns b without ASCII spaces.
 func stripSpaces(b []byte) []byte {
-	out := make([]byte, 0, len(b))
-	for _, c := range b {
+	i := bytes.IndexByte(b, ' ')
+	if i < 0 {
+		return b[:len(b):len(b)]
+	}
+	out := append(make([]byte, 0, len(b)), b[:i]...)
+	for _, c := range b[i+1:] {
 		if c != ' ' {
 			out = append(out, c)
 		}
@@ -62,22 +77,35 @@ func stripSpaces(b []byte) []byte {
 	return out
 }
 
-// lowerASCII returns a copy of b with ASCII letters lowercased.
+// lowerASCII returns b with ASCII letters lowercased.
 func lowerASCII(b []byte) []byte {
-	out := make([]byte, len(b))
 	for i, c := range b {
 		if isUpper(c) {
-			c += 'a' - 'A'
+			out := append(make([]byte, 0, len(b)), b...)
+			for j := i; j < len(out); j++ {
+				if isUpper(out[j]) {
+					out[j] += 'a' - 'A'
+				}
+			}
+			return out
 		}
-		out[i] = c
 	}
-	return out
+	return b[:len(b):len(b)]
 }
 
 // upperAlnum returns the ASCII letters and digits of b, letters upper
 // case: the normalized form of identifiers written with optional
 // separators ("AB 12 34 56 C" and "ab123456c" both give "AB123456C").
 func upperAlnum(b []byte) []byte {
+	for _, c := range b {
+		if !isUpper(c) && !isDigit(c) {
+			return upperAlnumCopy(b)
+		}
+	}
+	return b[:len(b):len(b)]
+}
+
+func upperAlnumCopy(b []byte) []byte {
 	out := make([]byte, 0, len(b))
 	for _, c := range b {
 		switch {
