@@ -520,7 +520,9 @@ func FuzzDOB(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		validDOB([]byte(s))
+		if got, want := validDOB([]byte(s)), validDOBReference([]byte(s)); got != want {
+			t.Fatalf("validDOB(%q) = %v, reference %v", s, got, want)
+		}
 		validExpiry([]byte(s))
 		if r := redactShape(s); len(s) > 0 && r == s && strings.ContainsFunc(s, func(c rune) bool { return c < 0x80 && isAlnum(byte(c)) }) {
 			t.Fatalf("redactShape(%q) kept the value", s)
@@ -536,6 +538,9 @@ func FuzzIP(f *testing.F) {
 		b := []byte(s)
 		if validIPv4(b) && strings.Count(s, ".") != 3 {
 			t.Fatalf("validIPv4(%q) accepted", s)
+		}
+		if got, want := validIPv4(b), validIPv4Reference(s); got != want {
+			t.Fatalf("validIPv4(%q) = %v, reference %v", s, got, want)
 		}
 		if validIPv6(b) && !strings.Contains(s, ":") {
 			t.Fatalf("validIPv6(%q) accepted", s)
@@ -597,4 +602,60 @@ func FuzzNormalizers(f *testing.F) {
 			}
 		}
 	})
+}
+
+// validDOBReference is validDOB written plainly, with a slice of fields
+// and a lower-cased copy of the month: the reference for FuzzDOB.
+func validDOBReference(b []byte) bool {
+	fields := bytes.FieldsFunc(b, func(r rune) bool { return r == ' ' || r == ',' || r == '.' || r == '-' || r == '/' })
+	if len(fields) != 3 {
+		return false
+	}
+	month := func(w []byte) int {
+		lw := string(bytes.Map(func(r rune) rune {
+			if r < 0x80 && isUpper(byte(r)) {
+				return r + 'a' - 'A'
+			}
+			return r
+		}, w))
+		for i, m := range monthNames {
+			if len(lw) >= 3 && strings.HasPrefix(m, lw) && (len(lw) == 3 || lw == m || lw == "sept") {
+				return i + 1
+			}
+		}
+		return 0
+	}
+	if m := month(fields[0]); m > 0 {
+		return dobYear(fields[2]) && validDate(num(fields[2]), m, num(fields[1]))
+	}
+	if m := month(fields[1]); m > 0 {
+		return dobYear(fields[2]) && validDate(num(fields[2]), m, num(fields[0]))
+	}
+	if _, _, ok := digitGroups(b); !ok {
+		return false
+	}
+	a, m, c := num(fields[0]), num(fields[1]), num(fields[2])
+	switch {
+	case len(fields[0]) == 4:
+		return dobYear(fields[0]) && validDate(a, m, c)
+	case len(fields[2]) == 4:
+		return dobYear(fields[2]) && (validDate(c, m, a) || validDate(c, a, m))
+	}
+	return false
+}
+
+// validIPv4Reference is validIPv4 written with strings.Split: the
+// reference for FuzzIP.
+func validIPv4Reference(s string) bool {
+	parts := strings.Split(s, ".")
+	if len(parts) != 4 {
+		return false
+	}
+	for _, p := range parts {
+		v := num([]byte(p))
+		if len(p) == 0 || len(p) > 3 || v < 0 || v > 255 || (len(p) > 1 && p[0] == '0') {
+			return false
+		}
+	}
+	return num([]byte(parts[0])) != 0 && s != "255.255.255.255"
 }

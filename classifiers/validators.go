@@ -152,12 +152,10 @@ func num(d []byte) int {
 // contiguous number gives separator 0. ok is false if the candidate holds
 // a letter, mixes separators, or repeats a separator.
 func digitGroups(b []byte) (digits []byte, sep byte, ok bool) {
-	digits = make([]byte, 0, len(b))
 	prevSep := false
 	for i, c := range b {
 		switch {
 		case isDigit(c):
-			digits = append(digits, c)
 			prevSep = false
 		case isLetter(c):
 			return nil, 0, false
@@ -168,7 +166,10 @@ func digitGroups(b []byte) (digits []byte, sep byte, ok bool) {
 			sep, prevSep = c, true
 		}
 	}
-	return digits, sep, !prevSep && len(digits) > 0
+	if len(b) == 0 || prevSep {
+		return nil, 0, false
+	}
+	return digitsOnly(b), sep, true
 }
 
 // luhnValid reports whether s is a non-empty string of ASCII digits whose
