@@ -48,18 +48,30 @@ func isAllDigits(b []byte) bool {
 
 // digitsOnly returns the ASCII digits of b.
 func digitsOnly(b []byte) []byte {
-	for i, c := range b {
-		if !isDigit(c) {
-			out := append(make([]byte, 0, len(b)), b[:i]...)
-			for _, c := range b[i+1:] {
-				if isDigit(c) {
-					out = append(out, c)
-				}
-			}
-			return out
+	if isAllDigits(b) {
+		return b[:len(b):len(b)]
+	}
+	return appendDigits(make([]byte, 0, len(b)), b)
+}
+
+// appendDigits appends the ASCII digits of b to dst. A check that only
+// reads the digits passes an array of its own as dst (digitsOf), which
+// stays on the stack.
+func appendDigits(dst, b []byte) []byte {
+	for _, c := range b {
+		if isDigit(c) {
+			dst = append(dst, c)
 		}
 	}
-	return b[:len(b):len(b)]
+	return dst
+}
+
+// digits is room for the digits of a number, on the caller's stack.
+type digits [24]byte
+
+// of returns the ASCII digits of b, in d's room when they fit.
+func (d *digits) of(b []byte) []byte {
+	return appendDigits(d[:0], b)
 }
 
 // stripSpaces returns b without ASCII spaces.
@@ -152,24 +164,29 @@ func num(d []byte) int {
 // contiguous number gives separator 0. ok is false if the candidate holds
 // a letter, mixes separators, or repeats a separator.
 func digitGroups(b []byte) (digits []byte, sep byte, ok bool) {
+	if sep, ok = groupSep(b); !ok {
+		return nil, 0, false
+	}
+	return digitsOnly(b), sep, true
+}
+
+// groupSep is digitGroups without the digits.
+func groupSep(b []byte) (sep byte, ok bool) {
 	prevSep := false
 	for i, c := range b {
 		switch {
 		case isDigit(c):
 			prevSep = false
 		case isLetter(c):
-			return nil, 0, false
+			return 0, false
 		default:
 			if i == 0 || prevSep || (sep != 0 && c != sep) {
-				return nil, 0, false
+				return 0, false
 			}
 			sep, prevSep = c, true
 		}
 	}
-	if len(b) == 0 || prevSep {
-		return nil, 0, false
-	}
-	return digitsOnly(b), sep, true
+	return sep, len(b) > 0 && !prevSep
 }
 
 // luhnValid reports whether s is a non-empty string of ASCII digits whose

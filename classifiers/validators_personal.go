@@ -27,7 +27,8 @@ func validSSN(b []byte) bool {
 	if len(b) == 11 && !(b[3] == b[6] && (b[3] == '-' || b[3] == ' ')) {
 		return false
 	}
-	return ssnValid(digitsOnly(b))
+	var d digits
+	return ssnValid(d.of(b))
 }
 
 // validITIN checks a US Individual Taxpayer Identification Number: 9XX,
@@ -101,7 +102,10 @@ func nanpValid(d []byte) bool {
 }
 
 // validNANP checks a phone candidate.
-func validNANP(b []byte) bool { return nanpValid(digitsOnly(b)) }
+func validNANP(b []byte) bool {
+	var d digits
+	return nanpValid(d.of(b))
+}
 
 // normalizePhone returns the ten national digits of a NANP number.
 func normalizePhone(b []byte) []byte {
@@ -243,7 +247,7 @@ func validDOB(b []byte) bool {
 	if m := monthByName(fields[1]); m > 0 { // 12 March 1985
 		return dobYear(fields[2]) && validDate(num(fields[2]), m, num(fields[0]))
 	}
-	if _, _, ok := digitGroups(b); !ok {
+	if _, ok := groupSep(b); !ok {
 		return false
 	}
 	a, m, c := num(fields[0]), num(fields[1]), num(fields[2])
