@@ -703,7 +703,16 @@ func (a *automaton) spans(c *dfaCache, buf []byte, i int, ends []int32, memo *[]
 				s := (*memo)[k]
 				if s == unknownStart || (s >= 0 && s < cursor) {
 					var ok bool
-					if s, ok = rev.leftmostStart(buf, e, cursor); !ok {
+					if k+1 < len(run) && (*memo)[k+1] == unknownStart && int(run[k+1]-run[k]) >= minw {
+						// The next end is far enough to be the next
+						// value's, whose start the next round needs:
+						// find both in one run of two.
+						var next int
+						if s, next, ok = rev.leftmostStarts(buf, e, int(run[k+1]), cursor); !ok {
+							return false
+						}
+						(*memo)[k+1] = next
+					} else if s, ok = rev.leftmostStart(buf, e, cursor); !ok {
 						return false
 					}
 					(*memo)[k] = s
