@@ -507,9 +507,9 @@ type automaton struct {
 	// literals one of which every match of identifier i holds ("ghp_",
 	// "AIza", "://"): it is scanned alone around them, as byteOf.
 	anchorOf []int
-	// bytesOf[i] holds every byte a match of identifier i can contain,
-	// for the identifiers with a byteOf or anchorOf; all bytes if it
-	// could not be bounded. A match lies inside one run of such bytes.
+	// bytesOf[i] holds every byte a match of identifier i can contain;
+	// all bytes if it could not be bounded. A match lies inside one run
+	// of such bytes.
 	bytesOf    []byteSet
 	rev, first []*nfaProgram // per identifier: reversed, and forward alone
 	minw, maxw []int         // per identifier: match length bounds
@@ -550,15 +550,13 @@ func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 		}
 		a.byteOf = append(a.byteOf, -1)
 		a.anchorOf = append(a.anchorOf, -1)
-		a.bytesOf = append(a.bytesOf, byteSet{})
+		a.bytesOf = append(a.bytesOf, matchBytes(re))
 		var lits []*syntax.Regexp
 		if !c.KeywordRequired {
 			if b, ok := requiredByte(re); ok {
 				a.byteOf[i] = int(b)
-				a.bytesOf[i] = matchBytes(re)
 			} else if lits, ok = anchorLiterals(re); ok {
 				a.anchorOf[i] = -2 // numbered after the keyword gates
-				a.bytesOf[i] = matchBytes(re)
 			} else if c.HeadAnchored {
 				head, ok := patternHead(re)
 				if !ok {
@@ -566,7 +564,6 @@ func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 				}
 				lits = []*syntax.Regexp{head}
 				a.anchorOf[i] = -2
-				a.bytesOf[i] = matchBytes(re)
 			}
 		}
 		anchors = append(anchors, lits)
@@ -663,9 +660,17 @@ func (a *automaton) reset(full *dfaCache) {
 // resets nothing, as no match can span it. fn returns false to stop.
 // spans returns false if a DFA filled up. memo, if not nil, is scratch
 // kept by the caller from one call to the next.
+//
+// A match holds only bytes of bytesOf[i], which saves most of the DFA
+// runs on dense data, where values sit between separators such a match
+// cannot hold (a CSV column joined by newlines): a start right after such
+// a byte is the leftmost there can be, so the ends after it need no
+// backward run, and a match from it ends before the next such byte, so
+// an IBAN's or a phone number's many inner ends need no forward run to
+// tell which one is its end when the next value's ends are out of reach.
 func (a *automaton) spans(c *dfaCache, buf []byte, i int, ends []int32, memo *[]int, fn func(start, end int) bool) bool {
 	rev, first := c.rev[i], c.first[i]
-	minw, maxw := a.minw[i], a.maxw[i]
+	minw, maxw, in := a.minw[i], a.maxw[i], &a.bytesOf[i]
 	cursor := 0
 	// memo[k] is the leftmost start found for run[k] at an earlier cursor,
 	// -1 for none, or unknownStart. The cursor only grows, so a start at
@@ -706,13 +711,25 @@ func (a *automaton) spans(c *dfaCache, buf []byte, i int, ends []int32, memo *[]
 				s := (*memo)[k]
 				if s == unknownStart || (s >= 0 && s < cursor) {
 					var ok bool
-					if s, ok = rev.leftmostStart(buf, e, cursor); !ok {
+					if k+1 < len(run) && (*memo)[k+1] == unknownStart && int(run[k+1]-run[k]) >= minw {
+						// The next end is far enough to be the next
+						// value's, whose start the next round needs:
+						// find both in one run of two.
+						var next int
+						if s, next, ok = rev.leftmostStarts(buf, e, int(run[k+1]), cursor); !ok {
+							return false
+						}
+						(*memo)[k+1] = next
+					} else if s, ok = rev.leftmostStart(buf, e, cursor); !ok {
 						return false
 					}
 					(*memo)[k] = s
 				}
 				if s >= 0 && (bestS < 0 || s < bestS) {
-					if bestS = s; s == cursor {
+					// The ends still to come are later than e: a match
+					// of theirs that starts before s holds the byte
+					// before s.
+					if bestS = s; s == cursor || !in.has(buf[s-1]) {
 						break
 					}
 				}
@@ -721,10 +738,30 @@ func (a *automaton) spans(c *dfaCache, buf []byte, i int, ends []int32, memo *[]
 				break
 			}
 			// The leftmost-first end from bestS is one of the ends in
-			// (bestS, bestS+maxw]; when there is only one, it is that one.
+			// (bestS, bestS+maxw] where a match from bestS can end; when
+			// there is only one, it is that one. Such a match holds no
+			// byte outside bytesOf, and an end whose leftmost start at or
+			// after an earlier cursor is not at or before bestS has none.
 			end, n := -1, 0
+			limit := min(bestS+maxw, len(buf))
 			k, _ := slices.BinarySearch(run, int32(bestS+minw))
-			for ; k < len(run) && int(run[k]) <= bestS+maxw && n < 2; k++ {
+			for ; k < len(run) && int(run[k]) <= limit && n < 2; k++ {
+				if s := (*memo)[k]; s == -1 || s > bestS {
+					continue
+				}
+				if n == 1 {
+					// A second candidate: look for the byte that
+					// bounds the match before running the forward DFA.
+					for p := bestS; p < limit; p++ {
+						if !in.has(buf[p]) {
+							limit = p
+							break
+						}
+					}
+					if int(run[k]) > limit {
+						break
+					}
+				}
 				end, n = int(run[k]), n+1
 			}
 			if n > 1 {
@@ -1170,7 +1207,10 @@ func shortest(ls []lit) int {
 }
 
 // matchBytes returns the set of bytes that a match of re can contain: all
-// bytes if it cannot tell (a non-ASCII class, any character).
+// bytes if it cannot tell (a non-ASCII class, any character). A
+// case-folded ASCII literal can also match the non-ASCII letters that fold
+// to it (the long s of "baſic", the Kelvin sign): their UTF-8 bytes are in
+// the set.
 func matchBytes(re *syntax.Regexp) byteSet {
 	var all byteSet
 	for k := range all {
@@ -1188,8 +1228,11 @@ func matchBytes(re *syntax.Regexp) byteSet {
 					return
 				}
 				for _, f := range foldRanges(r) {
-					if (re.Flags&syntax.FoldCase != 0 || f == r) && f < utf8.RuneSelf {
-						s.add(byte(f))
+					if re.Flags&syntax.FoldCase != 0 || f == r {
+						var enc [utf8.UTFMax]byte
+						for _, b := range enc[:utf8.EncodeRune(enc[:], f)] {
+							s.add(b)
+						}
 					}
 				}
 			}

@@ -87,6 +87,17 @@ func TestAutomatonMatchesRE2(t *testing.T) {
 			examples.WriteString("\n\xff ")
 		}
 	}
+	// Columns as the readers pass them: one identifier's values joined by
+	// newlines, so that each value's start and end sit next to another's.
+	var columns bytes.Buffer
+	for _, id := range builtin {
+		for range 3 {
+			for _, s := range id.Examples {
+				columns.WriteString(s)
+				columns.WriteByte('\n')
+			}
+		}
+	}
 	r := rand.New(rand.NewPCG(5, 5))
 	noise := make([]byte, 64<<10)
 	for i := range noise {
@@ -94,10 +105,14 @@ func TestAutomatonMatchesRE2(t *testing.T) {
 	}
 	for name, buf := range map[string][]byte{
 		"examples": examples.Bytes(),
+		"columns":  columns.Bytes(),
 		"low":      corpus.Bench(3, 384<<10, corpus.Low),
 		"dense":    corpus.Bench(3, 64<<10, corpus.Dense),
 		"mixed":    mixedText(64<<10, 5),
 		"noise":    noise,
+		// Non-ASCII letters that fold to an ASCII one: the windows of an
+		// anchored identifier must reach over their bytes.
+		"folds": []byte("Authorization: Baſic dXNlcjpwYXNzd29yZA==\nx BAſIC dXNlcjpwYXNzd29yZA== y\nborn 3 ſep 1970\n"),
 	} {
 		compareWithRE2(t, reg, name, buf)
 	}
@@ -110,6 +125,7 @@ func TestAutomatonEdgeCases(t *testing.T) {
 	patterns := []string{
 		`a|ab`, `x\d{2}|\d{2}`, `ab??c?`, `\d{1,4}?`, `(?m)^\w{2,3}$`, `^foo`, `bar$`, `\Bx\B`,
 		`(?i)straße|ǅ`, `[^\s:@/]{2,4}@`, `é{1,3}`, `[\x{80}-\x{10FFFF}]{2}`, `(?s:.)\n`, `\bx\b`,
+		`\d|x\d{2}`, // a later end ("x12") can start before an earlier one ("1")
 	}
 	var ids []*compiled
 	for _, p := range patterns {

@@ -660,10 +660,68 @@ func (d *lazyDFA) leftmostStart(buf []byte, end, lower int) (start int, ok bool)
 	if o < 0 {
 		return -1, false
 	}
-	best := -1
+	return d.leftmostFrom(buf, o, end, lower, -1)
+}
+
+// leftmostStarts is leftmostStart from two ends at once, for the same
+// lower bound. The two backward runs do not depend on each other, so
+// stepping them together overlaps the latency of their table loads,
+// which is what a run costs.
+func (d *lazyDFA) leftmostStarts(buf []byte, end1, end2, lower int) (start1, start2 int, ok bool) {
+	o1, o2 := d.start(flagsAfter(buf, end1)), d.start(flagsAfter(buf, end2))
+	if o1 < 0 || o2 < 0 {
+		return -1, -1, false
+	}
+	best1, best2 := -1, -1
+	i1, i2 := end1, end2
+	done1, done2 := false, false
 	tab := *d.tab.Load()
 	of := &d.cls.of
-	for i := end; ; i-- {
+	// Both step while both can with built transitions; leftmostFrom
+	// finishes each run (the text edge, new states).
+	for !done1 && !done2 && i1 > 0 && i2 > 0 {
+		x1 := int(o1) + int(of[buf[i1-1]])
+		x2 := int(o2) + int(of[buf[i2-1]])
+		if x1 >= len(tab) || x2 >= len(tab) {
+			break
+		}
+		v1, v2 := atomic.LoadInt32(&tab[x1]), atomic.LoadInt32(&tab[x2])
+		if v1 < 0 || v2 < 0 {
+			break // unbuilt
+		}
+		if v1&report != 0 {
+			best1 = i1
+		}
+		if v2&report != 0 {
+			best2 = i2
+		}
+		o1, o2 = v1>>1, v2>>1
+		if done1 = i1 == lower || o1 == deadState; !done1 {
+			i1--
+		}
+		if done2 = i2 == lower || o2 == deadState; !done2 {
+			i2--
+		}
+	}
+	if !done1 {
+		if best1, ok = d.leftmostFrom(buf, o1, i1, lower, best1); !ok {
+			return -1, -1, false
+		}
+	}
+	if !done2 {
+		if best2, ok = d.leftmostFrom(buf, o2, i2, lower, best2); !ok {
+			return -1, -1, false
+		}
+	}
+	return best1, best2, true
+}
+
+// leftmostFrom continues leftmostStart's backward run in the state at row
+// offset o at i, the start found so far being best.
+func (d *lazyDFA) leftmostFrom(buf []byte, o int32, i, lower, best int) (start int, ok bool) {
+	tab := *d.tab.Load()
+	of := &d.cls.of
+	for ; ; i-- {
 		if i == 0 {
 			if len(d.endMatches(o)) > 0 {
 				best = 0

@@ -113,6 +113,7 @@ type compiled struct {
 	identifier
 	re       *re2.Regexp
 	keywords [][]byte
+	kwSet    keywordSet // keywords, for finding them in text
 	distance int
 	gate     int    // set index of the keyword gate, or -1
 	fpPrefix []byte // ID + ":", the start of what is fingerprinted
@@ -244,6 +245,7 @@ func compileRegistryWith(table []identifier, customs []customRule) (*registry, e
 			}
 			c.keywords = append(c.keywords, wf)
 		}
+		c.kwSet = newKeywordSet(c.keywords)
 		reg.ids = append(reg.ids, c)
 	}
 	slices.SortFunc(reg.ids, func(a, b *compiled) int { return strings.Compare(a.ID, b.ID) })
@@ -713,7 +715,7 @@ type idState struct {
 func (s *scanState) fieldKeyword(c *compiled, st *idState) bool {
 	if c.keywords != nil && st.fieldHit == 0 {
 		st.fieldHit = -1
-		if s.fieldHas(c.keywords) {
+		if s.fieldHas(&c.kwSet) {
 			st.fieldHit = 1
 		}
 	}
@@ -879,16 +881,19 @@ func (e *Engine) scanBlock(s *scanState, own, ownEnd int, out []Match) []Match {
 }
 
 // keywordNear reports whether identifier i can have a keyword in the
-// dist bytes before start: on the automaton path, whether its keyword gate
-// has a match ending there (a superset of the keyword check); on the
-// go-re2 path, always.
+// dist bytes before start (see keywordHint).
 func (s *scanState) keywordNear(i, start, dist int) bool {
+	return s.keywordHint(i).near(start, dist)
+}
+
+// keywordHint says where identifier i can have a keyword: on the
+// automaton path, where its keyword gate has a match ending (a superset
+// of the keyword check); on the go-re2 path, anywhere.
+func (s *scanState) keywordHint(i int) keywordHint {
 	if s.gateOf == nil || s.gateOf[i] < 0 {
-		return true
+		return anyKeyword
 	}
-	gate := s.ends[s.gateOf[i]]
-	k, _ := slices.BinarySearch(gate, int32(max(0, start-dist)))
-	return k < len(gate) && int(gate[k]) <= start
+	return keywordHint{gate: s.ends[s.gateOf[i]]}
 }
 
 // hash returns the scan's HMAC, taken from the engine's pool on first use.
@@ -900,7 +905,7 @@ func (s *scanState) hash(e *Engine) hash.Hash {
 }
 
 // fieldHas reports whether the field name contains one of kws.
-func (s *scanState) fieldHas(kws [][]byte) bool {
+func (s *scanState) fieldHas(kws *keywordSet) bool {
 	if s.field == "" {
 		return false
 	}
@@ -908,7 +913,7 @@ func (s *scanState) fieldHas(kws [][]byte) bool {
 		s.fieldWords = appendWords(s.fieldWords[:0], []byte(s.field))
 		s.fieldDone = true
 	}
-	return containsAnyWord(s.fieldWords, kws)
+	return kws.foundIn(s.fieldWords)
 }
 
 // accept applies identifier c's checks to the raw match buf[start:end]
@@ -967,13 +972,13 @@ func (e *Engine) check(s *scanState, i int, c *compiled, st *idState, start, end
 	// rule depends on it.
 	if c.keywords != nil && (!c.Structured || c.KeywordRequired || c.WeakForm != nil) {
 		kw = s.fieldKeyword(c, st) || (s.keywordNear(i, start, c.distance) &&
-			containsAnyWord(windowWords(s.window[:0], buf, start, c.distance), c.keywords))
+			c.kwSet.foundIn(windowWords(s.window[:0], buf, start, c.distance)))
 	}
 	if needsKeyword := func() bool { return c.KeywordRequired || (c.WeakForm != nil && c.WeakForm(v)) }; !kw {
 		if needsKeyword() {
 			return 0, 0, false, nil, false
 		}
-	} else if c.adjacent != nil && needsKeyword() && !c.adjacent(buf, start) {
+	} else if c.adjacent != nil && needsKeyword() && !c.adjacent(buf, start, s.keywordHint(i)) {
 		return 0, 0, false, nil, false // another identifier's label is closer
 	}
 	norm = v

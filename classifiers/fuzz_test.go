@@ -242,9 +242,19 @@ func FuzzKeywords(f *testing.F) {
 	f.Add("customers[].ssn", "ssn", 5, 64)
 	f.Add("hotel 2125550142", "tel", 6, 4)
 	f.Add("\xffSecretAccessKey\x00", "secret access key", 17, 64)
+	f.Add("Phone Numbers: x, tel2 y", "fax|phone number|tel", 0, 0)
 	f.Fuzz(func(t *testing.T, text, kw string, start, dist int) {
 		hay := appendWords(nil, []byte(text))
 		containsWord(hay, wordForm(kw))
+		// kw holds one or more keywords separated by '|'.
+		var kws [][]byte
+		for _, k := range strings.Split(kw, "|") {
+			kws = append(kws, wordForm(k))
+		}
+		set := newKeywordSet(kws)
+		if got, want := set.foundIn(hay), containsAnyWord(hay, kws); got != want {
+			t.Fatalf("keywordSet.foundIn(%q) = %v, containsAnyWord = %v", hay, got, want)
+		}
 		buf := []byte(text)
 		if len(buf) == 0 {
 			return
@@ -424,6 +434,11 @@ func FuzzValidators(f *testing.F) {
 			if id.WeakForm != nil {
 				id.WeakForm(b)
 			}
+			// They get the scanned buffer itself, and normalizers may
+			// return it: none may write to it.
+			if string(b) != s {
+				t.Fatalf("%s: a check changed its input %q to %q", id.ID, s, b)
+			}
 			r := id.Redact(s)
 			armourOnly := strings.HasPrefix(s, pemBeginPrefix) && strings.HasSuffix(s, pemDashes) && strings.HasPrefix(r, s)
 			if r == "" || (s != "" && r == s) || (len(s) >= 8 && strings.Contains(r, s) && !armourOnly) {
@@ -505,7 +520,9 @@ func FuzzDOB(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		validDOB([]byte(s))
+		if got, want := validDOB([]byte(s)), validDOBReference([]byte(s)); got != want {
+			t.Fatalf("validDOB(%q) = %v, reference %v", s, got, want)
+		}
 		validExpiry([]byte(s))
 		if r := redactShape(s); len(s) > 0 && r == s && strings.ContainsFunc(s, func(c rune) bool { return c < 0x80 && isAlnum(byte(c)) }) {
 			t.Fatalf("redactShape(%q) kept the value", s)
@@ -522,6 +539,9 @@ func FuzzIP(f *testing.F) {
 		if validIPv4(b) && strings.Count(s, ".") != 3 {
 			t.Fatalf("validIPv4(%q) accepted", s)
 		}
+		if got, want := validIPv4(b), validIPv4Reference(s); got != want {
+			t.Fatalf("validIPv4(%q) = %v, reference %v", s, got, want)
+		}
 		if validIPv6(b) && !strings.Contains(s, ":") {
 			t.Fatalf("validIPv6(%q) accepted", s)
 		}
@@ -534,4 +554,108 @@ func FuzzIP(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzNormalizers compares the normalizers, which return their input
+// when it is already in their form, with plain filters that always copy.
+func FuzzNormalizers(f *testing.F) {
+	for _, s := range seedStrings() {
+		f.Add(s)
+	}
+	filter := func(s string, keep func(byte) (byte, bool)) string {
+		var out []byte
+		for i := 0; i < len(s); i++ {
+			if c, ok := keep(s[i]); ok {
+				out = append(out, c)
+			}
+		}
+		return string(out)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, tc := range []struct {
+			name string
+			fn   func([]byte) []byte
+			keep func(byte) (byte, bool)
+		}{
+			{"digitsOnly", digitsOnly, func(c byte) (byte, bool) { return c, isDigit(c) }},
+			{"stripSpaces", stripSpaces, func(c byte) (byte, bool) { return c, c != ' ' }},
+			{"lowerASCII", lowerASCII, func(c byte) (byte, bool) {
+				if isUpper(c) {
+					c += 'a' - 'A'
+				}
+				return c, true
+			}},
+			{"upperAlnum", upperAlnum, func(c byte) (byte, bool) {
+				if isLower(c) {
+					c -= 'a' - 'A'
+				}
+				return c, isUpper(c) || isDigit(c)
+			}},
+		} {
+			b := []byte(s)
+			got := tc.fn(b)
+			if want := filter(s, tc.keep); string(got) != want || string(b) != s {
+				t.Fatalf("%s(%q) = %q, want %q", tc.name, s, got, want)
+			}
+			if cap(got) > len(got) && len(got) > 0 && &got[0] == &b[0] {
+				t.Fatalf("%s(%q) returned its input with room to append into", tc.name, s)
+			}
+		}
+	})
+}
+
+// validDOBReference is validDOB written plainly, with a slice of fields
+// and a lower-cased copy of the month: the reference for FuzzDOB.
+func validDOBReference(b []byte) bool {
+	fields := bytes.FieldsFunc(b, func(r rune) bool { return r == ' ' || r == ',' || r == '.' || r == '-' || r == '/' })
+	if len(fields) != 3 {
+		return false
+	}
+	month := func(w []byte) int {
+		lw := string(bytes.Map(func(r rune) rune {
+			if r < 0x80 && isUpper(byte(r)) {
+				return r + 'a' - 'A'
+			}
+			return r
+		}, w))
+		for i, m := range monthNames {
+			if len(lw) >= 3 && strings.HasPrefix(m, lw) && (len(lw) == 3 || lw == m || lw == "sept") {
+				return i + 1
+			}
+		}
+		return 0
+	}
+	if m := month(fields[0]); m > 0 {
+		return dobYear(fields[2]) && validDate(num(fields[2]), m, num(fields[1]))
+	}
+	if m := month(fields[1]); m > 0 {
+		return dobYear(fields[2]) && validDate(num(fields[2]), m, num(fields[0]))
+	}
+	if _, _, ok := digitGroups(b); !ok {
+		return false
+	}
+	a, m, c := num(fields[0]), num(fields[1]), num(fields[2])
+	switch {
+	case len(fields[0]) == 4:
+		return dobYear(fields[0]) && validDate(a, m, c)
+	case len(fields[2]) == 4:
+		return dobYear(fields[2]) && (validDate(c, m, a) || validDate(c, a, m))
+	}
+	return false
+}
+
+// validIPv4Reference is validIPv4 written with strings.Split: the
+// reference for FuzzIP.
+func validIPv4Reference(s string) bool {
+	parts := strings.Split(s, ".")
+	if len(parts) != 4 {
+		return false
+	}
+	for _, p := range parts {
+		v := num([]byte(p))
+		if len(p) == 0 || len(p) > 3 || v < 0 || v > 255 || (len(p) > 1 && p[0] == '0') {
+			return false
+		}
+	}
+	return num([]byte(parts[0])) != 0 && s != "255.255.255.255"
 }

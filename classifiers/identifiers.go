@@ -68,10 +68,11 @@ type identifier struct {
 	// builds the rule into adjacent.
 	KeywordAdjacent bool
 	// adjacent is the KeywordAdjacent rule, set by prepare: whether the
-	// value at start is labelled by one of the identifier's own keywords.
-	// The engine asks it only for a value that needs a keyword and has
-	// one of its own in reach, which most look-alikes do not.
-	adjacent func(buf []byte, start int) bool
+	// value at start is labelled by one of the identifier's own keywords;
+	// near says where one of those can be. The engine asks it only for a
+	// value that needs a keyword and has one of its own in reach, which
+	// most look-alikes do not.
+	adjacent func(buf []byte, start int, near keywordHint) bool
 	// HeadAnchored keeps the pattern out of the multi-pattern pass, which
 	// looks instead for its head, the fixed-width character classes it
 	// starts with (IBAN's country code and check digits); the pattern is
@@ -581,11 +582,11 @@ var builtin = prepare([]identifier{
 		// Its groups of four with optional spaces were half of the
 		// multi-pattern DFA's states on ordinary data.
 		HeadAnchored: true,
-		Keywords:    []string{"iban", "account", "bank", "konto", "rib", "swift", "bic", "sepa"},
-		Refine:      refineIBAN,
-		Validate:    validIBAN,
-		Normalize:   stripSpaces,
-		Redact:      redactIBAN,
+		Keywords:     []string{"iban", "account", "bank", "konto", "rib", "swift", "bic", "sepa"},
+		Refine:       refineIBAN,
+		Validate:     validIBAN,
+		Normalize:    stripSpaces,
+		Redact:       redactIBAN,
 		Examples: []string{
 			"DE89370400440532013000",
 			"DE89 3704 0044 0532 0130 00",

@@ -1,6 +1,9 @@
 package classifiers
 
-import "bytes"
+import (
+	"bytes"
+	"slices"
+)
 
 // Keyword context. Keywords, field names and the text before a match are
 // all brought to one "word form" before comparing: ASCII letters lower
@@ -113,29 +116,59 @@ func containsWord(hay, kw []byte) bool {
 			return false
 		}
 		i += off
-		if i == 0 || hay[i-1] == ' ' {
-			j := i + len(kw)
-			if j < len(hay) && hay[j] == 's' {
-				j++
-			} else if len(kw) >= 3 {
-				for k := 0; k < 2 && j < len(hay) && isDigit(hay[j]); k++ {
-					j++
-				}
-			}
-			if j == len(hay) || hay[j] == ' ' {
-				return true
-			}
+		if (i == 0 || hay[i-1] == ' ') && wordEnds(hay, i+len(kw), len(kw)) {
+			return true
 		}
 		off = i + 1
 	}
 	return false
 }
 
-// containsAnyWord reports whether any keyword occurs in hay.
-func containsAnyWord(hay []byte, kws [][]byte) bool {
+// wordEnds reports whether a keyword of n bytes that ends at j in hay
+// ends a word there, allowing containsWord's plural s or trailing digits.
+func wordEnds(hay []byte, j, n int) bool {
+	if j < len(hay) && hay[j] == 's' {
+		j++
+	} else if n >= 3 {
+		for k := 0; k < 2 && j < len(hay) && isDigit(hay[j]); k++ {
+			j++
+		}
+	}
+	return j == len(hay) || hay[j] == ' '
+}
+
+// keywordSet is a list of word-form keywords with the set of their first
+// bytes. Finding one of them in a text looks only at the text's word
+// starts, and at a word start only at the keywords that begin with its
+// byte: one pass over a window of numbers (a CSV column) instead of a
+// bytes.Index per keyword.
+type keywordSet struct {
+	words [][]byte
+	first byteSet
+}
+
+// newKeywordSet returns the set of the word-form keywords kws.
+func newKeywordSet(kws [][]byte) keywordSet {
+	k := keywordSet{words: kws}
 	for _, kw := range kws {
-		if containsWord(hay, kw) {
-			return true
+		if len(kw) > 0 {
+			k.first.add(kw[0])
+		}
+	}
+	return k
+}
+
+// foundIn reports whether one of the keywords occurs in the word-form
+// text hay as whole words, as containsWord decides for each.
+func (k *keywordSet) foundIn(hay []byte) bool {
+	for i := 0; i < len(hay); i++ {
+		if (i > 0 && hay[i-1] != ' ') || !k.first.has(hay[i]) {
+			continue
+		}
+		for _, kw := range k.words {
+			if len(kw) > 0 && kw[0] == hay[i] && bytes.HasPrefix(hay[i:], kw) && wordEnds(hay, i+len(kw), len(kw)) {
+				return true
+			}
 		}
 	}
 	return false
@@ -152,4 +185,27 @@ func windowWords(dst, buf []byte, start, dist int) []byte {
 		dst = append(dst, 'x')
 	}
 	return appendWords(dst, buf[ws:start])
+}
+
+// keywordHint says where an identifier's keywords can be found in a
+// scanned buffer: near the ends of its keyword gate's matches (the gate
+// matches wherever the keyword check could find one, and more), or, with
+// anywhere set, anywhere.
+type keywordHint struct {
+	gate     []int32 // increasing ends of gate matches
+	anywhere bool
+}
+
+// anyKeyword is the hint that rules nothing out.
+var anyKeyword = keywordHint{anywhere: true}
+
+// near reports whether a keyword can occur in the word form of the dist
+// bytes before start (windowWords(buf, start, dist)): whether a gate
+// match ends in that window.
+func (h keywordHint) near(start, dist int) bool {
+	if h.anywhere {
+		return true
+	}
+	k, _ := slices.BinarySearch(h.gate, int32(max(0, start-dist)))
+	return k < len(h.gate) && int(h.gate[k]) <= start
 }

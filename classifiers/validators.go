@@ -1,6 +1,7 @@
 package classifiers
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 )
@@ -40,21 +41,47 @@ func isAllDigits(b []byte) bool {
 	return true
 }
 
+// The normalizers below return b itself, capacity cut to its length, when
+// it is already in their form (most values of dense data are): a scan
+// calls them once or twice per match, and each copy was an allocation.
+// Their results are only read.
+
 // digitsOnly returns the ASCII digits of b.
 func digitsOnly(b []byte) []byte {
-	out := make([]byte, 0, len(b))
+	if isAllDigits(b) {
+		return b[:len(b):len(b)]
+	}
+	return appendDigits(make([]byte, 0, len(b)), b)
+}
+
+// appendDigits appends the ASCII digits of b to dst. A check that only
+// reads the digits passes an array of its own as dst (digitsOf), which
+// stays on the stack.
+func appendDigits(dst, b []byte) []byte {
 	for _, c := range b {
 		if isDigit(c) {
-			out = append(out, c)
+			dst = append(dst, c)
 		}
 	}
-	return out
+	return dst
+}
+
+// digits is room for the digits of a number, on the caller's stack.
+type digits [24]byte
+
+// of returns the ASCII digits of b, in d's room when they fit.
+func (d *digits) of(b []byte) []byte {
+	return appendDigits(d[:0], b)
 }
 
 // stripSpaces returns b without ASCII spaces.
 func stripSpaces(b []byte) []byte {
-	out := make([]byte, 0, len(b))
-	for _, c := range b {
+	i := bytes.IndexByte(b, ' ')
+	if i < 0 {
+		return b[:len(b):len(b)]
+	}
+	out := append(make([]byte, 0, len(b)), b[:i]...)
+	for _, c := range b[i+1:] {
 		if c != ' ' {
 			out = append(out, c)
 		}
@@ -62,22 +89,35 @@ func stripSpaces(b []byte) []byte {
 	return out
 }
 
-// lowerASCII returns a copy of b with ASCII letters lowercased.
+// lowerASCII returns b with ASCII letters lowercased.
 func lowerASCII(b []byte) []byte {
-	out := make([]byte, len(b))
 	for i, c := range b {
 		if isUpper(c) {
-			c += 'a' - 'A'
+			out := append(make([]byte, 0, len(b)), b...)
+			for j := i; j < len(out); j++ {
+				if isUpper(out[j]) {
+					out[j] += 'a' - 'A'
+				}
+			}
+			return out
 		}
-		out[i] = c
 	}
-	return out
+	return b[:len(b):len(b)]
 }
 
 // upperAlnum returns the ASCII letters and digits of b, letters upper
 // case: the normalized form of identifiers written with optional
 // separators ("AB 12 34 56 C" and "ab123456c" both give "AB123456C").
 func upperAlnum(b []byte) []byte {
+	for _, c := range b {
+		if !isUpper(c) && !isDigit(c) {
+			return upperAlnumCopy(b)
+		}
+	}
+	return b[:len(b):len(b)]
+}
+
+func upperAlnumCopy(b []byte) []byte {
 	out := make([]byte, 0, len(b))
 	for _, c := range b {
 		switch {
@@ -124,23 +164,29 @@ func num(d []byte) int {
 // contiguous number gives separator 0. ok is false if the candidate holds
 // a letter, mixes separators, or repeats a separator.
 func digitGroups(b []byte) (digits []byte, sep byte, ok bool) {
-	digits = make([]byte, 0, len(b))
+	if sep, ok = groupSep(b); !ok {
+		return nil, 0, false
+	}
+	return digitsOnly(b), sep, true
+}
+
+// groupSep is digitGroups without the digits.
+func groupSep(b []byte) (sep byte, ok bool) {
 	prevSep := false
 	for i, c := range b {
 		switch {
 		case isDigit(c):
-			digits = append(digits, c)
 			prevSep = false
 		case isLetter(c):
-			return nil, 0, false
+			return 0, false
 		default:
 			if i == 0 || prevSep || (sep != 0 && c != sep) {
-				return nil, 0, false
+				return 0, false
 			}
 			sep, prevSep = c, true
 		}
 	}
-	return digits, sep, !prevSep && len(digits) > 0
+	return sep, len(b) > 0 && !prevSep
 }
 
 // luhnValid reports whether s is a non-empty string of ASCII digits whose
@@ -409,8 +455,9 @@ func labelDelimiter(buf []byte, start int) int {
 // reach past the first number), and then only the field name can label the
 // match, which the engine checks. A number is a run of letters, digits and
 // underscores with a digit and no letter, so "cvv2:" and "ssn_2019" still
-// label what follows them.
-func keywordAdjacent(buf []byte, start, dist int, id string, kws [][]byte, labels *labelIndex) bool {
+// label what follows them. near bounds where a keyword of id can be: where
+// it says none can, the text is not read.
+func keywordAdjacent(buf []byte, start, dist int, id string, kws *keywordSet, labels *labelIndex, near keywordHint) bool {
 	if start <= 0 || start > len(buf) {
 		return true
 	}
@@ -448,19 +495,20 @@ func keywordAdjacent(buf []byte, start, dist int, id string, kws [][]byte, label
 		}
 		return slices.Contains(near, id)
 	}
-	return from == lo || !containsAnyWord(windowWords(scratch[:0], buf, from, from-lo), kws)
+	return from == lo || !near.near(from, from-lo) || !kws.foundIn(windowWords(scratch[:0], buf, from, from-lo))
 }
 
 // adjacencyRule returns identifier id's KeywordAdjacent rule (see
 // identifier.KeywordAdjacent). kws are its keywords in word form, labels
 // those of its whole table.
-func adjacencyRule(id identifier, kws [][]byte, labels *labelIndex) func(buf []byte, start int) bool {
+func adjacencyRule(id identifier, kws [][]byte, labels *labelIndex) func(buf []byte, start int, near keywordHint) bool {
 	dist := id.KeywordDistance
 	if dist == 0 {
 		dist = defaultKeywordDistance
 	}
 	name := id.ID
-	return func(buf []byte, start int) bool {
-		return keywordAdjacent(buf, start, dist, name, kws, labels)
+	set := newKeywordSet(kws)
+	return func(buf []byte, start int, near keywordHint) bool {
+		return keywordAdjacent(buf, start, dist, name, &set, labels, near)
 	}
 }

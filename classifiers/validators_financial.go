@@ -119,7 +119,8 @@ func isTestPAN(d []byte) bool { return knownTestPANs[string(d)] }
 // validPAN checks a card candidate (validCard) and rejects published test
 // numbers.
 func validPAN(b []byte) bool {
-	return validCard(b) && !isTestPAN(digitsOnly(b))
+	var d digits
+	return validCard(b) && !isTestPAN(d.of(b))
 }
 
 // refineCard drops a card number that is part of something longer: the

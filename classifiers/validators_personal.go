@@ -27,7 +27,8 @@ func validSSN(b []byte) bool {
 	if len(b) == 11 && !(b[3] == b[6] && (b[3] == '-' || b[3] == ' ')) {
 		return false
 	}
-	return ssnValid(digitsOnly(b))
+	var d digits
+	return ssnValid(d.of(b))
 }
 
 // validITIN checks a US Individual Taxpayer Identification Number: 9XX,
@@ -101,7 +102,10 @@ func nanpValid(d []byte) bool {
 }
 
 // validNANP checks a phone candidate.
-func validNANP(b []byte) bool { return nanpValid(digitsOnly(b)) }
+func validNANP(b []byte) bool {
+	var d digits
+	return nanpValid(d.of(b))
+}
 
 // normalizePhone returns the ten national digits of a NANP number.
 func normalizePhone(b []byte) []byte {
@@ -203,13 +207,29 @@ var monthNames = []string{"january", "february", "march", "april", "may", "june"
 // monthByName returns 1-12 for an English month name or its three-letter
 // abbreviation (any case), or 0.
 func monthByName(w []byte) int {
-	w = lowerASCII(w)
 	for i, m := range monthNames {
-		if len(w) >= 3 && len(w) <= len(m) && m[:len(w)] == string(w) && (len(w) == 3 || len(w) == len(m) || (m == "september" && string(w) == "sept")) {
+		if len(w) >= 3 && len(w) <= len(m) && equalFoldASCII(w, m[:len(w)]) && (len(w) == 3 || len(w) == len(m) || (m == "september" && len(w) == 4)) {
 			return i + 1
 		}
 	}
 	return 0
+}
+
+// equalFoldASCII reports whether b equals the lower-case ASCII string
+// lower, ignoring the case of b's ASCII letters.
+func equalFoldASCII(b []byte, lower string) bool {
+	if len(b) != len(lower) {
+		return false
+	}
+	for i, c := range b {
+		if isUpper(c) {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // validDOB checks a date of birth written YYYY-MM-DD, DD/MM/YYYY,
@@ -217,8 +237,8 @@ func monthByName(w []byte) int {
 // or "March 12, 1985": a real calendar date in 1900-2099 (day and month
 // may be read either way round when both are 12 or less).
 func validDOB(b []byte) bool {
-	fields := bytes.FieldsFunc(b, func(r rune) bool { return r == ' ' || r == ',' || r == '.' || r == '-' || r == '/' })
-	if len(fields) != 3 {
+	fields, ok := dateFields(b)
+	if !ok {
 		return false
 	}
 	if m := monthByName(fields[0]); m > 0 { // March 12, 1985
@@ -227,7 +247,7 @@ func validDOB(b []byte) bool {
 	if m := monthByName(fields[1]); m > 0 { // 12 March 1985
 		return dobYear(fields[2]) && validDate(num(fields[2]), m, num(fields[0]))
 	}
-	if _, _, ok := digitGroups(b); !ok {
+	if _, ok := groupSep(b); !ok {
 		return false
 	}
 	a, m, c := num(fields[0]), num(fields[1]), num(fields[2])
@@ -240,6 +260,29 @@ func validDOB(b []byte) bool {
 	return false
 }
 
+// dateFields splits a date at its separators (runs of ' ', ',', '.', '-'
+// and '/') and reports whether it has exactly three fields.
+func dateFields(b []byte) (fields [3][]byte, ok bool) {
+	isSep := func(c byte) bool { return c == ' ' || c == ',' || c == '.' || c == '-' || c == '/' }
+	n := 0
+	for i := 0; i < len(b); {
+		if isSep(b[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(b) && !isSep(b[j]) {
+			j++
+		}
+		if n == len(fields) {
+			return fields, false
+		}
+		fields[n], n = b[i:j], n+1
+		i = j
+	}
+	return fields, n == len(fields)
+}
+
 // dobYear reports whether y is a four-digit year 1900-2099.
 func dobYear(y []byte) bool {
 	return len(y) == 4 && (string(y[:2]) == "19" || string(y[:2]) == "20") && isAllDigits(y)
@@ -250,17 +293,21 @@ func dobYear(y []byte) bool {
 // 255.255.255.255. Private, loopback and documentation addresses are
 // valid: they still say which host a record came from.
 func validIPv4(b []byte) bool {
-	parts := bytes.Split(b, []byte{'.'})
-	if len(parts) != 4 {
+	if bytes.Count(b, []byte{'.'}) != 3 {
 		return false
 	}
-	for _, p := range parts {
+	rest := b
+	for k := range 4 {
+		p := rest
+		if i := bytes.IndexByte(rest, '.'); i >= 0 {
+			p, rest = rest[:i], rest[i+1:]
+		}
 		v := num(p)
-		if len(p) == 0 || len(p) > 3 || v < 0 || v > 255 || (len(p) > 1 && p[0] == '0') {
+		if len(p) == 0 || len(p) > 3 || v < 0 || v > 255 || (len(p) > 1 && p[0] == '0') || (k == 0 && v == 0) {
 			return false
 		}
 	}
-	return num(parts[0]) != 0 && string(b) != "255.255.255.255"
+	return string(b) != "255.255.255.255"
 }
 
 // validIPv6 checks an IPv6 address in its full or compressed text form

@@ -1,6 +1,7 @@
 package classifiers
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -387,8 +388,23 @@ func TestKeywordWords(t *testing.T) {
 			if got := containsWord(hay, wordForm(tt.kw)); got != tt.want {
 				t.Errorf("containsWord(%q, %q) = %v, want %v", hay, tt.kw, got, tt.want)
 			}
+			set := newKeywordSet([][]byte{[]byte("zz"), wordForm(tt.kw)})
+			if got := set.foundIn(hay); got != tt.want {
+				t.Errorf("keywordSet.foundIn(%q) with %q = %v, want %v", hay, tt.kw, got, tt.want)
+			}
 		})
 	}
+}
+
+// containsAnyWord reports whether any keyword occurs in hay: the
+// reference that keywordSet.foundIn must agree with.
+func containsAnyWord(hay []byte, kws [][]byte) bool {
+	for _, kw := range kws {
+		if containsWord(hay, kw) {
+			return true
+		}
+	}
+	return false
 }
 
 func TestWindowWordsSentinel(t *testing.T) {
@@ -773,6 +789,26 @@ func TestKeywordAdjacent(t *testing.T) {
 				t.Errorf("%s found = %v, want %v", tt.id, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestKeywordAdjacentParity checks the adjacency rule where the automaton
+// path narrows it with the keyword gate against the go-re2 path, which
+// reads every window: keywords at every distance from the number before
+// the match, across the edge of the look-back window.
+func TestKeywordAdjacentParity(t *testing.T) {
+	e := newTestEngine(t)
+	ref := newTestEngine(t)
+	ref.noAuto = true
+	for _, kw := range []string{"ssn", "passport no", "tel", "NHS number"} {
+		for n := range 72 {
+			text := []byte(kw + strings.Repeat("-", n) + " 000-00-0000, 536224081 943 476 5919")
+			for _, field := range []string{"", "ssn", "passport"} {
+				if got, want := e.Scan(text, field), ref.Scan(text, field); len(got)+len(want) > 0 && !reflect.DeepEqual(got, want) {
+					t.Errorf("%q field %q: automaton %v, go-re2 %v", text, field, got, want)
+				}
+			}
+		}
 	}
 }
 
