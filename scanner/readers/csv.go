@@ -3,11 +3,11 @@ package readers
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"io"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // readCSV emits each column of a CSV or TSV file as segments named by the
@@ -28,7 +28,7 @@ func readCSV(ctx context.Context, f Format, d *textDecoder, emit func(Segment) e
 		return readText(ctx, br, emit, res)
 	}
 
-	cr := newCSVReader(br, comma)
+	cr := newCSVRecordReader(br, comma)
 	b := newBatcher(emit)
 	defer b.release()
 	var cols []int // column index → batcher field
@@ -42,7 +42,11 @@ func readCSV(ctx context.Context, f Format, d *textDecoder, emit func(Segment) e
 		return cols[i]
 	}
 
-	rec, err := cr.Read()
+	// Each record is read before the one before it is added, to know
+	// whether that one is the last. The two share their buffers in turn.
+	var recs [2]csvRecord
+	rec, next := &recs[0], &recs[1]
+	err := cr.read(rec)
 	if err == io.EOF {
 		return nil
 	}
@@ -56,48 +60,44 @@ func readCSV(ctx context.Context, f Format, d *textDecoder, emit func(Segment) e
 				return err
 			}
 		}
-		next, err := cr.Read()
+		err := cr.read(next)
 		if err != nil && err != io.EOF {
 			return err
 		}
 		last := err == io.EOF
+		var cells []string // the first row, for looksLikeHeader
+		if first {
+			cells = rec.strings()
+		}
 		if last && d.n > 0 && d.last != '\n' && !(d.trustEOF && d.readErr == nil) {
 			// The input stops inside this row: its last cell may be cut.
 			res.Truncated = true
-			rec = rec[:len(rec)-1]
-		} else if first && looksLikeHeader(rec) {
-			for i, h := range rec {
+			rec.drop()
+		} else if first && looksLikeHeader(cells) {
+			for i, h := range cells {
 				if name := headerName(h); name != "" && i < maxFields {
 					cols = append(cols, b.newField(name))
 				} else {
 					field(i)
 				}
 			}
-			if err := b.add(0, strings.Join(rec, string(comma))); err != nil {
+			if err := b.add(0, strings.Join(cells, string(comma))); err != nil {
 				return err
 			}
-			rec = nil
+			rec.reset()
 		} else {
 			res.Records++
 		}
-		for i, v := range rec {
-			if err := b.add(field(i), v); err != nil {
+		for i := range rec.len() {
+			if err := b.addBytes(field(i), rec.field(i)); err != nil {
 				return err
 			}
 		}
 		if last {
 			return b.flushAll(false)
 		}
-		rec = next
+		rec, next = next, rec
 	}
-}
-
-func newCSVReader(r io.Reader, comma rune) *csv.Reader {
-	cr := csv.NewReader(r)
-	cr.Comma = comma
-	cr.LazyQuotes = true
-	cr.FieldsPerRecord = -1
-	return cr
 }
 
 // sniffDelimiter picks the separator of a file named .csv from its first
@@ -182,17 +182,16 @@ func linesUp(window []byte, comma rune) bool {
 		window = window[:i+1] // drop the cut line
 	}
 	lines := bytes.Count(window, []byte{'\n'})
-	cr := newCSVReader(bytes.NewReader(window), comma)
-	cr.ReuseRecord = true
+	cr := &csvReader{in: window, comma: comma, commaLen: utf8.RuneLen(comma)}
+	var rec csvRecord
 	counts := map[int]int{}
 	records := 0
 	for {
-		rec, err := cr.Read()
-		if err != nil {
+		if err := cr.read(&rec); err != nil {
 			break
 		}
 		records++
-		counts[len(rec)]++
+		counts[rec.len()]++
 	}
 	if lines >= 8 && records <= 1 {
 		return false
