@@ -16,6 +16,7 @@ var (
 	}}
 	segmentPool = sync.Pool{New: func() any { b := make([]byte, segmentSize); return &b }}
 	bufioPool   = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, peekSize) }}
+	headPool    = sync.Pool{New: func() any { b := make([]byte, headSize); return &b }}
 
 	jsonWalkerPool = sync.Pool{New: func() any { return new(jsonWalker) }}
 )
