@@ -23,7 +23,9 @@ func readCSV(ctx context.Context, f Format, d *textDecoder, emit func(Segment) e
 	if f == FormatCSV {
 		comma = sniffDelimiter(window)
 	}
-	if !linesUp(window, comma) {
+	recs := csvRecordPool.Get().(*[2]csvRecord)
+	defer putCSVRecords(recs)
+	if !linesUp(window, comma, &recs[0]) {
 		res.Malformed = true
 		return readText(ctx, br, emit, res)
 	}
@@ -44,7 +46,6 @@ func readCSV(ctx context.Context, f Format, d *textDecoder, emit func(Segment) e
 
 	// Each record is read before the one before it is added, to know
 	// whether that one is the last. The two share their buffers in turn.
-	var recs [2]csvRecord
 	rec, next := &recs[0], &recs[1]
 	err := cr.read(rec)
 	if err == io.EOF {
@@ -173,8 +174,9 @@ func countOutsideQuotes(line []byte, c byte) int {
 
 // linesUp reports whether the window parses as rows: false when eight or
 // more lines collapse into one record (a stray quote swallowed them) or when
-// no field count is shared by half of eight or more records.
-func linesUp(window []byte, comma rune) bool {
+// no field count is shared by half of eight or more records. It reads the
+// records into rec.
+func linesUp(window []byte, comma rune, rec *csvRecord) bool {
 	if len(window) == 0 {
 		return true
 	}
@@ -183,11 +185,10 @@ func linesUp(window []byte, comma rune) bool {
 	}
 	lines := bytes.Count(window, []byte{'\n'})
 	cr := &csvReader{in: window, comma: comma, commaLen: utf8.RuneLen(comma)}
-	var rec csvRecord
 	counts := map[int]int{}
 	records := 0
 	for {
-		if err := cr.read(&rec); err != nil {
+		if err := cr.read(rec); err != nil {
 			break
 		}
 		records++
