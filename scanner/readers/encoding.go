@@ -2,6 +2,7 @@ package readers
 
 import (
 	"bytes"
+	"encoding/binary"
 	"io"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -206,10 +207,7 @@ func (d *textDecoder) decodeUTF8(chunk []byte, atEOF bool) int {
 		d.out = append(d.out, chunk...)
 		return len(chunk)
 	}
-	i := 0
-	for i < len(chunk) && chunk[i] < utf8.RuneSelf {
-		i++
-	}
+	i := asciiPrefix(chunk)
 	d.out = append(d.out, chunk[:i]...)
 	if i == len(chunk) {
 		return i
@@ -227,6 +225,22 @@ func (d *textDecoder) decodeUTF8(chunk []byte, atEOF bool) int {
 	}
 	d.out = append(d.out, rest...)
 	return len(chunk)
+}
+
+// asciiPrefix returns the length of the ASCII prefix of b. It tests eight
+// bytes at a time: text that stays ASCII passes through decodeUTF8 whole,
+// so this runs over every byte of most logs.
+func asciiPrefix(b []byte) int {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for i < len(b) && b[i] < utf8.RuneSelf {
+		i++
+	}
+	return i
 }
 
 // countUTF8 counts the valid multi-byte sequences and the invalid bytes in
