@@ -106,7 +106,8 @@ func readCSV(ctx context.Context, f Format, d *textDecoder, emit func(Segment) e
 // otherwise whichever of ';', '|' and tab does so with the most fields, and
 // ',' when none does.
 func sniffDelimiter(window []byte) rune {
-	lines := completeLines(window, 20)
+	var buf [20][]byte
+	lines := completeLines(buf[:0], window, len(buf))
 	if len(lines) == 0 {
 		return ','
 	}
@@ -136,10 +137,10 @@ func sniffDelimiter(window []byte) rune {
 	return best
 }
 
-// completeLines returns up to max non-empty lines of b, leaving out a last
-// line that has no newline unless it is the only one.
-func completeLines(b []byte, max int) [][]byte {
-	var lines [][]byte
+// completeLines appends to lines up to max non-empty lines of b, leaving
+// out a last line that has no newline unless it is the only one. Callers
+// pass an array on their stack: it runs on the head of every file.
+func completeLines(lines [][]byte, b []byte, max int) [][]byte {
 	for len(b) > 0 && len(lines) < max {
 		i := bytes.IndexByte(b, '\n')
 		if i < 0 {
