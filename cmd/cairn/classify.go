@@ -167,7 +167,7 @@ func runClassify(ctx context.Context, s classifySettings, args []string, stdin i
 				return nil
 			}
 			p.Go(func() {
-				f, err := os.Open(path)
+				f, err := openRegular(path)
 				if err != nil {
 					outcomes <- fileOutcome{file: path, status: scanner.StatusSkipped, reason: fileReason(err)}
 					return

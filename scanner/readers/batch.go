@@ -17,9 +17,18 @@ type batcher struct {
 	err    error
 }
 
+// newBatcher returns a batcher from the pool: one is made per file read,
+// and its field tables were a steady stream of small allocations. Call
+// release when done with it.
 func newBatcher(emit func(Segment) error) *batcher {
-	return &batcher{emit: emit, names: []string{""}, bufs: [][]byte{nil}}
+	b := batcherPool.Get().(*batcher)
+	b.emit = emit
+	b.names = append(b.names[:0], "")
+	b.bufs = append(b.bufs[:0], nil)
+	return b
 }
+
+var batcherPool = sync.Pool{New: func() any { return new(batcher) }}
 
 // newField adds a field and returns its index, or 0 (the catch-all) when
 // there are already maxFields fields.
@@ -110,13 +119,21 @@ func (b *batcher) stored(i int, buf []byte) error {
 	return nil
 }
 
-// release returns pooled buffers; b must not be used afterwards. Readers
-// call it when done, after their last flush.
+// release returns pooled buffers, and b to its pool; b must not be used
+// afterwards. Readers call it when done, after their last flush.
 func (b *batcher) release() {
 	for i, buf := range b.bufs {
 		putBigBuf(buf)
 		b.bufs[i] = nil
 	}
+	clear(b.names)
+	byName := b.byName
+	if len(byName) > 256 {
+		byName = nil // do not keep, nor clear each time, a table that grew large
+	}
+	clear(byName)
+	*b = batcher{names: b.names[:0], bufs: b.bufs[:0], byName: byName}
+	batcherPool.Put(b)
 }
 
 // bigBufCap is the capacity of pooled field buffers: a segment and a value.
@@ -127,8 +144,9 @@ var bigBufPool = sync.Pool{New: func() any { b := make([]byte, 0, bigBufCap); re
 // putBigBuf returns a pooled buffer.
 func putBigBuf(buf []byte) {
 	if cap(buf) == bigBufCap {
-		buf = buf[:0]
-		bigBufPool.Put(&buf)
+		p := new([]byte) // here, not for every buffer released
+		*p = buf[:0]
+		bigBufPool.Put(p)
 	}
 }
 

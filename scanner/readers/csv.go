@@ -3,11 +3,11 @@ package readers
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"io"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // readCSV emits each column of a CSV or TSV file as segments named by the
@@ -23,12 +23,14 @@ func readCSV(ctx context.Context, f Format, d *textDecoder, emit func(Segment) e
 	if f == FormatCSV {
 		comma = sniffDelimiter(window)
 	}
-	if !linesUp(window, comma) {
+	recs := csvRecordPool.Get().(*[2]csvRecord)
+	defer putCSVRecords(recs)
+	if !linesUp(window, comma, &recs[0]) {
 		res.Malformed = true
 		return readText(ctx, br, emit, res)
 	}
 
-	cr := newCSVReader(br, comma)
+	cr := newCSVRecordReader(br, comma)
 	b := newBatcher(emit)
 	defer b.release()
 	var cols []int // column index → batcher field
@@ -42,7 +44,10 @@ func readCSV(ctx context.Context, f Format, d *textDecoder, emit func(Segment) e
 		return cols[i]
 	}
 
-	rec, err := cr.Read()
+	// Each record is read before the one before it is added, to know
+	// whether that one is the last. The two share their buffers in turn.
+	rec, next := &recs[0], &recs[1]
+	err := cr.read(rec)
 	if err == io.EOF {
 		return nil
 	}
@@ -56,48 +61,44 @@ func readCSV(ctx context.Context, f Format, d *textDecoder, emit func(Segment) e
 				return err
 			}
 		}
-		next, err := cr.Read()
+		err := cr.read(next)
 		if err != nil && err != io.EOF {
 			return err
 		}
 		last := err == io.EOF
+		var cells []string // the first row, for looksLikeHeader
+		if first {
+			cells = rec.strings()
+		}
 		if last && d.n > 0 && d.last != '\n' && !(d.trustEOF && d.readErr == nil) {
 			// The input stops inside this row: its last cell may be cut.
 			res.Truncated = true
-			rec = rec[:len(rec)-1]
-		} else if first && looksLikeHeader(rec) {
-			for i, h := range rec {
+			rec.drop()
+		} else if first && looksLikeHeader(cells) {
+			for i, h := range cells {
 				if name := headerName(h); name != "" && i < maxFields {
 					cols = append(cols, b.newField(name))
 				} else {
 					field(i)
 				}
 			}
-			if err := b.add(0, strings.Join(rec, string(comma))); err != nil {
+			if err := b.add(0, strings.Join(cells, string(comma))); err != nil {
 				return err
 			}
-			rec = nil
+			rec.reset()
 		} else {
 			res.Records++
 		}
-		for i, v := range rec {
-			if err := b.add(field(i), v); err != nil {
+		for i := range rec.len() {
+			if err := b.addBytes(field(i), rec.field(i)); err != nil {
 				return err
 			}
 		}
 		if last {
 			return b.flushAll(false)
 		}
-		rec = next
+		rec, next = next, rec
 	}
-}
-
-func newCSVReader(r io.Reader, comma rune) *csv.Reader {
-	cr := csv.NewReader(r)
-	cr.Comma = comma
-	cr.LazyQuotes = true
-	cr.FieldsPerRecord = -1
-	return cr
 }
 
 // sniffDelimiter picks the separator of a file named .csv from its first
@@ -105,7 +106,8 @@ func newCSVReader(r io.Reader, comma rune) *csv.Reader {
 // otherwise whichever of ';', '|' and tab does so with the most fields, and
 // ',' when none does.
 func sniffDelimiter(window []byte) rune {
-	lines := completeLines(window, 20)
+	var buf [20][]byte
+	lines := completeLines(buf[:0], window, len(buf))
 	if len(lines) == 0 {
 		return ','
 	}
@@ -135,10 +137,10 @@ func sniffDelimiter(window []byte) rune {
 	return best
 }
 
-// completeLines returns up to max non-empty lines of b, leaving out a last
-// line that has no newline unless it is the only one.
-func completeLines(b []byte, max int) [][]byte {
-	var lines [][]byte
+// completeLines appends to lines up to max non-empty lines of b, leaving
+// out a last line that has no newline unless it is the only one. Callers
+// pass an array on their stack: it runs on the head of every file.
+func completeLines(lines [][]byte, b []byte, max int) [][]byte {
 	for len(b) > 0 && len(lines) < max {
 		i := bytes.IndexByte(b, '\n')
 		if i < 0 {
@@ -157,6 +159,9 @@ func completeLines(b []byte, max int) [][]byte {
 
 // countOutsideQuotes counts c in line outside double-quoted stretches.
 func countOutsideQuotes(line []byte, c byte) int {
+	if bytes.IndexByte(line, '"') < 0 {
+		return bytes.Count(line, []byte{c}) // the common case, vectorised
+	}
 	n, quoted := 0, false
 	for _, x := range line {
 		switch x {
@@ -173,8 +178,9 @@ func countOutsideQuotes(line []byte, c byte) int {
 
 // linesUp reports whether the window parses as rows: false when eight or
 // more lines collapse into one record (a stray quote swallowed them) or when
-// no field count is shared by half of eight or more records.
-func linesUp(window []byte, comma rune) bool {
+// no field count is shared by half of eight or more records. It reads the
+// records into rec.
+func linesUp(window []byte, comma rune, rec *csvRecord) bool {
 	if len(window) == 0 {
 		return true
 	}
@@ -182,17 +188,15 @@ func linesUp(window []byte, comma rune) bool {
 		window = window[:i+1] // drop the cut line
 	}
 	lines := bytes.Count(window, []byte{'\n'})
-	cr := newCSVReader(bytes.NewReader(window), comma)
-	cr.ReuseRecord = true
+	cr := &csvReader{in: window, comma: comma, commaLen: utf8.RuneLen(comma)}
 	counts := map[int]int{}
 	records := 0
 	for {
-		rec, err := cr.Read()
-		if err != nil {
+		if err := cr.read(rec); err != nil {
 			break
 		}
 		records++
-		counts[len(rec)]++
+		counts[rec.len()]++
 	}
 	if lines >= 8 && records <= 1 {
 		return false

@@ -174,7 +174,8 @@ func sniffText(text []byte) Format {
 	if f := sniffMarkup(trimmed); f != "" {
 		return f
 	}
-	lines := completeLines(text, 20)
+	var buf [20][]byte
+	lines := completeLines(buf[:0], text, len(buf))
 	if len(lines) >= 3 {
 		if sameCount(lines, '\t') {
 			return FormatTSV
@@ -284,7 +285,8 @@ func sameCount(lines [][]byte, c byte) bool {
 // isJSONL reports whether text starts with two or more lines that each hold
 // one JSON object or array; a last line cut by the end of text is ignored.
 func isJSONL(text []byte) bool {
-	lines := completeLines(text, 10)
+	var buf [10][]byte
+	lines := completeLines(buf[:0], text, len(buf))
 	if len(lines) < 2 {
 		return false
 	}

@@ -2,6 +2,7 @@ package readers
 
 import (
 	"bytes"
+	"encoding/binary"
 	"io"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -206,10 +207,7 @@ func (d *textDecoder) decodeUTF8(chunk []byte, atEOF bool) int {
 		d.out = append(d.out, chunk...)
 		return len(chunk)
 	}
-	i := 0
-	for i < len(chunk) && chunk[i] < utf8.RuneSelf {
-		i++
-	}
+	i := asciiPrefix(chunk)
 	d.out = append(d.out, chunk[:i]...)
 	if i == len(chunk) {
 		return i
@@ -227,6 +225,22 @@ func (d *textDecoder) decodeUTF8(chunk []byte, atEOF bool) int {
 	}
 	d.out = append(d.out, rest...)
 	return len(chunk)
+}
+
+// asciiPrefix returns the length of the ASCII prefix of b. It tests eight
+// bytes at a time: text that stays ASCII passes through decodeUTF8 whole,
+// so this runs over every byte of most logs.
+func asciiPrefix(b []byte) int {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for i < len(b) && b[i] < utf8.RuneSelf {
+		i++
+	}
+	return i
 }
 
 // countUTF8 counts the valid multi-byte sequences and the invalid bytes in
@@ -310,10 +324,14 @@ func (d *textDecoder) decodeUTF16(chunk []byte, atEOF bool) int {
 }
 
 // decodeHead decodes the start of an input to UTF-8, as Read would, for
-// content sniffing.
+// content sniffing. It may return head itself, which must then not be
+// modified.
 func decodeHead(head []byte) []byte {
 	if len(head) == 0 {
 		return head
+	}
+	if enc, bom := sniffEncoding(head); enc == encUTF8 && bom == 0 && utf8.Valid(head) {
+		return head // the decoder passes valid UTF-8 through unchanged
 	}
 	d := newTextDecoder(bytes.NewReader(head))
 	b, _ := io.ReadAll(d)
@@ -332,13 +350,8 @@ func looksLikeText(b []byte) bool {
 	}
 	var ctrl, high int
 	for _, c := range b {
-		switch {
-		case c >= utf8.RuneSelf:
-			high++
-		case c == '\t', c == '\n', c == '\r', c == '\f', c == '\v', c == '\b', c == 0x1B:
-		case c < 0x20, c == 0x7F:
-			ctrl++
-		}
+		high += int(c >> 7)
+		ctrl += int(ctrlByte[c])
 	}
 	if ctrl*20 > len(b) {
 		return false
@@ -351,3 +364,16 @@ func looksLikeText(b []byte) bool {
 	}
 	return high*10 <= len(b)*4
 }
+
+// ctrlByte is 1 for the control characters that looksLikeText counts
+// against text: a table, not a switch, as it runs on the head of every file.
+var ctrlByte = func() (t [256]uint8) {
+	for c := range utf8.RuneSelf {
+		switch {
+		case c == '\t', c == '\n', c == '\r', c == '\f', c == '\v', c == '\b', c == 0x1B:
+		case c < 0x20, c == 0x7F:
+			t[c] = 1
+		}
+	}
+	return t
+}()

@@ -116,6 +116,10 @@ func FuzzDetect(f *testing.F) {
 		if again := Detect(name, head); again != got {
 			t.Fatalf("Detect is not deterministic: %q then %q", got, again)
 		}
+		want, _ := io.ReadAll(newTextDecoder(bytes.NewReader(head)))
+		if text := decodeHead(head); !bytes.Equal(text, want) && len(head) > 0 {
+			t.Fatalf("decodeHead(%q) = %q, the decoder gives %q", head, text, want)
+		}
 		if len(head) > 0 && got == FormatUnknown {
 			t.Fatalf("Detect(%q, %q) = unknown despite content", name, head)
 		}

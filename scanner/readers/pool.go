@@ -16,8 +16,10 @@ var (
 	}}
 	segmentPool = sync.Pool{New: func() any { b := make([]byte, segmentSize); return &b }}
 	bufioPool   = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, peekSize) }}
+	headPool    = sync.Pool{New: func() any { b := make([]byte, headSize); return &b }}
 
 	jsonWalkerPool = sync.Pool{New: func() any { return new(jsonWalker) }}
+	csvRecordPool  = sync.Pool{New: func() any { return new([2]csvRecord) }}
 )
 
 // newTextDecoder returns a decoder of src; call release when done with it.
@@ -46,4 +48,16 @@ func getBufio(r io.Reader) *bufio.Reader {
 func putBufio(br *bufio.Reader) {
 	br.Reset(nil)
 	bufioPool.Put(br)
+}
+
+// putCSVRecords returns the records of a readCSV to their pool, unless a
+// huge row made them outsized.
+func putCSVRecords(recs *[2]csvRecord) {
+	for i := range recs {
+		if cap(recs[i].buf) > 1<<20 || cap(recs[i].ends) > 1<<16 {
+			recs[i] = csvRecord{}
+		}
+		recs[i].reset()
+	}
+	csvRecordPool.Put(recs)
 }

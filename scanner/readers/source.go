@@ -275,7 +275,9 @@ func (r *run) readObject(src Source) outcome {
 	head := src.Head
 	if len(head) == 0 {
 		// Fetch the head, charged once, and serve it again to the reader.
-		h := make([]byte, min(headSize, r.lim.MaxBytes))
+		hp := headPool.Get().(*[]byte)
+		defer headPool.Put(hp)
+		h := (*hp)[:min(headSize, r.lim.MaxBytes)]
 		if size >= 0 {
 			h = h[:min(size, int64(len(h)))]
 		}
