@@ -607,19 +607,22 @@ func (d *lazyDFA) start(flags uint8) int32 {
 	return id * int32(d.stride)
 }
 
-// stepTab returns the table entry of the state at row offset o on class k
-// from tab (the caller's copy of d.tab), building it if needed, with the
-// table to use from then on; ok is false when the DFA is full.
-func (d *lazyDFA) stepTab(tab []int32, o int32, k uint8) (v int32, _ []int32, ok bool) {
-	if idx := int(o) + int(k); idx < len(tab) {
-		if v = atomic.LoadInt32(&tab[idx]); v != unbuilt {
-			return v, tab, true
-		}
+// entry returns tab[idx], or unbuilt if tab (a scan's copy of d.tab,
+// which only grows) does not reach it yet.
+func entry(tab []int32, idx int) int32 {
+	if idx < len(tab) {
+		return atomic.LoadInt32(&tab[idx])
 	}
-	if v, ok = d.trans(o, k); !ok {
-		return 0, tab, false
-	}
-	return v, *d.tab.Load(), true
+	return unbuilt
+}
+
+// build returns the table entry of the state at row offset o on class k,
+// building the transition (trans), with the table to use from then on;
+// ok is false when the DFA is full. The scan loops call it when entry
+// says unbuilt.
+func (d *lazyDFA) build(o int32, k uint8) (v int32, tab []int32, ok bool) {
+	v, ok = d.trans(o, k)
+	return v, *d.tab.Load(), ok
 }
 
 // scanMulti runs a modeMulti DFA over buf and appends, for each pattern
@@ -634,11 +637,13 @@ func (d *lazyDFA) scanMulti(buf []byte, ends [][]int32) bool {
 	of := &d.cls.of
 	for i, c := range buf {
 		k := of[c]
-		v, t, ok := d.stepTab(tab, o, k)
-		if !ok {
-			return false
+		v := entry(tab, int(o)+int(k))
+		if v < 0 {
+			var ok bool
+			if v, tab, ok = d.build(o, k); !ok {
+				return false
+			}
 		}
-		tab = t
 		if v&report != 0 {
 			for _, p := range d.reported(o, k) {
 				ends[p] = append(ends[p], int32(i))
@@ -728,9 +733,12 @@ func (d *lazyDFA) leftmostFrom(buf []byte, o int32, i, lower, best int) (start i
 			}
 			break
 		}
-		var v int32
-		if v, tab, ok = d.stepTab(tab, o, of[buf[i-1]]); !ok {
-			return -1, false
+		k := of[buf[i-1]]
+		v := entry(tab, int(o)+int(k))
+		if v < 0 {
+			if v, tab, ok = d.build(o, k); !ok {
+				return -1, false
+			}
 		}
 		if v&report != 0 {
 			best = i
@@ -760,9 +768,12 @@ func (d *lazyDFA) firstEnd(buf []byte, start int) (end int, ok bool) {
 			}
 			break
 		}
-		var v int32
-		if v, tab, ok = d.stepTab(tab, o, of[buf[i]]); !ok {
-			return -1, false
+		k := of[buf[i]]
+		v := entry(tab, int(o)+int(k))
+		if v < 0 {
+			if v, tab, ok = d.build(o, k); !ok {
+				return -1, false
+			}
 		}
 		if v&report != 0 {
 			best = i
@@ -807,11 +818,13 @@ func (d *lazyDFA) scanMulti4(buf []byte, ov int, ends [][]int32, scratch *[4][]u
 	// transition if needed, and reporting.
 	step := func(j, i int) bool {
 		k := of[buf[i]]
-		v, t, ok := d.stepTab(tab, o[j], k)
-		if !ok {
-			return false
+		v := entry(tab, int(o[j])+int(k))
+		if v < 0 {
+			var ok bool
+			if v, tab, ok = d.build(o[j], k); !ok {
+				return false
+			}
 		}
-		tab = t
 		if v&report != 0 && i >= rec[j] {
 			reps[j] = appendReports(reps[j], d.reported(o[j], k), i)
 		}
@@ -895,11 +908,14 @@ func (d *lazyDFA) scanRange(buf []byte, from, to int, ends []int32) ([]int32, bo
 	tab := *d.tab.Load()
 	of := &d.cls.of
 	for i := from; i < to; i++ {
-		v, t, ok := d.stepTab(tab, o, of[buf[i]])
-		if !ok {
-			return ends, false
+		k := of[buf[i]]
+		v := entry(tab, int(o)+int(k))
+		if v < 0 {
+			var ok bool
+			if v, tab, ok = d.build(o, k); !ok {
+				return ends, false
+			}
 		}
-		tab = t
 		if v&report != 0 && i > from {
 			ends = append(ends, int32(i))
 		}
