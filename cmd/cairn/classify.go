@@ -137,7 +137,8 @@ func runClassify(ctx context.Context, s classifySettings, args []string, stdin i
 	if err != nil {
 		return usageErr("config: %w", err)
 	}
-	lim := scanner.FileLimits{MaxBytes: s.MaxBytes, MaxExamples: s.MaxExamples}
+	// The output has no fingerprints: do not compute them.
+	lim := scanner.FileLimits{MaxBytes: s.MaxBytes, MaxExamples: s.MaxExamples, NoFingerprints: true}
 
 	began := time.Now()
 	outcomes := make(chan fileOutcome, 64)
