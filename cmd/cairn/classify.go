@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,14 +28,13 @@ import (
 
 // classifySettings are the options of `cairn classify`.
 type classifySettings struct {
-	Format             string // table or jsonl
-	Workers            int
-	MaxBytes           int64
-	FailOn             string
-	FingerprintKeyFile string
-	Config             string
-	MaxExamples        int
-	CPUProfile         string // hidden: write a CPU profile of the run here
+	Format      string // table or jsonl
+	Workers     int
+	MaxBytes    int64
+	FailOn      string
+	Config      string
+	MaxExamples int
+	CPUProfile  string // hidden: write a CPU profile of the run here
 }
 
 func newClassifyCmd() *cobra.Command {
@@ -59,6 +59,9 @@ compare Cairn's engine with other scanners on identical input.`,
 			if s.Workers <= 0 {
 				s.Workers = runtime.GOMAXPROCS(0)
 			}
+			if cmd.Flags().Changed("fingerprint-key-file") {
+				fmt.Fprintln(cmd.ErrOrStderr(), "cairn classify: --fingerprint-key-file is ignored: classify prints no fingerprints")
+			}
 			if s.CPUProfile != "" {
 				stop, err := startCPUProfile(s.CPUProfile)
 				if err != nil {
@@ -74,7 +77,11 @@ compare Cairn's engine with other scanners on identical input.`,
 	f.IntVar(&s.Workers, "workers", 0, "files classified at once (default: number of CPUs)")
 	f.Int64Var(&s.MaxBytes, "max-bytes", 0, "bytes read per file (0 = whole file)")
 	f.StringVar(&s.FailOn, "fail-on", "low", "exit 1 when a finding of at least this confidence exists: low, medium, high, none")
-	f.StringVar(&s.FingerprintKeyFile, "fingerprint-key-file", "", "HMAC key for fingerprints (default as for scan)")
+	// Accepted from earlier versions, which read (or created) the key, with
+	// a notice on stderr (cobra's deprecation notice goes to stdout, into
+	// the JSON Lines).
+	f.String("fingerprint-key-file", "", "ignored: cairn classify prints no fingerprints")
+	_ = f.MarkHidden("fingerprint-key-file")
 	f.StringVar(&s.Config, "config", "", "YAML config file (custom identifiers and allow lists)")
 	f.IntVar(&s.MaxExamples, "max-examples", 3, "redacted examples kept per finding")
 	f.StringVar(&s.CPUProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
@@ -123,10 +130,14 @@ type fileOutcome struct {
 
 func runClassify(ctx context.Context, s classifySettings, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	key, _, err := loadFingerprintKey(s.FingerprintKeyFile)
-	if err != nil {
-		return usageErr("%w", err)
+	// The output has no fingerprints (NoFingerprints below), so the
+	// engine's key is never used: a random one, rather than reading the
+	// installation's key file, or creating it as a side effect.
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return err
 	}
+	var err error
 	var fc fileConfig
 	if s.Config != "" {
 		if fc, err = loadFileConfig(s.Config); err != nil {

@@ -3,8 +3,8 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/hex"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,7 +27,6 @@ func writeFiles(t *testing.T, files map[string]string) string {
 }
 
 func TestClassifyDirectoryJSONL(t *testing.T) {
-	t.Setenv(fingerprintKeyEnv, hex.EncodeToString(bytes.Repeat([]byte{3}, 32)))
 	dir := writeFiles(t, map[string]string{
 		"exports/people.csv":   "name,ssn,email\nAda,536-22-8147,ada@example.com\nAlan,219-09-9999,alan@example.com\n",
 		"exports/profile.json": `{"customer":{"email":"grace@example.com","notes":"none"}}`,
@@ -84,7 +83,6 @@ func TestClassifyDirectoryJSONL(t *testing.T) {
 }
 
 func TestClassifyStdinTable(t *testing.T) {
-	t.Setenv(fingerprintKeyEnv, hex.EncodeToString(bytes.Repeat([]byte{3}, 32)))
 	root := newRootCmd()
 	var stdout, stderr bytes.Buffer
 	root.SetArgs([]string{"classify", "-"})
@@ -100,8 +98,42 @@ func TestClassifyStdinTable(t *testing.T) {
 	}
 }
 
+// TestClassifyNeedsNoKey: classify prints no fingerprints, so it neither
+// reads nor creates the installation's fingerprint key, and the flag that
+// named one is accepted with a deprecation notice.
+func TestClassifyNeedsNoKey(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	t.Setenv(fingerprintKeyEnv, "")
+	dir := writeFiles(t, map[string]string{"people.csv": "name,ssn\nAda,536-22-8147\n"})
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"classify", "--format", "jsonl", dir}, &stdout, &stderr); code != exitFindings {
+		t.Fatalf("exit = %d, want %d; stderr: %s", code, exitFindings, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), `"US_SSN"`) {
+		t.Errorf("no SSN finding: %s", stdout.String())
+	}
+	if err := filepath.WalkDir(home, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			t.Errorf("classify wrote %s", p)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	stdout.Reset()
+	stderr.Reset()
+	bad := filepath.Join(home, "no-such.key")
+	if code := run([]string{"classify", "--fingerprint-key-file", bad, dir}, &stdout, &stderr); code != exitFindings {
+		t.Fatalf("with --fingerprint-key-file: exit = %d, want %d; stderr: %s", code, exitFindings, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "--fingerprint-key-file is ignored") || strings.Contains(stdout.String(), "fingerprint") {
+		t.Errorf("--fingerprint-key-file: want a notice on stderr only; stdout %q, stderr %q", stdout.String(), stderr.String())
+	}
+}
+
 func TestClassifyMissingPathIsIncomplete(t *testing.T) {
-	t.Setenv(fingerprintKeyEnv, hex.EncodeToString(bytes.Repeat([]byte{3}, 32)))
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"classify", filepath.Join(t.TempDir(), "nope")}, &stdout, &stderr)
 	if code != exitIncomplete {
@@ -110,7 +142,6 @@ func TestClassifyMissingPathIsIncomplete(t *testing.T) {
 }
 
 func TestClassifyCustomRulesAndAllowList(t *testing.T) {
-	t.Setenv(fingerprintKeyEnv, hex.EncodeToString(bytes.Repeat([]byte{3}, 32)))
 	dir := writeFiles(t, map[string]string{
 		"hr.txt": "badge EMP-123456 issued; contact ada@example.com or privacy@example.com\n",
 		"cairn.yaml": `custom_identifiers:
