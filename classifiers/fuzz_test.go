@@ -3,6 +3,8 @@ package classifiers
 import (
 	"bytes"
 	"encoding/hex"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -34,12 +36,19 @@ func FuzzEngineScan(f *testing.F) {
 	f.Add([]byte("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), "SecretAccessKey")
 	f.Add([]byte("2125550142"), "\xffphone")
 	e := newTestEngine(f)
+	// The go-re2 path reads every keyword window the automaton path
+	// narrows with its keyword gates: both must find the same.
+	ref := newTestEngine(f)
+	ref.noAuto = true
 	known := map[string]Category{}
 	for _, id := range builtin {
 		known[id.ID] = id.Category
 	}
 	f.Fuzz(func(t *testing.T, data []byte, field string) {
 		ms := e.Scan(data, field)
+		if want := ref.Scan(data, field); len(ms)+len(want) > 0 && !reflect.DeepEqual(ms, want) {
+			t.Fatalf("automaton %d matches, go-re2 path %d", len(ms), len(want))
+		}
 		lastEnd := map[string]int{}
 		for i, m := range ms {
 			if m.Start < 0 || m.End > len(data) || m.Start >= m.End {
@@ -243,9 +252,20 @@ func FuzzKeywords(f *testing.F) {
 	f.Add("hotel 2125550142", "tel", 6, 4)
 	f.Add("\xffSecretAccessKey\x00", "secret access key", 17, 64)
 	f.Add("Phone Numbers: x, tel2 y", "fax|phone number|tel", 0, 0)
+	f.Add("passport no: none, BSN numbers 123", "US_PASSPORT", 0, 0)
+	f.Add("bank account: 123", "IBAN", 0, 0) // two labels end at one word
+	labels := newLabelIndex(builtin)
 	f.Fuzz(func(t *testing.T, text, kw string, start, dist int) {
 		hay := appendWords(nil, []byte(text))
 		containsWord(hay, wordForm(kw))
+		words := strings.Fields(string(hay))
+		ids, k := nearestReference(labels, words)
+		for _, id := range []string{kw, "US_PASSPORT", "NL_BSN", "US_SSN"} {
+			found, mine, after := labels.nearest(hay, id)
+			if found != (ids != nil) || (found && (mine != slices.Contains(ids, id) || after != len(words)-1-k)) {
+				t.Fatalf("nearest(%q, %s) = %v, %v, %v; reference %v at word %d of %d", hay, id, found, mine, after, ids, k, len(words))
+			}
+		}
 		// kw holds one or more keywords separated by '|'.
 		var kws [][]byte
 		for _, k := range strings.Split(kw, "|") {
@@ -658,4 +678,34 @@ func validIPv4Reference(s string) bool {
 		}
 	}
 	return num([]byte(parts[0])) != 0 && s != "255.255.255.255"
+}
+
+// nearestReference is labelIndex.nearest over a slice of words, as it
+// was written before it read the word form in place: the reference for
+// FuzzKeywords. It returns the identifiers of the closest keyword and the
+// index of the word it ends at; nil and -1 if there is none.
+func nearestReference(x *labelIndex, words []string) ([]string, int) {
+	var ids []string
+	for k := len(words) - 1; k >= 0; k-- {
+		w := words[k]
+		cands := []string{w, strings.TrimSuffix(w, "s")}
+		if t := strings.TrimRight(w, "0123456789"); len(w)-len(t) <= 2 && len(t) >= 3 {
+			cands = append(cands, t)
+		}
+		for ci, c := range cands {
+			if c == "" || (ci > 0 && c == w) {
+				continue
+			}
+			for _, e := range x.byLast[c] {
+				n := len(e.words)
+				if k-n+1 >= 0 && slices.Equal(words[k-n+1:k], e.words[:n-1]) {
+					ids = append(ids, e.ids...)
+				}
+			}
+		}
+		if ids != nil {
+			return ids, k
+		}
+	}
+	return nil, -1
 }

@@ -399,34 +399,69 @@ func newLabelIndex(table []identifier) *labelIndex {
 	return x
 }
 
-// nearest returns the identifiers of the keyword that ends closest to the
-// end of words (the last word first; a word may carry a plural s, or up to
-// two trailing digits after a keyword of three letters or more), and the
-// index of the word it ends at; nil and -1 if no keyword occurs.
-func (x *labelIndex) nearest(words []string) ([]string, int) {
-	var ids []string
-	for k := len(words) - 1; k >= 0; k-- {
-		w := words[k]
-		cands := []string{w, strings.TrimSuffix(w, "s")}
-		if t := strings.TrimRight(w, "0123456789"); len(w)-len(t) <= 2 && len(t) >= 3 {
-			cands = append(cands, t)
+// nearest looks for the keyword that ends closest to the end of hay, a
+// word form (the last word first; a word may carry a plural s, or up to
+// two trailing digits after a keyword of three letters or more). found
+// reports whether there is one, mine whether it is one of id's, and after
+// how many words follow it.
+func (x *labelIndex) nearest(hay []byte, id string) (found, mine bool, after int) {
+	end := len(hay)
+	for after = 0; ; after++ {
+		i, j := lastWord(hay, end)
+		if i < 0 {
+			return false, false, -1
+		}
+		w := hay[i:j]
+		cands := [3][]byte{w, bytes.TrimSuffix(w, []byte("s"))}
+		if t := bytes.TrimRight(w, "0123456789"); len(w)-len(t) <= 2 && len(t) >= 3 {
+			cands[2] = t
 		}
 		for ci, c := range cands {
-			if c == "" || (ci > 0 && c == w) {
+			if len(c) == 0 || (ci > 0 && len(c) == len(w)) {
 				continue
 			}
-			for _, e := range x.byLast[c] {
-				n := len(e.words)
-				if k-n+1 >= 0 && slices.Equal(words[k-n+1:k], e.words[:n-1]) {
-					ids = append(ids, e.ids...)
+			entries := x.byLast[string(c)]
+			for _, e := range entries {
+				if wordsBefore(hay, i, e.words[:len(e.words)-1]) {
+					found = true
+					mine = mine || slices.Contains(e.ids, id)
 				}
 			}
 		}
-		if ids != nil {
-			return ids, k
+		if found {
+			return found, mine, after
 		}
+		end = i
 	}
-	return nil, -1
+}
+
+// lastWord returns the bounds of the last word of hay[:end] (words are
+// separated by spaces), or -1, -1 if it has none.
+func lastWord(hay []byte, end int) (int, int) {
+	for end > 0 && hay[end-1] == ' ' {
+		end--
+	}
+	i := end
+	for i > 0 && hay[i-1] != ' ' {
+		i--
+	}
+	if i == end {
+		return -1, -1
+	}
+	return i, end
+}
+
+// wordsBefore reports whether words are the words of hay that end right
+// before offset i.
+func wordsBefore(hay []byte, i int, words []string) bool {
+	for m := len(words) - 1; m >= 0; m-- {
+		a, b := lastWord(hay, i)
+		if a < 0 || string(hay[a:b]) != words[m] {
+			return false
+		}
+		i = a
+	}
+	return true
 }
 
 // labelDelimiter returns the position of the ':', '=' or '#' that
@@ -486,14 +521,13 @@ func keywordAdjacent(buf []byte, start, dist int, id string, kws *keywordSet, la
 	if d := labelDelimiter(buf, start); d >= from {
 		end = d
 	}
-	words := strings.Fields(string(windowWords(scratch[:0], buf, end, end-from)))
-	if near, k := labels.nearest(words); near != nil {
+	if found, mine, after := labels.nearest(windowWords(scratch[:0], buf, end, end-from), id); found {
 		// Behind a delimiter the label is the word or two before it:
 		// "passport: on file, order=893878232" is an order number.
-		if end != start && k < len(words)-2 {
+		if end != start && after > 1 {
 			return false
 		}
-		return slices.Contains(near, id)
+		return mine
 	}
 	return from == lo || !near.near(from, from-lo) || !kws.foundIn(windowWords(scratch[:0], buf, from, from-lo))
 }
