@@ -378,3 +378,16 @@ func TestHeadAnchored(t *testing.T) {
 		t.Error("a HeadAnchored pattern without a head compiled")
 	}
 }
+
+// TestStateReciprocal checks that state's multiplication by the
+// reciprocal of the stride divides every row offset exactly.
+func TestStateReciprocal(t *testing.T) {
+	for stride := 1; stride <= 256; stride++ {
+		d := &lazyDFA{stride: stride, recip: reciprocal(stride)}
+		for _, id := range []int{0, 1, 2, 1000, maxRowOffset/stride - 1} {
+			if got := uint64(int32(id*stride)) * d.recip >> 32; got != uint64(id) {
+				t.Fatalf("stride %d, id %d: got %d", stride, id, got)
+			}
+		}
+	}
+}

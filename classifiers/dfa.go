@@ -131,7 +131,8 @@ type lazyDFA struct {
 	starts []int32
 	cls    *classMap
 	stride int
-	limit  int // most states before the DFA gives up
+	recip  uint64 // ⌈2³²/stride⌉, for state
+	limit  int    // most states before the DFA gives up
 
 	tab    atomic.Pointer[[]int32]
 	states atomic.Pointer[[]*dstate]
@@ -210,6 +211,7 @@ func newLazyDFA(prog *nfaProgram, mode dfaMode, starts []int32, cls *classMap, l
 		starts: starts,
 		cls:    cls,
 		stride: len(cls.rep),
+		recip:  reciprocal(len(cls.rep)),
 		limit:  limit,
 		index:  map[uint64]int32{},
 	}
@@ -524,9 +526,17 @@ func (d *lazyDFA) trans(o int32, k uint8) (int32, bool) {
 	return v, true
 }
 
-// state returns the state at row offset o.
+// reciprocal returns ⌈2³²/n⌉.
+func reciprocal(n int) uint64 {
+	return (1<<32 + uint64(n) - 1) / uint64(n)
+}
+
+// state returns the state at row offset o. A scan asks it for every
+// reported match, so the division by the stride is a multiplication by
+// its reciprocal: o is a multiple of the stride below maxRowOffset, for
+// which (o × ⌈2³²/stride⌉) >> 32 is exact.
 func (d *lazyDFA) state(o int32) *dstate {
-	return (*d.states.Load())[int(o)/d.stride]
+	return (*d.states.Load())[uint64(o)*d.recip>>32]
 }
 
 // internList returns 1 + the index of the pattern list m in d.lists,
