@@ -127,23 +127,39 @@ func TestAutomatonEdgeCases(t *testing.T) {
 		`(?i)straße|ǅ`, `[^\s:@/]{2,4}@`, `é{1,3}`, `[\x{80}-\x{10FFFF}]{2}`, `(?s:.)\n`, `\bx\b`,
 		`\d|x\d{2}`, // a later end ("x12") can start before an earlier one ("1")
 	}
+	reg := patternRegistry(t, patterns, identifier{})
+	compareRandom(t, reg, 9, 400, 40, []string{"a", "b", "c", "x", "1", "2", " ", "\n", "@", "é", "ß", "SS", "ǆ", "\xff", "\xc3", "foo", "bar"})
+}
+
+// patternRegistry returns a registry of one identifier per pattern, each
+// otherwise like tmpl, compiled to an automaton.
+func patternRegistry(t *testing.T, patterns []string, tmpl identifier) *registry {
+	t.Helper()
 	var ids []*compiled
 	for _, p := range patterns {
-		ids = append(ids, &compiled{identifier: identifier{ID: "X", Pattern: p}, re: re2.MustCompile(p), gate: -1})
+		id := tmpl
+		id.ID, id.Pattern = "X", p
+		ids = append(ids, &compiled{identifier: id, re: re2.MustCompile(p), gate: -1})
 	}
 	reg := &registry{ids: ids, context: 64}
 	var err error
 	if reg.auto, err = newAutomaton(ids, reg.context); err != nil {
 		t.Fatal(err)
 	}
-	r := rand.New(rand.NewPCG(9, 9))
-	alphabet := []string{"a", "b", "c", "x", "1", "2", " ", "\n", "@", "é", "ß", "SS", "ǆ", "\xff", "\xc3", "foo", "bar"}
-	for n := range 400 {
+	return reg
+}
+
+// compareRandom runs compareWithRE2 on n random texts of up to maxParts
+// pieces of alphabet each.
+func compareRandom(t *testing.T, reg *registry, seed uint64, n, maxParts int, alphabet []string) {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, seed))
+	for k := range n {
 		var b bytes.Buffer
-		for range r.IntN(40) {
+		for range r.IntN(maxParts) {
 			b.WriteString(alphabet[r.IntN(len(alphabet))])
 		}
-		compareWithRE2(t, reg, fmt.Sprintf("random %d %q", n, b.String()), b.Bytes())
+		compareWithRE2(t, reg, fmt.Sprintf("random %d %q", k, b.String()), b.Bytes())
 	}
 }
 
@@ -351,29 +367,13 @@ func TestHeadAnchored(t *testing.T) {
 		`[A-Z]{3}-?\d{1,4}`,
 		`\bAB\d{2}[ X]{0,4}\d\b`,
 	}
-	var ids []*compiled
-	for _, p := range patterns {
-		ids = append(ids, &compiled{identifier: identifier{ID: "X", Pattern: p, HeadAnchored: true}, re: re2.MustCompile(p), gate: -1})
-	}
-	reg := &registry{ids: ids, context: 64}
-	var err error
-	if reg.auto, err = newAutomaton(ids, reg.context); err != nil {
-		t.Fatal(err)
-	}
-	for i := range ids {
+	reg := patternRegistry(t, patterns, identifier{HeadAnchored: true})
+	for i := range patterns {
 		if reg.auto.anchorOf[i] < 0 {
 			t.Fatalf("pattern %s is not head-anchored", patterns[i])
 		}
 	}
-	r := rand.New(rand.NewPCG(11, 11))
-	alphabet := []string{"A", "B", "Z", "AB", "DE", "0", "1", "9", "12", " ", " ", "-", "X", "x", "\n", "_", "\xff"}
-	for n := range 600 {
-		var b bytes.Buffer
-		for range r.IntN(60) {
-			b.WriteString(alphabet[r.IntN(len(alphabet))])
-		}
-		compareWithRE2(t, reg, fmt.Sprintf("random %d %q", n, b.String()), b.Bytes())
-	}
+	compareRandom(t, reg, 11, 600, 60, []string{"A", "B", "Z", "AB", "DE", "0", "1", "9", "12", " ", " ", "-", "X", "x", "\n", "_", "\xff"})
 	if _, err := newAutomaton([]*compiled{{identifier: identifier{ID: "Y", Pattern: `\d?[A-Z]{4}`, HeadAnchored: true}, gate: -1}}, 64); err == nil {
 		t.Error("a HeadAnchored pattern without a head compiled")
 	}
