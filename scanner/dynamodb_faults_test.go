@@ -27,13 +27,8 @@ import (
 // every other table ends as in the clean scan, with the same findings. The
 // denied table is SKIPPED with PERMISSION_DENIED and its asset is ERROR.
 func TestDynamoDBScanUnderFaults(t *testing.T) {
-	mototest.SetTestCredentials(t)
-	srv := mototest.Start(t)
+	srv, cfg := mototest.StartSeeded(t)
 	ctx := context.Background()
-	cfg, err := srv.Config(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ddb := dynamodb.NewFromConfig(cfg)
 	const denied = "restricted"
 	tables := []string{"customers", "orders", "profiles", "leads", "archive", "invoices", "contacts", "tickets", "visits", denied}
@@ -72,7 +67,7 @@ func TestDynamoDBScanUnderFaults(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sink := &memorySink{assets: map[string]scanner.Asset{}, objects: map[string]scanner.ObjectResult{}}
+		sink := newMemorySink()
 		start := time.Now()
 		stats, err := scanner.NewDynamoDBScanner(guarded, ao, engine, opts, nil).Scan(ctx, mototest.AccountID, sink)
 		if err != nil {

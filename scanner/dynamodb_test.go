@@ -22,13 +22,8 @@ import (
 // encryption in moto, scans them, and checks findings per attribute path,
 // the SSE types and the resource-policy exposure.
 func TestDynamoDBEndToEnd(t *testing.T) {
-	mototest.SetTestCredentials(t)
-	srv := mototest.Start(t)
+	srv, cfg := mototest.StartSeeded(t)
 	ctx := context.Background()
-	cfg, err := srv.Config(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ddb := dynamodb.NewFromConfig(cfg)
 	key, err := kms.NewFromConfig(cfg).CreateKey(ctx, &kms.CreateKeyInput{Description: aws.String("payments key")})
 	if err != nil {
@@ -85,7 +80,7 @@ func TestDynamoDBEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := &memorySink{assets: map[string]scanner.Asset{}, objects: map[string]scanner.ObjectResult{}}
+	sink := newMemorySink()
 	stats, err := scanner.NewDynamoDBScanner(guarded, ao, engine, scanner.DynamoOptions{SampleItems: 60}, nil).Scan(ctx, mototest.AccountID, sink)
 	if err != nil {
 		t.Fatal(err)

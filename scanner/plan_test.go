@@ -21,14 +21,9 @@ import (
 // the parts reads every key exactly once, with the asset row from the root
 // part only.
 func TestPlanBucketsAndParts(t *testing.T) {
-	mototest.SetTestCredentials(t)
-	srv := mototest.Start(t)
+	srv, cfg := mototest.StartSeeded(t)
 	ctx := context.Background()
-	cfg, err := srv.Config(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seed := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	seed := mototest.SeedS3Client(cfg)
 	put := func(bucket, key, body string) {
 		t.Helper()
 		if _, err := seed.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(body)}); err != nil {
@@ -72,7 +67,7 @@ func TestPlanBucketsAndParts(t *testing.T) {
 	seen := map[string]int{}
 	assets := 0
 	for _, p := range parts {
-		sink := &memorySink{assets: map[string]scanner.Asset{}, objects: map[string]scanner.ObjectResult{}}
+		sink := newMemorySink()
 		s := scanner.NewS3Scanner(guarded, ao, engine, scanner.Options{
 			Buckets: []string{"big"}, Parts: map[string][]scanner.BucketPart{"big": {p}},
 		}, nil)
@@ -105,13 +100,8 @@ func TestPlanBucketsAndParts(t *testing.T) {
 // TestOrgAccountsAndAssumeRole lists the accounts of a moto organization and
 // reads a member account through the assumed role, guard in place.
 func TestOrgAccountsAndAssumeRole(t *testing.T) {
-	mototest.SetTestCredentials(t)
-	srv := mototest.Start(t)
+	srv, cfg := mototest.StartSeeded(t)
 	ctx := context.Background()
-	cfg, err := srv.Config(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	org := organizations.NewFromConfig(cfg)
 	if _, err := org.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: "ALL"}); err != nil {
 		t.Fatal(err)

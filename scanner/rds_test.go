@@ -244,7 +244,7 @@ func TestRDSEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := &memorySink{assets: map[string]scanner.Asset{}, objects: map[string]scanner.ObjectResult{}}
+	sink := newMemorySink()
 	scanStart := time.Now()
 	stats, err := scanner.NewRDSScanner(guarded, ao, engine, opts, nil).Scan(ctx, mototest.AccountID, sink)
 	if err != nil {

@@ -30,13 +30,8 @@ func opCount(counts []scanner.OpCount, service, op string) scanner.OpCount {
 // TestRequestCounterScan scans a bucket of N objects in moto with a counter on
 // the config and checks the counts against what the scan read.
 func TestRequestCounterScan(t *testing.T) {
-	mototest.SetTestCredentials(t)
-	srv := mototest.Start(t)
+	srv, cfg := mototest.StartSeeded(t)
 	ctx := context.Background()
-	cfg, err := srv.Config(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	seed := mototest.SeedS3Client(cfg)
 	const n = 23
 	for _, b := range []string{"counted", "counted-kms"} {
@@ -66,7 +61,7 @@ func TestRequestCounterScan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := &memorySink{assets: map[string]scanner.Asset{}, objects: map[string]scanner.ObjectResult{}}
+	sink := newMemorySink()
 	stats, err := scanner.NewS3Scanner(guarded, ao, engine, scanner.Options{SampleObjects: 100, Concurrency: 6}, nil).Scan(ctx, "123456789012", sink)
 	if err != nil {
 		t.Fatal(err)

@@ -44,13 +44,8 @@ func faultMix() []mototest.FaultRule {
 // denied keys are SKIPPED with PERMISSION_DENIED, and the scan is incomplete
 // (cairn scan exits 3).
 func TestS3ScanUnderFaults(t *testing.T) {
-	mototest.SetTestCredentials(t)
-	srv := mototest.Start(t)
+	srv, cfg := mototest.StartSeeded(t)
 	ctx := context.Background()
-	cfg, err := srv.Config(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	seed := mototest.SeedS3Client(cfg)
 	const bucket = "faults-scan"
 	if _, err := seed.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
@@ -99,7 +94,7 @@ func TestS3ScanUnderFaults(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sink := &memorySink{assets: map[string]scanner.Asset{}, objects: map[string]scanner.ObjectResult{}}
+		sink := newMemorySink()
 		start := time.Now()
 		stats, err := scanner.NewS3Scanner(guarded, ao, engine, opts, nil).Scan(ctx, mototest.AccountID, sink)
 		if err != nil {
@@ -195,13 +190,8 @@ func findingSet(m *memorySink, exclude []string) []string {
 // with reason TIMEOUT after its body attempts, long before its object
 // timeout.
 func TestS3BodyStall(t *testing.T) {
-	mototest.SetTestCredentials(t)
-	srv := mototest.Start(t)
+	srv, cfg := mototest.StartSeeded(t)
 	ctx := context.Background()
-	cfg, err := srv.Config(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	seed := mototest.SeedS3Client(cfg)
 	const bucket = "stall-scan"
 	if _, err := seed.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
@@ -233,7 +223,7 @@ func TestS3BodyStall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := &memorySink{assets: map[string]scanner.Asset{}, objects: map[string]scanner.ObjectResult{}}
+	sink := newMemorySink()
 	opts := scanner.Options{SampleObjects: 10, SampleBytes: 64 << 10, Concurrency: 4, ObjectTimeout: 30 * time.Second}
 	start := time.Now()
 	stats, err := scanner.NewS3Scanner(guarded, ao, engine, opts, nil).Scan(ctx, mototest.AccountID, sink)
@@ -272,13 +262,8 @@ func TestS3BodyStall(t *testing.T) {
 // (its location, posture and listing) must take well under that, and its
 // posture must still be complete.
 func TestS3PostureReadsOverlap(t *testing.T) {
-	mototest.SetTestCredentials(t)
-	srv := mototest.Start(t)
+	srv, cfg := mototest.StartSeeded(t)
 	ctx := context.Background()
-	cfg, err := srv.Config(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	const bucket = "slow-posture"
 	if _, err := mototest.SeedS3Client(cfg).CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
 		t.Fatal(err)
@@ -301,7 +286,7 @@ func TestS3PostureReadsOverlap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := &memorySink{assets: map[string]scanner.Asset{}, objects: map[string]scanner.ObjectResult{}}
+	sink := newMemorySink()
 	start := time.Now()
 	if _, err := scanner.NewS3Scanner(guarded, ao, engine, scanner.Options{}, nil).Scan(ctx, mototest.AccountID, sink); err != nil {
 		t.Fatal(err)

@@ -149,14 +149,9 @@ func invalidUTF8() []byte {
 // Parquet file, invalid UTF-8), and checks the findings and object results
 // the S3 scanner records for them.
 func TestS3FormatsAndHostileObjects(t *testing.T) {
-	mototest.SetTestCredentials(t)
-	srv := mototest.Start(t)
+	srv, cfg := mototest.StartSeeded(t)
 	ctx := context.Background()
-	cfg, err := srv.Config(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seed := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	seed := mototest.SeedS3Client(cfg)
 	const bucket = "formats-hostile"
 	if _, err := seed.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
 		t.Fatal(err)
@@ -255,7 +250,7 @@ func TestS3FormatsAndHostileObjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := &memorySink{assets: map[string]scanner.Asset{}, objects: map[string]scanner.ObjectResult{}}
+	sink := newMemorySink()
 	s := scanner.NewS3Scanner(guarded, ao, engine, scanner.Options{SampleObjects: 100, SampleBytes: 8 << 20, Concurrency: 4}, nil)
 	if _, err := s.Scan(ctx, "123456789012", sink); err != nil {
 		t.Fatal(err)

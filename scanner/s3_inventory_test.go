@@ -94,13 +94,8 @@ func inventoryParquet(t *testing.T, bucket string, rows []invEntry) []byte {
 // are skipped, and ORC falls back to listing with a reason. A second scan
 // caps the keys read from the inventory.
 func TestS3InventoryListingSource(t *testing.T) {
-	mototest.SetTestCredentials(t)
-	srv := mototest.Start(t)
+	srv, cfg := mototest.StartSeeded(t)
 	ctx := context.Background()
-	cfg, err := srv.Config(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	seed := mototest.SeedS3Client(cfg)
 	const dest = "inv-dest"
 	sources := []string{"inv-csv", "inv-parquet", "inv-orc"}
@@ -208,7 +203,7 @@ func TestS3InventoryListingSource(t *testing.T) {
 	}
 	scan := func(maxKeys int64) *memorySink {
 		t.Helper()
-		sink := &memorySink{assets: map[string]scanner.Asset{}, objects: map[string]scanner.ObjectResult{}}
+		sink := newMemorySink()
 		s := scanner.NewS3Scanner(guarded, ao, engine, scanner.Options{
 			Buckets: sources, SampleObjects: 100, MaxKeysListed: maxKeys,
 			Inventory: map[string]string{

@@ -30,6 +30,10 @@ type memorySink struct {
 
 var _ scanner.Sink = (*memorySink)(nil)
 
+func newMemorySink() *memorySink {
+	return &memorySink{assets: map[string]scanner.Asset{}, objects: map[string]scanner.ObjectResult{}}
+}
+
 func (m *memorySink) Asset(a scanner.Asset) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -55,14 +59,9 @@ func (m *memorySink) Finding(f scanner.Finding) error {
 // interplay of policies, ACLs and Block Public Access, and checks what the
 // scanner derives, plus findings and the sampling counts.
 func TestS3PostureAndFindings(t *testing.T) {
-	mototest.SetTestCredentials(t)
-	srv := mototest.Start(t)
+	srv, cfg := mototest.StartSeeded(t)
 	ctx := context.Background()
-	cfg, err := srv.Config(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seed := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	seed := mototest.SeedS3Client(cfg)
 	mk := func(name string) {
 		t.Helper()
 		if _, err := seed.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
@@ -131,7 +130,7 @@ func TestS3PostureAndFindings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := &memorySink{assets: map[string]scanner.Asset{}, objects: map[string]scanner.ObjectResult{}}
+	sink := newMemorySink()
 	s := scanner.NewS3Scanner(guarded, ao, engine, scanner.Options{SampleObjects: 12, Concurrency: 4}, nil)
 	stats, err := s.Scan(ctx, "123456789012", sink)
 	if err != nil {
@@ -190,7 +189,7 @@ func TestS3PostureAndFindings(t *testing.T) {
 	}
 
 	// A filter leaves buckets out by ARN: nothing of theirs is read or recorded.
-	only := &memorySink{assets: map[string]scanner.Asset{}, objects: map[string]scanner.ObjectResult{}}
+	only := newMemorySink()
 	filtered := scanner.NewS3Scanner(guarded, ao, engine, scanner.Options{SampleObjects: 12, Concurrency: 4,
 		Filter: func(arn string) bool { return arn == "arn:aws:s3:::formats" }}, nil)
 	fstats, err := filtered.Scan(ctx, "123456789012", only)

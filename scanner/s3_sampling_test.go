@@ -25,14 +25,9 @@ func TestS3SamplingRepresentsBucket(t *testing.T) {
 	if testing.Short() {
 		t.Skip("seeds 20,000 objects")
 	}
-	mototest.SetTestCredentials(t)
-	srv := mototest.Start(t)
+	srv, cfg := mototest.StartSeeded(t)
 	ctx := context.Background()
-	cfg, err := srv.Config(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seed := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	seed := mototest.SeedS3Client(cfg)
 	const bucket, keys = "big-bucket", 20000
 	if _, err := seed.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
 		t.Fatal(err)
@@ -76,7 +71,7 @@ func TestS3SamplingRepresentsBucket(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := &memorySink{assets: map[string]scanner.Asset{}, objects: map[string]scanner.ObjectResult{}}
+	sink := newMemorySink()
 	s := scanner.NewS3Scanner(guarded, ao, engine, scanner.Options{SampleObjects: 100, Concurrency: 8}, nil)
 	if _, err := s.Scan(ctx, mototest.AccountID, sink); err != nil {
 		t.Fatal(err)

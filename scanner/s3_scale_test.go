@@ -188,7 +188,7 @@ func TestS3ScanHostileSetPeakHeap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := &memorySink{assets: map[string]scanner.Asset{}, objects: map[string]scanner.ObjectResult{}}
+	sink := newMemorySink()
 	s := scanner.NewS3Scanner(guarded, ao, engine, scanner.Options{SampleObjects: 100, SampleBytes: sampleBytes, Concurrency: 4}, nil)
 
 	runtime.GC() // the seed data is garbage now: measure the scan, not the setup

@@ -94,13 +94,8 @@ func denyCloudWatch(t *testing.T, upstream string) (string, *atomic.Int64) {
 // CloudWatch denies access the capped bucket keeps the lower bound, says
 // so, and is not failed.
 func TestS3BucketTotalsFromCloudWatch(t *testing.T) {
-	mototest.SetTestCredentials(t)
-	srv := mototest.Start(t)
+	srv, cfg := mototest.StartSeeded(t)
 	ctx := context.Background()
-	cfg, err := srv.Config(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	seed := mototest.SeedS3Client(cfg)
 	const capped, small, other = "capped-bucket", "small-bucket", "other-bucket"
 	body := []byte("nothing to see\n")
@@ -145,7 +140,7 @@ func TestS3BucketTotalsFromCloudWatch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sink := &memorySink{assets: map[string]scanner.Asset{}, objects: map[string]scanner.ObjectResult{}}
+		sink := newMemorySink()
 		s := scanner.NewS3Scanner(guarded, ao, engine, scanner.Options{
 			Buckets: []string{capped, small}, SampleObjects: 5, MaxKeysListed: 10,
 		}, nil)

@@ -22,13 +22,8 @@ import (
 // the proxy counts the faults), SKIPPED with
 // the reason THROTTLED (not READ_ERROR), and make the scan incomplete.
 func TestThrottledRetriesExhausted(t *testing.T) {
-	mototest.SetTestCredentials(t)
-	srv := mototest.Start(t)
+	srv, cfg := mototest.StartSeeded(t)
 	ctx := context.Background()
-	cfg, err := srv.Config(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	s3c := mototest.SeedS3Client(cfg)
 	const bucket = "throttled"
 	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
@@ -70,7 +65,7 @@ func TestThrottledRetriesExhausted(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	sink := &memorySink{assets: map[string]scanner.Asset{}, objects: map[string]scanner.ObjectResult{}}
+	sink := newMemorySink()
 	stats, err := scanner.NewS3Scanner(guarded, ao, engine, scanner.Options{}, nil).Scan(ctx, mototest.AccountID, sink)
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +81,7 @@ func TestThrottledRetriesExhausted(t *testing.T) {
 		t.Errorf("s3 stats %+v: a throttled object must make the scan incomplete", stats)
 	}
 
-	dsink := &memorySink{assets: map[string]scanner.Asset{}, objects: map[string]scanner.ObjectResult{}}
+	dsink := newMemorySink()
 	dstats, err := scanner.NewDynamoDBScanner(guarded, ao, engine, scanner.DynamoOptions{Regions: []string{"us-east-1"}}, nil).Scan(ctx, mototest.AccountID, dsink)
 	if err != nil {
 		t.Fatal(err)

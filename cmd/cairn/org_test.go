@@ -82,7 +82,7 @@ func seedOrg(t *testing.T, ctx context.Context, srv *mototest.Server) testOrg {
 	}
 	bucket := func(c aws.Config, name string, objects map[string]string) {
 		t.Helper()
-		cl := s3.NewFromConfig(c, func(o *s3.Options) { o.UsePathStyle = true })
+		cl := mototest.SeedS3Client(c)
 		if _, err := cl.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
 			t.Fatal(err)
 		}
@@ -378,7 +378,12 @@ func TestOrgShardSimulation(t *testing.T) {
 				t.Errorf("shard file %s not named %s-s<I>of4", f, runID)
 			}
 		}
-		for _, rows := range [][]string{scanIDs(b.scans), assetIDs(b.assets), findingIDs(b.findings), controlIDs(b.controls)} {
+		for _, rows := range [][]string{
+			scanIDs(b.scans),
+			column(b.assets, func(r report.AssetRow) string { return r.ScanID }),
+			column(b.findings, func(r report.FindingRow) string { return r.ScanID }),
+			column(b.controls, func(r report.ControlResultRow) string { return r.ScanID }),
+		} {
 			for _, id := range rows {
 				if id != runID {
 					t.Fatalf("sharded row with scan_id %q, want %q", id, runID)
@@ -567,32 +572,17 @@ func checkPlan(t *testing.T, o testOrg, text string) []workUnit {
 	return plan
 }
 
-func scanIDs(rows []report.ScanRow) (ids []string) {
+// column returns f of each row.
+func column[R any](rows []R, f func(R) string) []string {
+	out := make([]string, 0, len(rows))
 	for _, r := range rows {
-		ids = append(ids, r.ScanID)
+		out = append(out, f(r))
 	}
-	return ids
+	return out
 }
 
-func assetIDs(rows []report.AssetRow) (ids []string) {
-	for _, r := range rows {
-		ids = append(ids, r.ScanID)
-	}
-	return ids
-}
-
-func findingIDs(rows []report.FindingRow) (ids []string) {
-	for _, r := range rows {
-		ids = append(ids, r.ScanID)
-	}
-	return ids
-}
-
-func controlIDs(rows []report.ControlResultRow) (ids []string) {
-	for _, r := range rows {
-		ids = append(ids, r.ScanID)
-	}
-	return ids
+func scanIDs(rows []report.ScanRow) []string {
+	return column(rows, func(r report.ScanRow) string { return r.ScanID })
 }
 
 // denyAssumeRole is a proxy to moto that refuses sts AssumeRole into one

@@ -42,13 +42,8 @@ func TestParseS3Location(t *testing.T) {
 // TestScanHistoryToS3 scans a one-bucket account in moto twice with
 // --out s3://…/prefix and reads the uploaded dataset back.
 func TestScanHistoryToS3(t *testing.T) {
-	mototest.SetTestCredentials(t)
-	srv := mototest.Start(t)
+	srv, cfg := mototest.StartSeeded(t)
 	ctx := context.Background()
-	cfg, err := srv.Config(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	c := mototest.SeedS3Client(cfg)
 	for _, b := range []string{"data", "cairn-history"} {
 		if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b)}); err != nil {

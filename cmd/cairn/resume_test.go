@@ -42,13 +42,8 @@ const slowDelay = 4 * time.Second
 // endpoint, which delays every GetObject of the slow buckets.
 func seedResumeAccount(t *testing.T) string {
 	t.Helper()
-	mototest.SetTestCredentials(t)
-	srv := mototest.Start(t)
+	srv, cfg := mototest.StartSeeded(t)
 	ctx := context.Background()
-	cfg, err := srv.Config(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	s3c := mototest.SeedS3Client(cfg)
 	cards := []string{"4556 1043 3218 1965", "5425-0013-3890-8381", "371463794026543", "6011235116155942"}
 	ssns := []string{"536-22-8147", "219-09-9999", "457-55-5462", "301-44-1290"}

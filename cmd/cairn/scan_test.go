@@ -49,7 +49,7 @@ func scanDemoAccount(t *testing.T) scanResult {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint = aws.String(url); o.UsePathStyle = true })
+	s3c := mototest.SeedS3Client(cfg, func(o *s3.Options) { o.BaseEndpoint = aws.String(url) })
 	seeded, err := fixture.Seed(ctx, s3c, kms.NewFromConfig(cfg))
 	if err != nil {
 		t.Fatal(err)

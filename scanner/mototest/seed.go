@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -78,4 +79,17 @@ func (r fixedHostResolver) ResolveEndpoint(ctx context.Context, params s3control
 	ep.URI.Scheme = base.Scheme
 	ep.URI.Host = base.Host
 	return ep, nil
+}
+
+// StartSeeded is the start of most moto tests: SetTestCredentials, Start, and
+// the server's UNGUARDED seeding Config.
+func StartSeeded(t testing.TB, extraEnv ...string) (*Server, aws.Config) {
+	t.Helper()
+	SetTestCredentials(t)
+	srv := Start(t, extraEnv...)
+	cfg, err := srv.Config(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, cfg
 }
