@@ -212,19 +212,27 @@ func TestAutomatonConcurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	bufs := [][]byte{corpus.Bench(7, 96<<10, corpus.Low), corpus.Bench(8, 48<<10, corpus.Dense), mixedText(64<<10, 3)}
+	scanConcurrently(t, reg, bufs, 8, 6)
+}
+
+// scanConcurrently scans bufs with reg from goroutines goroutines, each
+// scanning rounds of them, and compares every result with the go-re2
+// path's.
+func scanConcurrently(t *testing.T, reg *registry, bufs [][]byte, goroutines, rounds int) {
+	t.Helper()
 	e := newTestEngine(t)
 	e.setRegistry(reg)
 	ref := newTestEngine(t)
 	ref.noAuto = true
-	bufs := [][]byte{corpus.Bench(7, 96<<10, corpus.Low), corpus.Bench(8, 48<<10, corpus.Dense), mixedText(64<<10, 3)}
 	want := make([][]Match, len(bufs))
 	for i, b := range bufs {
 		want[i] = ref.Scan(b, "")
 	}
 	var wg sync.WaitGroup
-	for g := range 8 {
+	for g := range goroutines {
 		wg.Go(func() {
-			for k := range 6 {
+			for k := range rounds {
 				i := (g + k) % len(bufs)
 				if got := e.Scan(bufs[i], ""); !reflect.DeepEqual(got, want[i]) {
 					t.Errorf("goroutine %d buffer %d: %d matches, want %d", g, i, len(got), len(want[i]))
@@ -277,28 +285,8 @@ func TestAutomatonConcurrentFull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newTestEngine(t)
-	e.setRegistry(reg)
-	ref := newTestEngine(t)
-	ref.noAuto = true
 	bufs := [][]byte{corpus.Bench(10, 32<<10, corpus.Low), corpus.Bench(11, 16<<10, corpus.Dense), mixedText(16<<10, 3)}
-	want := make([][]Match, len(bufs))
-	for i, b := range bufs {
-		want[i] = ref.Scan(b, "")
-	}
-	var wg sync.WaitGroup
-	for g := range 6 {
-		wg.Go(func() {
-			for k := range 4 {
-				i := (g + k) % len(bufs)
-				if got := e.Scan(bufs[i], ""); !reflect.DeepEqual(got, want[i]) {
-					t.Errorf("goroutine %d buffer %d: %d matches, want %d", g, i, len(got), len(want[i]))
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
+	scanConcurrently(t, reg, bufs, 6, 4)
 }
 
 // TestAutomatonHashCollisions makes every DFA state's index hash collide,
