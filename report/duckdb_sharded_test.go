@@ -1,10 +1,8 @@
 package report
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"os/exec"
 	"slices"
 	"testing"
 	"time"
@@ -65,16 +63,7 @@ func TestShardedExposureQueryByDuckDB(t *testing.T) {
 		}
 	}
 
-	in, _ := json.Marshal(map[string]any{"dir": dir, "tables": Tables(), "queries": map[string]string{"q": query}})
-	cmd := exec.Command(node, "query.mjs")
-	cmd.Dir = duckDBDir
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("duckdb: %v\n%s", err, stderr.String())
-	}
+	out := runDuckDB(t, node, dir, map[string]string{"q": query})
 	var got map[string][]struct {
 		AccountID   string   `json:"account_id"`
 		Name        string   `json:"name"`

@@ -60,6 +60,23 @@ func docQueries(t *testing.T) map[string]string {
 	return out
 }
 
+// runDuckDB runs the named queries with DuckDB (node, from needDuckDB)
+// over the history in dir and returns query.mjs's JSON answer.
+func runDuckDB(t *testing.T, node, dir string, queries map[string]string) []byte {
+	t.Helper()
+	in, _ := json.Marshal(map[string]any{"dir": dir, "tables": Tables(), "queries": queries})
+	cmd := exec.Command(node, "query.mjs")
+	cmd.Dir = duckDBDir
+	cmd.Stdin = bytes.NewReader(in)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("duckdb: %v\n%s", err, stderr.String())
+	}
+	return out
+}
+
 // TestHistoryReadByDuckDB writes a history of two accounts scanned on four
 // days over two weeks, plus an uncommitted scan, and runs the example
 // queries of docs/history.md on it with DuckDB.
@@ -74,16 +91,7 @@ func TestHistoryReadByDuckDB(t *testing.T) {
 	dir := t.TempDir()
 	writeMultiScanHistory(t, dir)
 
-	in, _ := json.Marshal(map[string]any{"dir": dir, "tables": Tables(), "queries": queries})
-	cmd := exec.Command(node, "query.mjs")
-	cmd.Dir = duckDBDir
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("duckdb: %v\n%s", err, stderr.String())
-	}
+	out := runDuckDB(t, node, dir, queries)
 	var got map[string][]map[string]any
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatalf("duckdb output: %v\n%s", err, out)
