@@ -695,12 +695,8 @@ func (d *lazyDFA) leftmostStarts(buf []byte, end1, end2, lower int) (start1, sta
 	// Both step while both can with built transitions; leftmostFrom
 	// finishes each run (the text edge, new states).
 	for !done1 && !done2 && i1 > 0 && i2 > 0 {
-		x1 := int(o1) + int(of[buf[i1-1]])
-		x2 := int(o2) + int(of[buf[i2-1]])
-		if x1 >= len(tab) || x2 >= len(tab) {
-			break
-		}
-		v1, v2 := atomic.LoadInt32(&tab[x1]), atomic.LoadInt32(&tab[x2])
+		v1 := entry(tab, int(o1)+int(of[buf[i1-1]]))
+		v2 := entry(tab, int(o2)+int(of[buf[i2-1]]))
 		if v1 < 0 || v2 < 0 {
 			break // unbuilt
 		}
