@@ -138,11 +138,16 @@ type lazyDFA struct {
 	states atomic.Pointer[[]*dstate]
 
 	mu sync.Mutex
-	// index finds a state by the hash of its key (flags and nodes); the
-	// rare state whose hash collides with an earlier, different state's
-	// is in spill, by key. Both under mu.
-	index map[uint64]int32
+	// index finds a state by the hash of its key (flags and nodes), and
+	// holds what telling it apart needs, so that a look-up reads no state
+	// (a cache miss or three each, on a large DFA); the rare state whose
+	// hash collides with an earlier, different state's is in spill, by
+	// key. Both under mu.
+	index map[uint64]stateRef
 	spill map[string]int32
+	// arena is the tail of the block that new states' node lists are
+	// carved from, under mu: one allocation per block, not per state.
+	arena []int32
 	hash  func(key []byte) uint64 // maphash under a seed of d's; tests collide
 	// lists are the distinct sets of patterns reported by transitions
 	// (modeMulti), grown by copy like tab; listIdx finds one, under mu.
@@ -213,7 +218,7 @@ func newLazyDFA(prog *nfaProgram, mode dfaMode, starts []int32, cls *classMap, l
 		stride: len(cls.rep),
 		recip:  reciprocal(len(cls.rep)),
 		limit:  limit,
-		index:  map[uint64]int32{},
+		index:  map[uint64]stateRef{},
 	}
 	seed := maphash.MakeSeed()
 	d.hash = func(key []byte) uint64 { return maphash.Bytes(seed, key) }
@@ -301,31 +306,31 @@ func (d *lazyDFA) addState(nodes []int32, flags uint8) int32 {
 		key = binary.LittleEndian.AppendUint32(key, uint32(n))
 	}
 	d.key = key
-	states := *d.states.Load()
 	h := d.hash(key)
 	first, collides := d.index[h]
 	if collides {
-		if st := states[first]; st.flags == flags && slices.Equal(st.nodes, nodes) {
-			return first
+		if first.flags == flags && slices.Equal(first.nodes, nodes) {
+			return first.id
 		}
 		if id, ok := d.spill[string(key)]; ok {
 			return id
 		}
 	}
+	states := *d.states.Load()
 	if len(states) >= d.limit || (len(states)+1)*d.stride > maxRowOffset {
 		d.full.Store(true)
 		return -1
 	}
 	id := int32(len(states))
+	st := &dstate{nodes: d.carve(nodes), flags: flags}
 	if !collides {
-		d.index[h] = id
+		d.index[h] = stateRef{nodes: st.nodes, id: id, flags: flags}
 	} else {
 		if d.spill == nil {
 			d.spill = map[string]int32{}
 		}
 		d.spill[string(key)] = id
 	}
-	st := &dstate{nodes: slices.Clone(nodes), flags: flags}
 	states = append(states, st)
 	d.states.Store(&states)
 	tab := *d.tab.Load()
@@ -344,6 +349,38 @@ func (d *lazyDFA) addState(nodes []int32, flags uint8) int32 {
 		row[k] = unbuilt
 	}
 	return id
+}
+
+// stateRef is an index entry: a state's id and key.
+type stateRef struct {
+	nodes []int32
+	id    int32
+	flags uint8
+}
+
+// Node lists are carved from blocks of nodes that double from
+// minArenaBlock to maxArenaBlock (most of a registry's DFAs stay small);
+// a list longer than a quarter of the largest gets its own allocation.
+const (
+	minArenaBlock = 256
+	maxArenaBlock = 16 << 10
+)
+
+// carve returns a copy of nodes in d's arena (nil for none). Called
+// under mu.
+func (d *lazyDFA) carve(nodes []int32) []int32 {
+	n := len(nodes)
+	switch {
+	case n == 0:
+		return nil
+	case n > maxArenaBlock/4:
+		return slices.Clone(nodes)
+	case n > cap(d.arena)-len(d.arena):
+		d.arena = make([]int32, 0, max(n, min(maxArenaBlock, max(minArenaBlock, 2*cap(d.arena)))))
+	}
+	m := len(d.arena)
+	d.arena = append(d.arena, nodes...)
+	return d.arena[m : m+n : m+n]
 }
 
 // closure follows the epsilon edges from nodes (and, in modeMulti, from
