@@ -510,7 +510,16 @@ type automaton struct {
 	// bytesOf[i] holds every byte a match of identifier i can contain;
 	// all bytes if it could not be bounded. A match lies inside one run
 	// of such bytes.
-	bytesOf    []byteSet
+	bytesOf []byteSet
+	// runGated[i] is true for a RunGated identifier, out of the
+	// multi-pattern pass: scanned alone in each run of bytesOf[i] at
+	// least minw[i] long. Those runs lie in the runs of runBytes (the
+	// union of their bytesOf) at least runMin long (the least minw), all
+	// of which longRuns finds in one probing pass; runMin is 0 if no
+	// identifier is run-gated.
+	runGated   []bool
+	runBytes   [256]bool
+	runMin     int
 	rev, first []*nfaProgram // per identifier: reversed, and forward alone
 	minw, maxw []int         // per identifier: match length bounds
 	// cls is the byte classes of the multi-pattern pass (fwd); patCls[i]
@@ -550,6 +559,7 @@ func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 		}
 		a.byteOf = append(a.byteOf, -1)
 		a.anchorOf = append(a.anchorOf, -1)
+		a.runGated = append(a.runGated, false)
 		a.bytesOf = append(a.bytesOf, matchBytes(re))
 		var lits []*syntax.Regexp
 		if !c.KeywordRequired {
@@ -564,6 +574,11 @@ func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 				}
 				lits = []*syntax.Regexp{head}
 				a.anchorOf[i] = -2
+			} else if c.RunGated {
+				if a.bytesOf[i] == allBytes || lo < minRunWidth {
+					return nil, fmt.Errorf("identifier %s: RunGated, but the pattern's bytes are not bounded or its matches can be shorter than %d", c.ID, minRunWidth)
+				}
+				a.runGated[i] = true
 			}
 		}
 		anchors = append(anchors, lits)
@@ -575,7 +590,7 @@ func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 			pat int32
 			rev bool
 		}{{a.fwd, int32(i), false}, {rp, 0, true}, {fp, 0, false}} {
-			if x.p == a.fwd && (c.KeywordRequired || a.byteOf[i] >= 0 || a.anchorOf[i] != -1) {
+			if x.p == a.fwd && (c.KeywordRequired || a.byteOf[i] >= 0 || a.anchorOf[i] != -1 || a.runGated[i]) {
 				// Found through its keyword gate instead (windowEnds): its
 				// weak shapes (any 3 or 9 digits) would flood the pass.
 				x.p.starts = append(x.p.starts, x.p.add(nfaNode{op: opFail}))
@@ -603,6 +618,17 @@ func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 		a.anchorOf[i] = len(a.fwd.starts)
 		if err := a.fwd.addPattern(&syntax.Regexp{Op: syntax.OpAlternate, Sub: lits}, int32(len(a.fwd.starts)), false); err != nil {
 			return nil, err
+		}
+	}
+	for i, gated := range a.runGated {
+		if !gated {
+			continue
+		}
+		for b := range 256 {
+			a.runBytes[b] = a.runBytes[b] || a.bytesOf[i].has(byte(b))
+		}
+		if a.runMin == 0 || a.minw[i] < a.runMin {
+			a.runMin = a.minw[i]
 		}
 	}
 	a.cls = newClassMap(a.fwd)
@@ -961,6 +987,69 @@ func (a *automaton) runEnds(c *dfaCache, buf []byte, i int, ends []int32, next f
 	}
 	if from >= 0 {
 		return solo.scanRange(buf, from, to, ends)
+	}
+	return ends, true
+}
+
+// minRunWidth is the shortest match a RunGated identifier may have:
+// longRuns probes every runMin-th byte, and runs of fewer bytes are too
+// common in ordinary text for the probes to skip much.
+const minRunWidth = 8
+
+// allBytes is the byteSet of every byte.
+var allBytes = byteSet{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
+
+// longRuns appends to dst the maximal runs of runBytes in buf at least
+// runMin long, as pairs of offsets, in order. It reads one byte in
+// runMin where it can: every such run holds one of the probed bytes, so
+// a probe that misses rules out the runMin bytes up to it.
+func (a *automaton) longRuns(buf []byte, dst []int32) []int32 {
+	in, w := &a.runBytes, a.runMin
+	for p := w - 1; p < len(buf); {
+		if !in[buf[p]] {
+			p += w
+			continue
+		}
+		start, end := p, p+1
+		for start > 0 && in[buf[start-1]] {
+			start--
+		}
+		for end < len(buf) && in[buf[end]] {
+			end++
+		}
+		if end-start >= w {
+			dst = append(dst, int32(start), int32(end))
+		}
+		// buf[end] is not in a run: the next run that long holds
+		// buf[end+w] if it starts before it.
+		p = end + w
+	}
+	return dst
+}
+
+// runEndsIn appends to ends the ends of the run-gated identifier i's
+// matches, scanning it alone in each run of its bytes at least minw[i]
+// long; runs holds the long runs of runBytes (longRuns), which contain
+// all of those.
+func (a *automaton) runEndsIn(c *dfaCache, buf []byte, i int, runs, ends []int32) ([]int32, bool) {
+	solo, in, w := c.solo[i], &a.bytesOf[i], a.minw[i]
+	for k := 0; k+1 < len(runs); k += 2 {
+		for p, end := int(runs[k]), int(runs[k+1]); p < end; {
+			for p < end && !in.has(buf[p]) {
+				p++
+			}
+			q := p
+			for q < end && in.has(buf[q]) {
+				q++
+			}
+			if q-p >= w {
+				var ok bool
+				if ends, ok = solo.scanRange(buf, p, q, ends); !ok {
+					return ends, false
+				}
+			}
+			p = q
+		}
 	}
 	return ends, true
 }

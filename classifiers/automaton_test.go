@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"regexp/syntax"
+	"slices"
 	"sync"
 	"testing"
 
@@ -28,6 +29,8 @@ func autoFindAll(tb testing.TB, a *automaton, i int, buf []byte) [][]int {
 	switch {
 	case a.byteOf[i] >= 0:
 		ends, ok = a.byteEnds(c, buf, i, byte(a.byteOf[i]), nil)
+	case a.runGated[i]:
+		ends, ok = a.runEndsIn(c, buf, i, a.longRuns(buf, nil), nil)
 	case a.anchorOf[i] >= 0:
 		all := make([][]int32, len(a.fwd.starts))
 		if ok = c.multi.scanMulti4(buf, a.overlap, all, &[4][]uint64{}); ok {
@@ -364,6 +367,57 @@ func TestHeadAnchored(t *testing.T) {
 	compareRandom(t, reg, 11, 600, 60, []string{"A", "B", "Z", "AB", "DE", "0", "1", "9", "12", " ", " ", "-", "X", "x", "\n", "_", "\xff"})
 	if _, err := newAutomaton([]*compiled{{identifier: identifier{ID: "Y", Pattern: `\d?[A-Z]{4}`, HeadAnchored: true}, gate: -1}}, 64); err == nil {
 		t.Error("a HeadAnchored pattern without a head compiled")
+	}
+}
+
+// TestRunGated checks longRuns against a plain scan, and that identifiers
+// found in the runs of their bytes (identifier.RunGated) give go-re2's
+// matches.
+func TestRunGated(t *testing.T) {
+	patterns := []string{
+		`\b[A-HJ-NPR-Z0-9]{9}\b`,
+		`[A-Z]{3}\d{5,7}`,
+		`\b\d{4}[ \-]?\d{4}\b`,
+	}
+	reg := patternRegistry(t, patterns, identifier{RunGated: true})
+	a := reg.auto
+	for i := range patterns {
+		if !a.runGated[i] {
+			t.Fatalf("pattern %s is not run-gated", patterns[i])
+		}
+	}
+	if a.runMin != 8 {
+		t.Fatalf("runMin = %d, want 8", a.runMin)
+	}
+	alphabet := []string{"A", "B", "I", "Z", "AB", "0", "1", "9", "12", "1234", " ", " ", "-", "x", "\n", "_", "\xff"}
+	r := rand.New(rand.NewPCG(5, 5))
+	for range 2000 {
+		var b bytes.Buffer
+		for range r.IntN(40) {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		buf := b.Bytes()
+		var want []int32
+		for p := 0; p < len(buf); {
+			q := p
+			for q < len(buf) && a.runBytes[buf[q]] {
+				q++
+			}
+			if q-p >= a.runMin {
+				want = append(want, int32(p), int32(q))
+			}
+			p = max(q, p+1)
+		}
+		if got := a.longRuns(buf, nil); !slices.Equal(got, want) {
+			t.Fatalf("longRuns(%q) = %v, want %v", buf, got, want)
+		}
+	}
+	compareRandom(t, reg, 13, 600, 40, alphabet)
+
+	for _, p := range []string{`\b.{9}\b`, `[A-Z]{3}\d{2,4}`} {
+		if _, err := newAutomaton([]*compiled{{identifier: identifier{ID: "Y", Pattern: p, RunGated: true}, gate: -1}}, 64); err == nil {
+			t.Errorf("RunGated pattern %s compiled: its bytes are unbounded or its matches short", p)
+		}
 	}
 }
 

@@ -647,6 +647,7 @@ type scanState struct {
 	ends       [][]int32 // automaton path: match ends per pattern
 	gateOf     []int     // automaton path: keyword gate pattern per identifier
 	reps       [4][]uint64
+	longRuns   []int32      // automaton path: runs the run-gated identifiers are scanned in
 	memo       []int        // automaton path: spans' scratch
 	out        []Match      // go-re2 path: scratch for the matches
 	spans      []rawSpan    // automaton path: raw matches, by identifier
@@ -740,17 +741,23 @@ func (e *Engine) scanAuto(s *scanState, a *automaton) (out []Match, ok bool) {
 		return nil, false
 	}
 	s.gateOf = a.gateOf
+	if a.runMin > 0 {
+		s.longRuns = a.longRuns(s.buf, s.longRuns[:0])
+	}
 	// Find every identifier's raw matches, then check them in Scan's
 	// order so that each Match is written once, into the result.
 	spans := s.spans[:0]
 	for i, cp := range reg.ids {
 		ends := s.ends[i]
-		if b, g := a.byteOf[i], a.anchorOf[i]; b >= 0 || g >= 0 {
+		if b, g := a.byteOf[i], a.anchorOf[i]; b >= 0 || g >= 0 || a.runGated[i] {
 			var ok bool
-			if b >= 0 {
+			switch {
+			case b >= 0:
 				ends, ok = a.byteEnds(c, s.buf, i, byte(b), ends[:0])
-			} else {
+			case g >= 0:
 				ends, ok = a.anchorEnds(c, s.buf, i, s.ends[g], ends[:0])
+			default:
+				ends, ok = a.runEndsIn(c, s.buf, i, s.longRuns, ends[:0])
 			}
 			if !ok {
 				a.reset(c)

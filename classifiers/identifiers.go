@@ -80,6 +80,15 @@ type identifier struct {
 	// a pattern whose long optional tail multiplies the pass's DFA states
 	// and whose head is rare in ordinary text.
 	HeadAnchored bool
+	// RunGated keeps the pattern out of the multi-pattern pass too: it is
+	// scanned alone in each run of the bytes its matches can hold that is
+	// as long as its shortest match (a VIN in a word of 17 capitals and
+	// digits), which a pass probing every few bytes finds (automaton.go).
+	// It is for a pattern whose long counted repetition multiplies the
+	// pass's DFA states, as a VIN's 17 characters do those of every other
+	// pattern a word of capitals and digits can hold the start of, and
+	// whose bytes seldom form runs that long in ordinary text.
+	RunGated bool
 
 	// Examples must each be found as exactly this identifier when scanned
 	// alone with no field; NonExamples must not produce it.
@@ -964,6 +973,7 @@ var builtin = prepare([]identifier{
 		Keywords:    []string{"vin", "vehicle identification number", "vehicle", "chassis", "fahrgestellnummer"},
 		Validate:    validVIN,
 		Redact:      redactTail,
+		RunGated:    true,
 		Examples: []string{
 			"1M8GDM9AXKP042788",
 			"VIN: 1HGCM82633A004352",
@@ -1214,6 +1224,7 @@ var builtin = prepare([]identifier{
 		Keywords:    []string{"codice fiscale", "cf", "fiscal code", "tax code"},
 		Validate:    validITFiscalCode,
 		Redact:      redactTail,
+		RunGated:    true,
 		Examples: []string{
 			"RSSMRA85T10A562S",
 			"codice fiscale: BNCGNN70E56F205W",
