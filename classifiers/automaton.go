@@ -2,8 +2,10 @@ package classifiers
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 	"regexp/syntax"
 	"slices"
 	"sync/atomic"
@@ -519,6 +521,7 @@ type automaton struct {
 	// identifier is run-gated.
 	runGated   []bool
 	runBytes   [256]bool
+	runSet     runSet
 	runMin     int
 	rev, first []*nfaProgram // per identifier: reversed, and forward alone
 	minw, maxw []int         // per identifier: match length bounds
@@ -620,15 +623,25 @@ func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 			return nil, err
 		}
 	}
+	var union byteSet
 	for i, gated := range a.runGated {
 		if !gated {
 			continue
 		}
-		for b := range 256 {
-			a.runBytes[b] = a.runBytes[b] || a.bytesOf[i].has(byte(b))
+		for k := range union {
+			union[k] |= a.bytesOf[i][k]
 		}
 		if a.runMin == 0 || a.minw[i] < a.runMin {
 			a.runMin = a.minw[i]
+		}
+	}
+	if a.runMin > 0 {
+		if union[2] != 0 || union[3] != 0 {
+			return nil, errors.New("RunGated identifiers: their patterns hold bytes outside ASCII")
+		}
+		a.runSet = newRunSet(union)
+		for b := range 128 {
+			a.runBytes[b] = a.runSet.has(byte(b))
 		}
 	}
 	a.cls = newClassMap(a.fwd)
@@ -1000,31 +1013,104 @@ const minRunWidth = 8
 var allBytes = byteSet{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
 
 // longRuns appends to dst the maximal runs of runBytes in buf at least
-// runMin long, as pairs of offsets, in order. It reads one byte in
-// runMin where it can: every such run holds one of the probed bytes, so
-// a probe that misses rules out the runMin bytes up to it.
+// runMin long, as pairs of offsets, in order. It tests eight bytes at a
+// time (runSet.mask); only a run that reaches the end of a word of eight
+// needs its length kept, as runMin is at least eight.
 func (a *automaton) longRuns(buf []byte, dst []int32) []int32 {
-	in, w := &a.runBytes, a.runMin
-	for p := w - 1; p < len(buf); {
-		if !in[buf[p]] {
-			p += w
+	w, run := a.runMin, 0 // run: the in-set bytes just before i
+	i := 0
+	for ; i+8 <= len(buf); i += 8 {
+		m := a.runSet.mask(binary.LittleEndian.Uint64(buf[i:]))
+		if m == 0xff {
+			run += 8
 			continue
 		}
-		start, end := p, p+1
-		for start > 0 && in[buf[start-1]] {
-			start--
+		if t := bits.TrailingZeros8(^m); run+t >= w {
+			dst = append(dst, int32(i-run), int32(i+t))
 		}
-		for end < len(buf) && in[buf[end]] {
-			end++
+		run = bits.LeadingZeros8(^m)
+	}
+	for ; i < len(buf); i++ {
+		if a.runBytes[buf[i]] {
+			run++
+			continue
 		}
-		if end-start >= w {
-			dst = append(dst, int32(start), int32(end))
+		if run >= w {
+			dst = append(dst, int32(i-run), int32(i))
 		}
-		// buf[end] is not in a run: the next run that long holds
-		// buf[end+w] if it starts before it.
-		p = end + w
+		run = 0
+	}
+	if run >= w {
+		dst = append(dst, int32(len(buf)-run), int32(len(buf)))
 	}
 	return dst
+}
+
+// runSet is a set of ASCII bytes held as at most maxRunRanges ranges, for
+// testing eight bytes at once: lo[r] and over[r] add, to each byte (high
+// bit cleared), what sets its high bit when it is at least range r's low
+// end, and when it is past its high end.
+type runSet struct {
+	n        int
+	lo, over [maxRunRanges]uint64
+}
+
+const maxRunRanges = 3
+
+// newRunSet returns the runSet of the ranges of s, which holds only ASCII
+// bytes; when s has more than maxRunRanges ranges, those with the
+// shortest gaps between them are merged, so that the set grows: a run of
+// s's bytes then lies in a run of the set's, which is what longRuns needs.
+func newRunSet(s byteSet) runSet {
+	type rng struct{ lo, hi int }
+	var rs []rng
+	for c := 0; c < 128; c++ {
+		if !s.has(byte(c)) {
+			continue
+		}
+		if n := len(rs); n > 0 && rs[n-1].hi == c-1 {
+			rs[n-1].hi = c
+		} else {
+			rs = append(rs, rng{c, c})
+		}
+	}
+	for len(rs) > maxRunRanges {
+		k := 0
+		for j := 1; j+1 < len(rs); j++ {
+			if rs[j+1].lo-rs[j].hi < rs[k+1].lo-rs[k].hi {
+				k = j
+			}
+		}
+		rs[k].hi = rs[k+1].hi
+		rs = slices.Delete(rs, k+1, k+2)
+	}
+	const ones = 0x0101010101010101
+	var set runSet
+	set.n = len(rs)
+	for r, x := range rs {
+		set.lo[r] = uint64(0x80-x.lo) * ones
+		set.over[r] = uint64(0x80-x.hi-1) * ones
+	}
+	return set
+}
+
+// mask returns, in bit k, whether byte k of x (little-endian) is in the
+// set. No byte's sum carries into the next: a byte is at most 0x7f once
+// its high bit is cleared, and each addend at most 0x80.
+func (s *runSet) mask(x uint64) uint8 {
+	const high = 0x8080808080808080
+	y := x &^ high
+	var in uint64
+	for r := range s.n {
+		in |= (y + s.lo[r]) &^ (y + s.over[r])
+	}
+	in &= high &^ x
+	return uint8(((in >> 7) * 0x0102040810204080) >> 56)
+}
+
+// has reports whether c is in the set.
+func (s *runSet) has(c byte) bool {
+	return c < 0x80 && s.mask(uint64(c))&1 != 0
 }
 
 // runEndsIn appends to ends the ends of the run-gated identifier i's

@@ -421,6 +421,48 @@ func TestRunGated(t *testing.T) {
 	}
 }
 
+// TestRunSet checks that a runSet holds every byte of the set it is made
+// from, exactly when that has at most maxRunRanges ranges, and that mask
+// tests eight bytes as has tests one.
+func TestRunSet(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	for range 500 {
+		var s byteSet
+		ranges := 1 + r.IntN(5)
+		for range ranges {
+			lo := r.IntN(128)
+			s.addRange(byte(lo), byte(min(127, lo+r.IntN(12))))
+		}
+		set := newRunSet(s)
+		n, exact := 0, true
+		for c := range 256 {
+			in := s.has(byte(c))
+			if in && (c == 0 || !s.has(byte(c-1))) {
+				n++
+			}
+			if in && !set.has(byte(c)) {
+				t.Fatalf("byte %#x of the set is not in its runSet", c)
+			}
+			exact = exact && in == set.has(byte(c))
+		}
+		if n <= maxRunRanges && !exact {
+			t.Fatalf("a set of %d ranges has a runSet with more bytes", n)
+		}
+		for range 20 {
+			x := r.Uint64()
+			var want uint8
+			for k := range 8 {
+				if set.has(byte(x >> (8 * k))) {
+					want |= 1 << k
+				}
+			}
+			if got := set.mask(x); got != want {
+				t.Fatalf("mask(%#x) = %08b, want %08b", x, got, want)
+			}
+		}
+	}
+}
+
 // TestStateReciprocal checks that state's multiplication by the
 // reciprocal of the stride divides every row offset exactly.
 func TestStateReciprocal(t *testing.T) {
