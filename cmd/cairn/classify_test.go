@@ -98,6 +98,24 @@ func TestClassifyStdinTable(t *testing.T) {
 	}
 }
 
+// TestClassifyFileNamedDash: only the argument "-" is stdin; a file the
+// walk finds named "-" is read as a file.
+func TestClassifyFileNamedDash(t *testing.T) {
+	t.Chdir(writeFiles(t, map[string]string{"-": "name,ssn\nAda,536-22-8147\n"}))
+	root := newRootCmd()
+	var stdout, stderr bytes.Buffer
+	root.SetArgs([]string{"classify", "--format", "jsonl", "."})
+	root.SetIn(strings.NewReader("card: 4556 7375 8689 9855\n"))
+	root.SetOut(&stdout)
+	root.SetErr(&stderr)
+	if err := root.Execute(); err == nil {
+		t.Fatal("no findings reported")
+	}
+	if out := stdout.String(); !strings.Contains(out, `"US_SSN"`) || strings.Contains(out, "CREDIT_CARD_NUMBER") {
+		t.Errorf("output:\n%s", out)
+	}
+}
+
 // TestClassifyNeedsNoKey: classify prints no fingerprints, so it neither
 // reads nor creates the installation's fingerprint key, and the flag that
 // named one is accepted with a deprecation notice.
