@@ -170,11 +170,19 @@ func refinePEM(buf []byte, start, end int) (int, int, bool) {
 	marker = append(marker, label...)
 	marker = append(marker, pemDashes...)
 	region := buf[end:min(len(buf), end+maxPEMBody)]
-	// Stop at the next BEGIN line so two keys never merge into one match.
-	if i := bytes.Index(region, []byte(pemBeginPrefix)); i >= 0 {
-		region = region[:i]
+	// Stop at the next BEGIN line so two keys never merge into one match:
+	// looked for only before the END line when there is one, not through
+	// the 64 KiB after every key, which a file of many keys paid per key.
+	// A BEGIN that starts before the END line's last byte cuts it off.
+	i := bytes.Index(region, marker)
+	cut := len(region)
+	if i >= 0 {
+		cut = i + len(marker)
 	}
-	if i := bytes.Index(region, marker); i >= 0 {
+	if b := bytes.Index(region[:min(len(region), cut+len(pemBeginPrefix)-1)], []byte(pemBeginPrefix)); b >= 0 && b < cut {
+		region, i = region[:b], -1
+	}
+	if i >= 0 {
 		if countBase64(region[:i]) < minPEMBody {
 			return 0, 0, false
 		}

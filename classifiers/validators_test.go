@@ -322,6 +322,8 @@ func TestRefinePEM(t *testing.T) {
 		{"empty body", hdr + "\n" + end, ""},
 		{"other END label", hdr + "\n" + body + "\n-----END EC PRIVATE KEY-----", hdr + "\n" + body},
 		{"next BEGIN", hdr + "\n" + body + "\n" + hdr + "\n" + body + "\n" + end, hdr + "\n" + body},
+		{"two keys", hdr + "\n" + body + "\n" + end + "\n" + hdr + "\n" + body + "\n" + end, hdr + "\n" + body + "\n" + end},
+		{"BEGIN inside the END line", hdr + "\n" + body + "\n" + end + "BEGIN x", hdr + "\n" + body},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
