@@ -79,8 +79,8 @@ const (
 	pemBeginPrefix = "-----BEGIN "
 	pemEndPrefix   = "-----END "
 	pemDashes      = "-----"
-	// maxPEMBody bounds how far past the BEGIN line the END line is
-	// searched for (a 16384-bit RSA key is about 12 KiB of PEM).
+	// maxPEMBody bounds how far past the BEGIN line a key extends (a
+	// 16384-bit RSA key is about 12 KiB of PEM).
 	maxPEMBody = 64 << 10
 	// minPEMBody is the least key material (base64 characters) that makes
 	// a BEGIN line a finding; a bare armour line is usually code or docs
@@ -154,11 +154,17 @@ func countBase64(b []byte) int {
 	return n
 }
 
-// refinePEM extends a PEM BEGIN line to its matching END line, so that the
-// fingerprint covers the key and not only the armour. Without an END line
-// within maxPEMBody (a truncated sample), it extends over the armour
-// headers and the body that follow. A BEGIN line with fewer than
-// minPEMBody characters of key material is dropped.
+// refinePEM extends a PEM BEGIN line over the armour headers and the body
+// that follow it and, when the END line of the same label comes right
+// after them, over that too, so that the fingerprint covers the key and
+// not only the armour; without one (a truncated sample, or the END line
+// of another label) the match ends with the body. A BEGIN line with fewer
+// than minPEMBody characters of key material is dropped.
+//
+// The END line is looked for only where the body ends: searching the
+// maxPEMBody bytes after every BEGIN line for it cost 64 KiB per line in
+// logs full of code that handles keys ("-----BEGIN RSA PRIVATE KEY-----")
+// and took a far END line, past any text, as the end of the key.
 func refinePEM(buf []byte, start, end int) (int, int, bool) {
 	header := buf[start:end]
 	if len(header) < len(pemBeginPrefix)+len(pemDashes) || !bytes.HasPrefix(header, []byte(pemBeginPrefix)) {
@@ -170,31 +176,16 @@ func refinePEM(buf []byte, start, end int) (int, int, bool) {
 	marker = append(marker, label...)
 	marker = append(marker, pemDashes...)
 	region := buf[end:min(len(buf), end+maxPEMBody)]
-	// Stop at the next BEGIN line so two keys never merge into one match:
-	// looked for only before the END line when there is one, not through
-	// the 64 KiB after every key, which a file of many keys paid per key.
-	// A BEGIN that starts before the END line's last byte cuts it off.
-	i := bytes.Index(region, marker)
-	cut := len(region)
-	if i >= 0 {
-		cut = i + len(marker)
-	}
-	if b := bytes.Index(region[:min(len(region), cut+len(pemBeginPrefix)-1)], []byte(pemBeginPrefix)); b >= 0 && b < cut {
-		region, i = region[:b], -1
-	}
-	if i >= 0 {
-		if countBase64(region[:i]) < minPEMBody {
-			return 0, 0, false
-		}
-		return start, end + i + len(marker), true
-	}
 	h := skipArmorHeaders(region)
-	body := region[:h+pemBodyLen(region[h:])]
-	if countBase64(body[h:]) < minPEMBody {
+	n := h + pemBodyLen(region[h:])
+	if countBase64(region[h:n]) < minPEMBody {
 		return 0, 0, false
 	}
+	if bytes.HasPrefix(region[n:], marker) {
+		return start, end + n + len(marker), true
+	}
 	// Do not keep trailing whitespace in the match.
-	body = bytes.TrimRight(body, " \t\r\n")
+	body := bytes.TrimRight(region[:n], " \t\r\n")
 	return start, end + len(body), true
 }
 

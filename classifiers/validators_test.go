@@ -323,7 +323,10 @@ func TestRefinePEM(t *testing.T) {
 		{"other END label", hdr + "\n" + body + "\n-----END EC PRIVATE KEY-----", hdr + "\n" + body},
 		{"next BEGIN", hdr + "\n" + body + "\n" + hdr + "\n" + body + "\n" + end, hdr + "\n" + body},
 		{"two keys", hdr + "\n" + body + "\n" + end + "\n" + hdr + "\n" + body + "\n" + end, hdr + "\n" + body + "\n" + end},
-		{"BEGIN inside the END line", hdr + "\n" + body + "\n" + end + "BEGIN x", hdr + "\n" + body},
+		{"text after the END line", hdr + "\n" + body + "\n" + end + "BEGIN x", hdr + "\n" + body + "\n" + end},
+		{"text before the END line", hdr + "\n" + body + "\n# note\n" + end, hdr + "\n" + body},
+		// Code that handles keys, and an END line far away: no key.
+		{"far END line", hdr + `") {` + "\n" + strings.Repeat("ref=f8ba865f-cecf-49fa-99a9 ", 20) + "\n" + end, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
