@@ -299,21 +299,48 @@ func (r *registry) goRE2() error {
 	return r.re2Err
 }
 
-// keywordGate returns a case-insensitive RE2 pattern that matches wherever
-// one of the word-form keywords could be found by the keyword check: each
-// space of a word form may be any run of non-alphanumeric characters or
-// none (camelCase). It is a superset of the check, used to skip a
-// keyword-required identifier in blocks with no keyword at all.
+// keywordGate returns an RE2 pattern that matches wherever one of the
+// word-form keywords could be found by the keyword check: each word in
+// any case, and each space of a word form any run of non-alphanumeric
+// characters or none (camelCase). It is a superset of the check, used to
+// skip a keyword-required identifier in blocks with no keyword at all.
+// The check reads bytes: its separators are every byte but ASCII letters
+// and digits, so the class of separators is outside the case folding
+// (which would leave out ſ and the Kelvin sign, folded to s and k), and
+// a byte that is not valid UTF-8, which no RE2 class matches, is a space
+// in what the set reads (setInput).
 func keywordGate(keywords [][]byte) string {
 	alts := make([]string, len(keywords))
 	for i, kw := range keywords {
 		words := strings.Fields(string(kw))
 		for j, w := range words {
-			words[j] = regexpQuote(w)
+			words[j] = `(?i:` + regexpQuote(w) + `)`
 		}
-		alts[i] = strings.Join(words, `[^0-9a-z]*`)
+		alts[i] = strings.Join(words, `[^0-9A-Za-z]*`)
 	}
-	return `(?i)(?:` + strings.Join(alts, "|") + `)`
+	return `(?:` + strings.Join(alts, "|") + `)`
+}
+
+// setInput returns win for the set to read, with each byte that is not
+// valid UTF-8 made a space, in s's scratch: RE2 matches such a byte with
+// nothing, where the keyword check takes it for a separator. For the set,
+// which only picks the patterns to run, the change can add matches and
+// never remove one (no RE2 construct needs a byte to be invalid; \b reads
+// both as non-word).
+func (s *scanState) setInput(win []byte) []byte {
+	if utf8.Valid(win) {
+		return win
+	}
+	out := append(s.sanitized[:0], win...)
+	for i := 0; i < len(out); {
+		r, n := utf8.DecodeRune(out[i:])
+		if r == utf8.RuneError && n == 1 {
+			out[i] = ' '
+		}
+		i += n
+	}
+	s.sanitized = out
+	return out
 }
 
 // regexpQuote escapes RE2 metacharacters (word forms hold only [a-z0-9 ],
@@ -648,6 +675,7 @@ type scanState struct {
 	gateOf     []int     // automaton path: keyword gate pattern per identifier
 	reps       [4][]uint64
 	longRuns   []int32      // automaton path: runs the run-gated identifiers are scanned in
+	sanitized  []byte       // go-re2 path: setInput's scratch
 	memo       []int        // automaton path: spans' scratch
 	out        []Match      // go-re2 path: scratch for the matches
 	spans      []rawSpan    // automaton path: raw matches, by identifier
@@ -836,7 +864,7 @@ func (e *Engine) scanBlock(s *scanState, own, ownEnd int, out []Match) []Match {
 	reg := e.reg
 	ws, we := max(0, own-reg.context), min(len(s.buf), ownEnd+reg.context)
 	win := s.buf[ws:we]
-	hits, err := reg.set.FindAllWithError(win, -1)
+	hits, err := reg.set.FindAllWithError(s.setInput(win), -1)
 	if err == nil && len(hits) == 0 {
 		return out
 	}

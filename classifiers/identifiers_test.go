@@ -164,6 +164,9 @@ func TestKeywordGate(t *testing.T) {
 				strings.Join(words, "-"),
 				strings.Join(words, " \t "),
 				strings.Join(words, "\u00a0"),
+				strings.Join(words, "\xa0"),              // Latin-1, not valid UTF-8
+				strings.Join(words, "\xff\xff\xff\xff "), // a run of invalid bytes
+				strings.Join(words, "\u017f"),            // ſ, which folds to s
 			}
 			// camelCase cannot spell a one-letter word ("driver's
 			// license" is "driver s license"; "DriverSLicense" reads
@@ -172,7 +175,7 @@ func TestKeywordGate(t *testing.T) {
 				spellings = append(spellings, strings.Join(title, ""))
 			}
 			for _, spelling := range spellings {
-				if !gate.MatchString("x " + spelling + " = y") {
+				if !gate.Match(new(scanState).setInput([]byte("x " + spelling + " = y"))) {
 					t.Errorf("%s: gate misses %q", id.ID, spelling)
 				}
 				if !containsAnyWord(appendWords(nil, []byte("x "+spelling+" = y")), kws) {
