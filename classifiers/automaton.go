@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math/bits"
 	"regexp/syntax"
 	"slices"
 	"sync/atomic"
@@ -1004,55 +1003,52 @@ func (a *automaton) runEnds(c *dfaCache, buf []byte, i int, ends []int32, next f
 	return ends, true
 }
 
-// minRunWidth is the shortest match a RunGated identifier may have:
-// longRuns probes every runMin-th byte, and runs of fewer bytes are too
-// common in ordinary text for the probes to skip much.
-const minRunWidth = 8
+// minRunWidth is the shortest match a RunGated identifier may have: a
+// run that long covers a whole aligned word of eight bytes, which
+// longRuns looks for, and runs of fewer bytes are common in ordinary text.
+const minRunWidth = 15
 
 // allBytes is the byteSet of every byte.
 var allBytes = byteSet{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
 
 // longRuns appends to dst the maximal runs of runBytes in buf at least
-// runMin long, as pairs of offsets, in order. It tests eight bytes at a
-// time (runSet.mask); only a run that reaches the end of a word of eight
-// needs its length kept, as runMin is at least eight.
+// runMin long, as pairs of offsets, in order. As runMin is at least
+// minRunWidth (15), every such run covers a whole aligned word of eight
+// bytes: it tests words eight bytes at a time (runSet.full), and measures
+// a run only around a word that is all in the set.
 func (a *automaton) longRuns(buf []byte, dst []int32) []int32 {
-	w, run := a.runMin, 0 // run: the in-set bytes just before i
-	i := 0
-	for ; i+8 <= len(buf); i += 8 {
-		m := a.runSet.mask(binary.LittleEndian.Uint64(buf[i:]))
-		if m == 0xff {
-			run += 8
+	in := &a.runBytes
+	for i := 0; i+8 <= len(buf); i += 8 {
+		if !a.runSet.full(binary.LittleEndian.Uint64(buf[i:])) {
 			continue
 		}
-		if t := bits.TrailingZeros8(^m); run+t >= w {
-			dst = append(dst, int32(i-run), int32(i+t))
+		start, end := i, i+8
+		for start > 0 && in[buf[start-1]] {
+			start--
 		}
-		run = bits.LeadingZeros8(^m)
-	}
-	for ; i < len(buf); i++ {
-		if a.runBytes[buf[i]] {
-			run++
-			continue
+		for end+8 <= len(buf) && a.runSet.full(binary.LittleEndian.Uint64(buf[end:])) {
+			end += 8
 		}
-		if run >= w {
-			dst = append(dst, int32(i-run), int32(i))
+		for end < len(buf) && in[buf[end]] {
+			end++
 		}
-		run = 0
-	}
-	if run >= w {
-		dst = append(dst, int32(len(buf)-run), int32(len(buf)))
+		if end-start >= a.runMin {
+			dst = append(dst, int32(start), int32(end))
+		}
+		// buf[end] is out of the set: the word that holds it is not full.
+		i = end &^ 7
 	}
 	return dst
 }
 
-// runSet is a set of ASCII bytes held as at most maxRunRanges ranges, for
-// testing eight bytes at once: lo[r] and over[r] add, to each byte (high
-// bit cleared), what sets its high bit when it is at least range r's low
-// end, and when it is past its high end.
+// runSet is a set of ASCII bytes held as at most maxRunRanges ranges
+// [first, last], for testing eight bytes at once: lo[r] and over[r] add,
+// to each byte (high bit cleared), what sets its high bit when it is at
+// least range r's first byte, and when it is past its last.
 type runSet struct {
-	n        int
-	lo, over [maxRunRanges]uint64
+	n           int
+	first, last [maxRunRanges]byte
+	lo, over    [maxRunRanges]uint64
 }
 
 const maxRunRanges = 3
@@ -1088,29 +1084,34 @@ func newRunSet(s byteSet) runSet {
 	var set runSet
 	set.n = len(rs)
 	for r, x := range rs {
+		set.first[r], set.last[r] = byte(x.lo), byte(x.hi)
 		set.lo[r] = uint64(0x80-x.lo) * ones
 		set.over[r] = uint64(0x80-x.hi-1) * ones
 	}
 	return set
 }
 
-// mask returns, in bit k, whether byte k of x (little-endian) is in the
-// set. No byte's sum carries into the next: a byte is at most 0x7f once
-// its high bit is cleared, and each addend at most 0x80.
-func (s *runSet) mask(x uint64) uint8 {
+// full reports whether all eight bytes of x are in the set. No byte's sum
+// carries into the next: a byte is at most 0x7f once its high bit is
+// cleared, and each addend at most 0x80.
+func (s *runSet) full(x uint64) bool {
 	const high = 0x8080808080808080
 	y := x &^ high
 	var in uint64
 	for r := range s.n {
 		in |= (y + s.lo[r]) &^ (y + s.over[r])
 	}
-	in &= high &^ x
-	return uint8(((in >> 7) * 0x0102040810204080) >> 56)
+	return in&high&^x == high
 }
 
 // has reports whether c is in the set.
 func (s *runSet) has(c byte) bool {
-	return c < 0x80 && s.mask(uint64(c))&1 != 0
+	for r := range s.n {
+		if s.first[r] <= c && c <= s.last[r] {
+			return true
+		}
+	}
+	return false
 }
 
 // runEndsIn appends to ends the ends of the run-gated identifier i's

@@ -375,9 +375,9 @@ func TestHeadAnchored(t *testing.T) {
 // matches.
 func TestRunGated(t *testing.T) {
 	patterns := []string{
-		`\b[A-HJ-NPR-Z0-9]{9}\b`,
-		`[A-Z]{3}\d{5,7}`,
-		`\b\d{4}[ \-]?\d{4}\b`,
+		`\b[A-HJ-NPR-Z0-9]{17}\b`,
+		`[A-Z]{3}\d{12,14}`,
+		`\b\d{4}[ \-]?\d{4}[ \-]?\d{4}[ \-]?\d{4}\b`,
 	}
 	reg := patternRegistry(t, patterns, identifier{RunGated: true})
 	a := reg.auto
@@ -386,14 +386,14 @@ func TestRunGated(t *testing.T) {
 			t.Fatalf("pattern %s is not run-gated", patterns[i])
 		}
 	}
-	if a.runMin != 8 {
-		t.Fatalf("runMin = %d, want 8", a.runMin)
+	if a.runMin != 15 {
+		t.Fatalf("runMin = %d, want 15", a.runMin)
 	}
-	alphabet := []string{"A", "B", "I", "Z", "AB", "0", "1", "9", "12", "1234", " ", " ", "-", "x", "\n", "_", "\xff"}
+	alphabet := []string{"A", "B", "I", "Z", "AB", "0", "1", "9", "12", "1234", "12345678", "ABCDEFGH", " ", " ", "-", "x", "\n", "_", "\xff"}
 	r := rand.New(rand.NewPCG(5, 5))
-	for range 2000 {
+	for range 3000 {
 		var b bytes.Buffer
-		for range r.IntN(40) {
+		for range r.IntN(60) {
 			b.WriteString(alphabet[r.IntN(len(alphabet))])
 		}
 		buf := b.Bytes()
@@ -412,9 +412,9 @@ func TestRunGated(t *testing.T) {
 			t.Fatalf("longRuns(%q) = %v, want %v", buf, got, want)
 		}
 	}
-	compareRandom(t, reg, 13, 600, 40, alphabet)
+	compareRandom(t, reg, 13, 600, 60, alphabet)
 
-	for _, p := range []string{`\b.{9}\b`, `[A-Z]{3}\d{2,4}`} {
+	for _, p := range []string{`\b.{17}\b`, `[A-Z]{3}\d{9,11}`} {
 		if _, err := newAutomaton([]*compiled{{identifier: identifier{ID: "Y", Pattern: p, RunGated: true}, gate: -1}}, 64); err == nil {
 			t.Errorf("RunGated pattern %s compiled: its bytes are unbounded or its matches short", p)
 		}
@@ -422,8 +422,8 @@ func TestRunGated(t *testing.T) {
 }
 
 // TestRunSet checks that a runSet holds every byte of the set it is made
-// from, exactly when that has at most maxRunRanges ranges, and that mask
-// tests eight bytes as has tests one.
+// from, exactly when that has at most maxRunRanges ranges, and that full
+// tests eight bytes as has tests each.
 func TestRunSet(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 7))
 	for range 500 {
@@ -448,16 +448,26 @@ func TestRunSet(t *testing.T) {
 		if n <= maxRunRanges && !exact {
 			t.Fatalf("a set of %d ranges has a runSet with more bytes", n)
 		}
-		for range 20 {
-			x := r.Uint64()
-			var want uint8
-			for k := range 8 {
-				if set.has(byte(x >> (8 * k))) {
-					want |= 1 << k
-				}
+		var members []byte
+		for c := range 128 {
+			if set.has(byte(c)) {
+				members = append(members, byte(c))
 			}
-			if got := set.mask(x); got != want {
-				t.Fatalf("mask(%#x) = %08b, want %08b", x, got, want)
+		}
+		for range 40 {
+			// Mostly members, so that full is often true.
+			var x uint64
+			want := true
+			for k := range 8 {
+				c := byte(r.Uint32())
+				if len(members) > 0 && r.IntN(8) > 0 {
+					c = members[r.IntN(len(members))]
+				}
+				want = want && set.has(c)
+				x |= uint64(c) << (8 * k)
+			}
+			if got := set.full(x); got != want {
+				t.Fatalf("full(%#x) = %v, want %v", x, got, want)
 			}
 		}
 	}
