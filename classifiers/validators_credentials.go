@@ -90,14 +90,15 @@ const (
 
 // pemBodyLen returns how many bytes of b, from its start, look like a PEM
 // body: base64, padding, whitespace and the escapes \n, \r, \t of a PEM
-// stored inside a JSON or YAML string.
+// stored inside a JSON or YAML string, and \/, which some JSON encoders
+// (PHP's) write for every slash of the base64.
 func pemBodyLen(b []byte) int {
 	n := 0
 	for n < len(b) {
 		switch c := b[n]; {
 		case isBase64Char(c), c == '=', c == '\n', c == '\r', c == ' ', c == '\t':
 			n++
-		case c == '\\' && n+1 < len(b) && (b[n+1] == 'n' || b[n+1] == 'r' || b[n+1] == 't'):
+		case c == '\\' && n+1 < len(b) && (b[n+1] == 'n' || b[n+1] == 'r' || b[n+1] == 't' || b[n+1] == '/'):
 			n += 2
 		default:
 			return n
@@ -208,7 +209,10 @@ func normalizePEM(b []byte) []byte {
 	for j := 0; j < len(body); j++ {
 		c := body[j]
 		if c == '\\' && j+1 < len(body) {
-			j++ // an escape such as \n
+			j++ // an escape such as \n, or \/ for a slash of the base64
+			if body[j] == '/' {
+				out = append(out, '/')
+			}
 			continue
 		}
 		if isBase64Char(c) || c == '=' {

@@ -316,6 +316,8 @@ func TestRefinePEM(t *testing.T) {
 		{"complete", hdr + "\n" + body + "\n" + end + "\ntrailer", hdr + "\n" + body + "\n" + end},
 		{"crlf", hdr + "\r\n" + body + "\r\n" + end, hdr + "\r\n" + body + "\r\n" + end},
 		{"json escaped", hdr + `\n` + body + `\n` + end + `\n"}`, hdr + `\n` + body + `\n` + end},
+		{"json escaped slashes", hdr + `\nMII\/Og\/IBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n` + end + `"}`,
+			hdr + `\nMII\/Og\/IBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n` + end},
 		{"truncated", hdr + "\n" + body + "\n", hdr + "\n" + body},
 		{"truncated then text", hdr + "\n" + body + "\n# comment", hdr + "\n" + body},
 		{"armour only", hdr, ""},
@@ -355,6 +357,13 @@ func TestNormalizePEM(t *testing.T) {
 		if got := string(normalizePEM([]byte(f))); got != want {
 			t.Errorf("normalizePEM(%q) = %q, want %q", f, got, want)
 		}
+	}
+	// A slash of the base64 escaped as JSON encoders such as PHP's write it.
+	const slashed = "MII/OgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu"
+	plain := normalizePEM([]byte("-----BEGIN RSA PRIVATE KEY-----\n" + slashed + "\n-----END RSA PRIVATE KEY-----"))
+	escaped := normalizePEM([]byte(`-----BEGIN RSA PRIVATE KEY-----\n` + strings.ReplaceAll(slashed, "/", `\/`) + `\n-----END RSA PRIVATE KEY-----`))
+	if string(plain) != "RSA PRIVATE KEY:"+slashed || string(escaped) != string(plain) {
+		t.Errorf("normalizePEM: plain %q, escaped %q", plain, escaped)
 	}
 }
 
