@@ -515,8 +515,8 @@ type automaton struct {
 	// runGated[i] is true for a RunGated identifier, out of the
 	// multi-pattern pass: scanned alone in each run of bytesOf[i] at
 	// least minw[i] long. Those runs lie in the runs of runBytes (the
-	// union of their bytesOf) at least runMin long (the least minw), all
-	// of which longRuns finds in one probing pass; runMin is 0 if no
+	// union of their bytesOf, as runSet) at least runMin long (the least
+	// minw), all of which longRuns finds in one pass; runMin is 0 if no
 	// identifier is run-gated.
 	runGated   []bool
 	runBytes   [256]bool
@@ -593,8 +593,10 @@ func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 			rev bool
 		}{{a.fwd, int32(i), false}, {rp, 0, true}, {fp, 0, false}} {
 			if x.p == a.fwd && (c.KeywordRequired || a.byteOf[i] >= 0 || a.anchorOf[i] != -1 || a.runGated[i]) {
-				// Found through its keyword gate instead (windowEnds): its
-				// weak shapes (any 3 or 9 digits) would flood the pass.
+				// Found another way: through its keyword gate
+				// (windowEnds), whose weak shapes (any 3 or 9 digits)
+				// would flood the pass, its rare byte, anchor or head, or
+				// its runs.
 				x.p.starts = append(x.p.starts, x.p.add(nfaNode{op: opFail}))
 				continue
 			}

@@ -83,7 +83,8 @@ type identifier struct {
 	// RunGated keeps the pattern out of the multi-pattern pass too: it is
 	// scanned alone in each run of the bytes its matches can hold that is
 	// as long as its shortest match (a VIN in a word of 17 capitals and
-	// digits), which a pass probing every few bytes finds (automaton.go).
+	// digits), which one pass over the data finds, eight bytes at a time
+	// (automaton.go).
 	// It is for a pattern whose long counted repetition multiplies the
 	// pass's DFA states, as a VIN's 17 characters do those of every other
 	// pattern a word of capitals and digits can hold the start of, and
