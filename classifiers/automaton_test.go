@@ -473,6 +473,68 @@ func TestRunSet(t *testing.T) {
 	}
 }
 
+// TestClassMap checks newClassMap's partition: two bytes share a class
+// exactly when every set, the word characters and '\n' treat them alike,
+// and classes are numbered in the order of their first byte, which is
+// their representative.
+func TestClassMap(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	for range 200 {
+		var progs []*nfaProgram
+		for range 1 + r.IntN(3) {
+			p := &nfaProgram{}
+			for range r.IntN(12) {
+				var s byteSet
+				for range 1 + r.IntN(4) {
+					lo := r.IntN(256)
+					s.addRange(byte(lo), byte(min(255, lo+r.IntN(40))))
+				}
+				p.sets = append(p.sets, s)
+			}
+			progs = append(progs, p)
+		}
+		cm := newClassMap(progs...)
+		alike := func(a, b byte) bool {
+			if isWordByte(a) != isWordByte(b) || (a == '\n') != (b == '\n') {
+				return false
+			}
+			for _, p := range progs {
+				for _, s := range p.sets {
+					if s.has(a) != s.has(b) {
+						return false
+					}
+				}
+			}
+			return true
+		}
+		next := 0
+		for c := range 256 {
+			k := int(cm.of[c])
+			if k == next {
+				if cm.rep[k] != byte(c) {
+					t.Fatalf("class %d: representative %d, first byte %d", k, cm.rep[k], c)
+				}
+				next++
+			} else if k > next {
+				t.Fatalf("byte %d opens class %d before class %d", c, k, next)
+			}
+			if !alike(byte(c), cm.rep[k]) {
+				t.Fatalf("byte %d is in the class of %d, but a set tells them apart", c, cm.rep[k])
+			}
+		}
+		if next != len(cm.rep) {
+			t.Fatalf("%d classes, %d representatives", next, len(cm.rep))
+		}
+		for i := range cm.rep {
+			for j := range i {
+				if alike(cm.rep[i], cm.rep[j]) {
+					t.Fatalf("classes %d and %d are alike", j, i)
+				}
+			}
+		}
+	}
+}
+
 // TestStateReciprocal checks that state's multiplication by the
 // reciprocal of the stride divides every row offset exactly.
 func TestStateReciprocal(t *testing.T) {

@@ -86,40 +86,44 @@ func isWordByte(c byte) bool {
 	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
+// newClassMap partitions the bytes by their membership in every byte set
+// of progs, the word characters and '\n', numbering the classes in the
+// order of their first byte. Each set refines the partition in place: a
+// byte's new class is the first of its old class's bytes with the same
+// membership, renumbered in byte order, so no per-byte signature is kept.
 func newClassMap(progs ...*nfaProgram) *classMap {
-	// Refine a partition by every set: a byte's signature is its
-	// membership in each distinguishing set.
-	var sig [256][]byte
-	mark := func(has func(byte) bool) {
+	var of [256]uint8 // class of each byte; one class at first
+	n := 1
+	refine := func(has func(byte) bool) {
+		var next [2 * 256]int16 // (old class, member) → new class + 1
+		k := 0
 		for c := range 256 {
+			i := 2 * int(of[c])
 			if has(byte(c)) {
-				sig[c] = append(sig[c], '1')
-			} else {
-				sig[c] = append(sig[c], '0')
+				i++
 			}
+			if next[i] == 0 {
+				k++
+				next[i] = int16(k)
+			}
+			of[c] = uint8(next[i] - 1)
 		}
+		n = k
 	}
-	mark(isWordByte)
-	mark(func(c byte) bool { return c == '\n' })
+	refine(isWordByte)
+	refine(func(c byte) bool { return c == '\n' })
 	seen := map[byteSet]bool{}
 	for _, p := range progs {
 		for _, s := range p.sets {
 			if !seen[s] {
 				seen[s] = true
-				mark(s.has)
+				refine(s.has)
 			}
 		}
 	}
-	cm := &classMap{}
-	ids := map[string]uint8{}
-	for c := range 256 {
-		id, ok := ids[string(sig[c])]
-		if !ok {
-			id = uint8(len(cm.rep))
-			ids[string(sig[c])] = id
-			cm.rep = append(cm.rep, byte(c))
-		}
-		cm.of[c] = id
+	cm := &classMap{of: of, rep: make([]byte, n)}
+	for c := 255; c >= 0; c-- {
+		cm.rep[of[c]] = byte(c) // ends at each class's first byte
 	}
 	return cm
 }
