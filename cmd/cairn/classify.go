@@ -16,10 +16,10 @@ import (
 	"runtime/pprof"
 	"sort"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
-	"github.com/sourcegraph/conc"
 	"github.com/sourcegraph/conc/panics"
 	"github.com/spf13/cobra"
 
@@ -164,7 +164,7 @@ func runClassify(ctx context.Context, s classifySettings, args []string, stdin i
 	// A panic is caught per file, so that the workers keep draining the
 	// queue, and raised again once all are done.
 	queue := make(chan string, 1024) // file paths; "" is stdin
-	var wg conc.WaitGroup
+	var wg sync.WaitGroup
 	var caught panics.Catcher
 	for range s.Workers {
 		wg.Go(func() {
