@@ -518,8 +518,12 @@ type automaton struct {
 	// union of their bytesOf, as runSet) at least runMin long (the least
 	// minw), all of which longRuns finds in one pass; runMin is 0 if no
 	// identifier is run-gated.
-	runGated   []bool
-	runBytes   [256]bool
+	runGated []bool
+	runBytes [256]bool
+	// seps[i], for a WeakWhenAlnum identifier, holds the bytes of
+	// bytesOf[i] that are not ASCII letters or digits (a match without
+	// one is weak); nil otherwise. See dropWeak.
+	seps       []*byteSet
 	runSet     runSet
 	runMin     int
 	rev, first []*nfaProgram // per identifier: reversed, and forward alone
@@ -606,6 +610,13 @@ func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 		}
 		a.rev = append(a.rev, rp)
 		a.first = append(a.first, fp)
+		var seps *byteSet
+		if c.WeakWhenAlnum {
+			if seps, err = weakSeparators(c, re, a.bytesOf[i], fp, rp); err != nil {
+				return nil, err
+			}
+		}
+		a.seps = append(a.seps, seps)
 	}
 	for _, c := range ids {
 		if len(c.keywords) == 0 {
@@ -685,6 +696,147 @@ func (a *automaton) windowEnds(c *dfaCache, buf []byte, i int, gate []int32, rea
 		}
 	}
 	return ends, true
+}
+
+// dropWeak removes from ends, the match ends of WeakWhenAlnum identifier
+// i, those where every match is weak and has no keyword, which check
+// would drop: no keyword gate match ends where a keyword before any of
+// those matches could be (hint; the caller has ruled out the field), and
+// each match lies in the run of letters and digits before the end. A
+// match starts with a letter or digit and holds only bytes of bytesOf[i],
+// so one that holds a separator (seps[i]) is found, walking back from the
+// end through bytesOf[i] up to the longest match, as a separator and then
+// a letter or digit.
+//
+// Dropping them changes no result, although spans then no longer skips
+// the bytes they cover: a match starts and ends at a word boundary, and
+// there is none inside a run of letters and digits, so no other match
+// starts inside a dropped one, and a start whose matches all lie in such
+// a run has all its ends dropped.
+func (a *automaton) dropWeak(buf []byte, i int, ends []int32, hint keywordHint, dist int) []int32 {
+	seps, in := a.seps[i], &a.bytesOf[i]
+	minw, maxw := a.minw[i], a.maxw[i]
+	kept := ends[:0]
+	for _, e := range ends {
+		end := int(e)
+		// A match ending at end starts in [end-maxw, end-minw]; a
+		// keyword before it ends at most dist bytes before its start.
+		keep := hint.near(end-minw, dist+maxw-minw)
+		sep := false
+		for p := end - 1; !keep && p >= max(0, end-maxw) && in.has(buf[p]); p-- {
+			if seps.has(buf[p]) {
+				sep = true
+			} else {
+				keep = sep
+			}
+		}
+		if keep {
+			kept = append(kept, e)
+		}
+	}
+	return kept
+}
+
+// weakSeparators checks that the WeakWhenAlnum identifier c can use
+// dropWeak, its pattern being re, the bytes of its matches in, and fp
+// and rp its forward and reversed programs: c has a WeakForm and
+// keywords that are not required, every match starts and ends with \b
+// and with a letter or digit. It returns the bytes of in that are not
+// letters or digits.
+func weakSeparators(c *compiled, re *syntax.Regexp, in byteSet, fp, rp *nfaProgram) (*byteSet, error) {
+	switch {
+	case c.WeakForm == nil || len(c.keywords) == 0 || c.KeywordRequired:
+		return nil, fmt.Errorf("identifier %s: WeakWhenAlnum needs a WeakForm and keywords that are not required", c.ID)
+	case !wordBounded(re, true) || !wordBounded(re, false):
+		return nil, fmt.Errorf("identifier %s: WeakWhenAlnum needs a pattern that starts and ends with \\b", c.ID)
+	}
+	var seps byteSet
+	for b := range 256 {
+		if in.has(byte(b)) && !isAlnum(byte(b)) {
+			if isWordByte(byte(b)) {
+				return nil, fmt.Errorf("identifier %s: WeakWhenAlnum, but its matches can hold %q", c.ID, byte(b))
+			}
+			seps.add(byte(b))
+		}
+	}
+	for _, p := range []*nfaProgram{fp, rp} {
+		if e := p.edgeBytes(); e != e.and(&alnumBytes) {
+			return nil, fmt.Errorf("identifier %s: WeakWhenAlnum, but a match can start or end with a byte other than a letter or digit", c.ID)
+		}
+	}
+	return &seps, nil
+}
+
+// alnumBytes holds the ASCII letters and digits.
+var alnumBytes = func() (s byteSet) {
+	for b := range 256 {
+		if isAlnum(byte(b)) {
+			s.add(byte(b))
+		}
+	}
+	return s
+}()
+
+func (s *byteSet) and(t *byteSet) (u byteSet) {
+	for k := range s {
+		u[k] = s[k] & t[k]
+	}
+	return u
+}
+
+// edgeBytes returns the bytes a match of p can consume first: for a
+// reversed program, the bytes a match can end with. Assertions are taken
+// to hold, so the set may be larger than the truth, never smaller.
+func (p *nfaProgram) edgeBytes() byteSet {
+	var u byteSet
+	seen := make([]bool, len(p.nodes))
+	stack := slices.Clone(p.starts)
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[n] {
+			continue
+		}
+		seen[n] = true
+		switch nd := &p.nodes[n]; nd.op {
+		case opByte:
+			for k := range u {
+				u[k] |= p.sets[nd.set][k]
+			}
+		case opSplit:
+			stack = append(stack, nd.out, nd.out1)
+		case opAssert:
+			stack = append(stack, nd.out)
+		}
+	}
+	return u
+}
+
+// wordBounded reports whether every match of re starts (start) or ends
+// (!start) with \b.
+func wordBounded(re *syntax.Regexp, start bool) bool {
+	switch re.Op {
+	case syntax.OpWordBoundary:
+		return true
+	case syntax.OpCapture:
+		return wordBounded(re.Sub[0], start)
+	case syntax.OpConcat:
+		if len(re.Sub) == 0 {
+			return false
+		}
+		if start {
+			return wordBounded(re.Sub[0], start)
+		}
+		return wordBounded(re.Sub[len(re.Sub)-1], start)
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			if !wordBounded(sub, start) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // reset replaces a full cache by an empty one (once, however many scans

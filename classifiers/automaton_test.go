@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"regexp"
 	"regexp/syntax"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -417,6 +419,131 @@ func TestRunGated(t *testing.T) {
 	for _, p := range []string{`\b.{17}\b`, `[A-Z]{3}\d{9,11}`} {
 		if _, err := newAutomaton([]*compiled{{identifier: identifier{ID: "Y", Pattern: p, RunGated: true}, gate: -1}}, 64); err == nil {
 			t.Errorf("RunGated pattern %s compiled: its bytes are unbounded or its matches short", p)
+		}
+	}
+}
+
+// TestWeakWhenAlnum checks the claim of every WeakWhenAlnum identifier,
+// that random values of its pattern made of letters and digits alone are
+// weak forms, and dropWeak on a column of them.
+func TestWeakWhenAlnum(t *testing.T) {
+	reg, err := loadRegistry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := reg.auto
+	r := rand.New(rand.NewPCG(11, 11))
+	ssn := -1
+	for i, c := range reg.ids {
+		if c.ID == "US_SSN" {
+			ssn = i
+		}
+		if !c.WeakWhenAlnum {
+			continue
+		}
+		if a.seps[i] == nil {
+			t.Fatalf("%s: WeakWhenAlnum, but the automaton has no separators for it", c.ID)
+		}
+		var alphabet []byte // digits five times as likely as letters
+		for b := range 256 {
+			switch {
+			case !a.bytesOf[i].has(byte(b)):
+			case isDigit(byte(b)):
+				alphabet = append(alphabet, bytes.Repeat([]byte{byte(b)}, 5)...)
+			case isAlnum(byte(b)):
+				alphabet = append(alphabet, byte(b))
+			}
+		}
+		full := regexp.MustCompile(`^(?:` + c.Pattern + `)$`)
+		matched := 0
+		for range 20000 {
+			v := make([]byte, a.minw[i]+r.IntN(a.maxw[i]-a.minw[i]+1))
+			for k := range v {
+				v[k] = alphabet[r.IntN(len(alphabet))]
+			}
+			if !full.Match(v) {
+				continue
+			}
+			matched++
+			if !c.WeakForm(v) {
+				t.Errorf("%s: WeakWhenAlnum, but %q is not a weak form", c.ID, v)
+				break
+			}
+		}
+		if matched < 100 {
+			t.Errorf("%s: %d random values of letters and digits matched; the check needs more", c.ID, matched)
+		}
+	}
+	if ssn < 0 || a.seps[ssn] == nil {
+		t.Fatal("US_SSN is not WeakWhenAlnum")
+	}
+
+	// A bare number is dropped unless a keyword gate match ends within
+	// reach before it; a number with separators is kept.
+	dist := reg.ids[ssn].distance
+	pad := dist + 5
+	buf := []byte("ssn" + strings.Repeat(" ", pad) + "123456789 ok\norder 345-67-8901\n")
+	var ends []int32
+	for _, m := range regexp.MustCompile(reg.ids[ssn].Pattern).FindAllIndex(buf, -1) {
+		ends = append(ends, int32(m[1]))
+	}
+	start := 3 + pad
+	if want := []int32{int32(start + 9), int32(start + 30)}; !slices.Equal(ends, want) {
+		t.Fatalf("SSN ends = %v, want %v", ends, want)
+	}
+	for _, tc := range []struct {
+		gate []int32
+		want []int32
+	}{
+		{nil, ends[1:]},
+		{[]int32{3}, ends[1:]}, // "ssn", out of reach
+		{[]int32{int32(start - dist)}, ends},
+		{[]int32{int32(start)}, ends},          // in reach
+		{[]int32{int32(start + 40)}, ends[1:]}, // after
+	} {
+		if got := a.dropWeak(buf, ssn, slices.Clone(ends), keywordHint{gate: tc.gate}, dist); !slices.Equal(got, tc.want) {
+			t.Errorf("dropWeak with gate %v = %v, want %v", tc.gate, got, tc.want)
+		}
+	}
+	if got := a.dropWeak(buf, ssn, slices.Clone(ends), anyKeyword, dist); !slices.Equal(got, ends) {
+		t.Errorf("dropWeak with any keyword = %v, want %v", got, ends)
+	}
+
+	good := identifier{ID: "Y", Pattern: `\b\d{3}-?\d{6}\b`, WeakForm: isAllDigits, WeakWhenAlnum: true}
+	if _, err := newAutomaton([]*compiled{{identifier: good, keywords: [][]byte{[]byte("y")}, gate: -1}}, 64); err != nil {
+		t.Errorf("WeakWhenAlnum pattern %s: %v", good.Pattern, err)
+	}
+	for _, p := range []string{`\d{9}\b`, `\b\d{9}`, `\b\d{9}\b|x\d{9}\b`, `\b-?\d{9}\b`, `\b\d{9}_\b`} {
+		id := identifier{ID: "Y", Pattern: p, WeakForm: isAllDigits, WeakWhenAlnum: true}
+		if _, err := newAutomaton([]*compiled{{identifier: id, keywords: [][]byte{[]byte("y")}, gate: -1}}, 64); err == nil {
+			t.Errorf("WeakWhenAlnum pattern %s compiled: it is not bounded by \\b and by letters or digits", p)
+		}
+	}
+}
+
+// TestWeakDropParity checks that Scan, which drops weak candidates with
+// no keyword near (dropWeak), finds what the go-re2 path finds in texts
+// of numbers, separators and keywords near and far.
+func TestWeakDropParity(t *testing.T) {
+	e := newTestEngine(t)
+	ref := newTestEngine(t)
+	ref.noAuto = true
+	alphabet := []string{"123456789", "536224081", "2345678901", "234567890123", "123456789012", "8501011234",
+		"536-22-4081", "536 22 4081", "2345 6789 0124", "111.444.777-35", "850101-1234", "850101/1234", "1 85 05 78 006 084 36",
+		"1", "9", "0", "19", "2A", "B", "x", " ", " ", "-", "/", ".", "+", "\n", ",", ": ",
+		"ssn ", "cpf ", "aadhaar ", "rodné číslo ", "personnummer ", "nir ", "tin ", "the order number "}
+	r := rand.New(rand.NewPCG(17, 17))
+	for k := range 1500 {
+		var b bytes.Buffer
+		for range r.IntN(40) {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		buf := b.Bytes()
+		for _, field := range []string{"", "ssn", "notes"} {
+			got, want := e.Scan(buf, field), ref.Scan(buf, field)
+			if len(got)+len(want) > 0 && !reflect.DeepEqual(got, want) {
+				t.Fatalf("text %d %q field %q: automaton %v, go-re2 %v", k, buf, field, got, want)
+			}
 		}
 	}
 }

@@ -793,11 +793,15 @@ func (e *Engine) scanAuto(s *scanState, a *automaton) (out []Match, ok bool) {
 			}
 			s.ends[i] = ends
 		}
+		st := &s.ids[i]
+		if a.seps[i] != nil && len(ends) > 0 && !s.fieldKeyword(cp, st) {
+			ends = a.dropWeak(s.buf, i, ends, s.keywordHint(i), cp.distance)
+			s.ends[i] = ends
+		}
 		if len(ends) == 0 && !cp.KeywordRequired {
 			s.runs = append(s.runs, len(spans))
 			continue
 		}
-		st := &s.ids[i]
 		if cp.KeywordRequired {
 			// Not in the multi-pattern pass: scan near its keywords, or
 			// everywhere if the field has one.

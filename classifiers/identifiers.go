@@ -43,6 +43,14 @@ type identifier struct {
 	// only with a keyword (a bare 9-digit SSN, a bare 10-digit phone
 	// number); such matches without a keyword are dropped.
 	WeakForm func(value []byte) bool
+	// WeakWhenAlnum says that WeakForm holds for every value of letters
+	// and digits alone, that the pattern starts and ends with \b, and that
+	// Refine, if any, only drops matches. The engine then drops, before
+	// recovering their spans, the candidates that can hold nothing else
+	// where no keyword can be near (automaton.go): dense columns and logs
+	// hold many such look-alikes (order numbers, epoch times, tracking
+	// numbers), which the keyword rule would drop one by one.
+	WeakWhenAlnum bool
 
 	// Validate rejects candidates that are not real values (Luhn, mod-97,
 	// number ranges). Nil means the pattern alone decides.
@@ -702,6 +710,7 @@ var builtin = prepare([]identifier{
 		Pattern:         `\b(?:[0-8]\d\d-\d\d-\d{4}|[0-8]\d\d \d\d \d{4}|[0-8]\d{8})\b`,
 		Keywords:        []string{"ssn", "social security", "social sec", "ssa number", "ss number"},
 		WeakForm:        isAllDigits,
+		WeakWhenAlnum:   true,
 		KeywordAdjacent: true,
 		Validate:        validSSN,
 		Normalize:       digitsOnly,
@@ -733,6 +742,7 @@ var builtin = prepare([]identifier{
 		Pattern:         `\b9\d\d-\d\d-\d{4}\b|\b9\d\d \d\d \d{4}\b|\b9\d{8}\b`,
 		Keywords:        []string{"itin", "individual taxpayer", "taxpayer identification", "tin"},
 		WeakForm:        isAllDigits,
+		WeakWhenAlnum:   true,
 		KeywordAdjacent: true,
 		Validate:        validITIN,
 		Normalize:       digitsOnly,
@@ -1043,6 +1053,7 @@ var builtin = prepare([]identifier{
 		Refine:          refineIsolated(" -./"),
 		Keywords:        []string{"aadhaar", "aadhar", "adhaar", "uidai", "aadhaar number"},
 		WeakForm:        isAllDigits,
+		WeakWhenAlnum:   true,
 		KeywordAdjacent: true,
 		Validate:        validAadhaar,
 		Normalize:       digitsOnly,
@@ -1089,6 +1100,7 @@ var builtin = prepare([]identifier{
 		Refine:          refineIsolated(".-/"),
 		Keywords:        []string{"cpf", "cadastro de pessoas"},
 		WeakForm:        isAllDigits,
+		WeakWhenAlnum:   true,
 		KeywordAdjacent: true,
 		Validate:        validCPF,
 		Normalize:       digitsOnly,
@@ -1177,6 +1189,7 @@ var builtin = prepare([]identifier{
 		Refine:          refineIsolated(" -./"),
 		Keywords:        []string{"nir", "insee", "numéro de sécurité sociale", "sécurité sociale", "securite sociale", "carte vitale", "numéro ss", "numero ss"},
 		WeakForm:        hasNoSpace,
+		WeakWhenAlnum:   true,
 		KeywordAdjacent: true,
 		Validate:        validNIR,
 		Normalize:       upperAlnum,
@@ -1267,6 +1280,7 @@ var builtin = prepare([]identifier{
 		Refine:          refineIsolated(".-/"),
 		Keywords:        []string{"rijksregisternummer", "rijksregister", "numéro national", "numero national", "registre national", "national register", "national number", "insz", "niss", "inss"},
 		WeakForm:        isAllDigits,
+		WeakWhenAlnum:   true,
 		KeywordAdjacent: true,
 		Validate:        validBENationalNumber,
 		Normalize:       digitsOnly,
@@ -1312,6 +1326,7 @@ var builtin = prepare([]identifier{
 		Refine:          refineIsolated("-/."),
 		Keywords:        []string{"personnummer", "personnr", "person nr", "samordningsnummer", "personal identity number"},
 		WeakForm:        isWeakPersonnummer,
+		WeakWhenAlnum:   true,
 		KeywordAdjacent: true,
 		Validate:        validPersonnummer,
 		Normalize:       normalizePersonnummer,
@@ -1518,6 +1533,7 @@ var builtin = prepare([]identifier{
 		Refine:          refineIsolated("-/."),
 		Keywords:        []string{"rodné číslo", "rodne cislo", "rodné č", "birth number"},
 		WeakForm:        isNoSlash,
+		WeakWhenAlnum:   true,
 		KeywordAdjacent: true,
 		Validate:        validCZBirthNumber,
 		Normalize:       digitsOnly,
