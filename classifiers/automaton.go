@@ -714,14 +714,22 @@ func (a *automaton) windowEnds(c *dfaCache, buf []byte, i int, gate []int32, rea
 // starts inside a dropped one, and a start whose matches all lie in such
 // a run has all its ends dropped.
 func (a *automaton) dropWeak(buf []byte, i int, ends []int32, hint keywordHint, dist int) []int32 {
+	if hint.anywhere {
+		return ends
+	}
 	seps, in := a.seps[i], &a.bytesOf[i]
 	minw, maxw := a.minw[i], a.maxw[i]
 	kept := ends[:0]
+	g := 0 // the first gate end in reach of this end or a later one
 	for _, e := range ends {
 		end := int(e)
 		// A match ending at end starts in [end-maxw, end-minw]; a
-		// keyword before it ends at most dist bytes before its start.
-		keep := hint.near(end-minw, dist+maxw-minw)
+		// keyword before it ends at most dist bytes before its start
+		// (keywordHint.near, for every start at once).
+		for g < len(hint.gate) && int(hint.gate[g]) < end-maxw-dist {
+			g++
+		}
+		keep := g < len(hint.gate) && int(hint.gate[g]) <= end-minw
 		sep := false
 		for p := end - 1; !keep && p >= max(0, end-maxw) && in.has(buf[p]); p-- {
 			if seps.has(buf[p]) {
