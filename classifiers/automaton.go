@@ -554,11 +554,14 @@ func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 	a := &automaton{fwd: newNFAProgram(), overlap: context + maxKeywordDistance + 1}
 	var anchors [][]*syntax.Regexp // per identifier: its anchor literals, or nil
 	for i, c := range ids {
-		re, err := syntax.Parse(c.Pattern, syntax.Perl)
-		if err != nil {
-			return nil, err
+		re := c.syn // parsed by compileRegistryWith; not by some tests
+		if re == nil {
+			parsed, err := syntax.Parse(c.Pattern, syntax.Perl)
+			if err != nil {
+				return nil, err
+			}
+			re = parsed.Simplify()
 		}
-		re = re.Simplify()
 		lo, hi := patternWidths(re)
 		if hi < 0 {
 			return nil, errors.New("unbounded pattern")
@@ -612,6 +615,7 @@ func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 		a.first = append(a.first, fp)
 		var seps *byteSet
 		if c.WeakWhenAlnum {
+			var err error
 			if seps, err = weakSeparators(c, re, a.bytesOf[i], fp, rp); err != nil {
 				return nil, err
 			}

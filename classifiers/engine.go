@@ -112,6 +112,7 @@ type registry struct {
 type compiled struct {
 	identifier
 	re       *re2.Regexp
+	syn      *syntax.Regexp // Pattern, parsed and simplified once for the automaton
 	keywords [][]byte
 	kwSet    keywordSet // keywords, for finding them in text
 	distance int
@@ -223,7 +224,7 @@ func compileRegistryWith(table []identifier, customs []customRule) (*registry, e
 		if id.KeywordRequired && len(id.Keywords) == 0 {
 			return nil, fmt.Errorf("classifiers: identifier %s: keyword required but no keywords", id.ID)
 		}
-		w, err := patternWidth(id.Pattern)
+		syn, w, err := parsePattern(id.Pattern)
 		if err != nil {
 			return nil, fmt.Errorf("classifiers: identifier %s: %w", id.ID, err)
 		}
@@ -231,7 +232,7 @@ func compileRegistryWith(table []identifier, customs []customRule) (*registry, e
 			return nil, fmt.Errorf("classifiers: identifier %s: pattern matches up to %d bytes, limit %d", id.ID, w, maxPatternWidth)
 		}
 		reg.context = max(reg.context, w+1)
-		c := &compiled{identifier: id, distance: id.KeywordDistance, gate: -1, fpPrefix: []byte(id.ID + ":")}
+		c := &compiled{identifier: id, syn: syn, distance: id.KeywordDistance, gate: -1, fpPrefix: []byte(id.ID + ":")}
 		if j := i - len(table); j >= 0 {
 			c.custom, c.ignore, c.fixed = true, customs[j].ignore, customs[j].fixed
 		}
@@ -373,15 +374,23 @@ func isUpperSnake(s string) bool {
 // patternWidth returns the longest match, in bytes, of an RE2 pattern, or
 // an error if the pattern does not parse or its matches are unbounded.
 func patternWidth(pattern string) (int, error) {
+	_, w, err := parsePattern(pattern)
+	return w, err
+}
+
+// parsePattern parses and simplifies pattern, and returns it with the
+// longest match it can have in bytes.
+func parsePattern(pattern string) (*syntax.Regexp, int, error) {
 	re, err := syntax.Parse(pattern, syntax.Perl)
 	if err != nil {
-		return 0, fmt.Errorf("parse pattern: %w", err)
+		return nil, 0, fmt.Errorf("parse pattern: %w", err)
 	}
-	w, ok := maxWidth(re.Simplify())
+	re = re.Simplify()
+	w, ok := maxWidth(re)
 	if !ok {
-		return 0, errors.New("pattern has unbounded repetition")
+		return nil, 0, errors.New("pattern has unbounded repetition")
 	}
-	return w, nil
+	return re, w, nil
 }
 
 // maxWidth computes the longest match of a parsed pattern in UTF-8 bytes.
