@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"sync"
 
@@ -100,7 +99,19 @@ func hiveType(n parquet.Node) (string, error) {
 // of earlier days are not visible to Athena.
 const ProjectionStart = "2020-01-01"
 
-var databaseName = regexp.MustCompile(`^[a-z0-9_]{1,255}$`)
+// validDatabaseName reports whether name is 1 to 255 lowercase letters,
+// digits and underscores: an Athena database name that needs no quoting.
+func validDatabaseName(name string) bool {
+	if name == "" || len(name) > 255 {
+		return false
+	}
+	for i := range len(name) {
+		if c := name[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
 
 // AthenaDDL returns the statements that declare the history at location
 // (s3://bucket/prefix) in Athena: CREATE DATABASE and one CREATE EXTERNAL
@@ -112,7 +123,7 @@ func AthenaDDL(location, database string) (string, error) {
 		strings.ContainsAny(location, "'\\\n") {
 		return "", fmt.Errorf("report: athena ddl: location %q: want s3://bucket/prefix", location)
 	}
-	if !databaseName.MatchString(database) {
+	if !validDatabaseName(database) {
 		return "", fmt.Errorf("report: athena ddl: database %q: want lowercase letters, digits and _", database)
 	}
 	location = strings.TrimRight(location, "/")

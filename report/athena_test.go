@@ -60,8 +60,15 @@ func TestAthenaDDLMatchesParquetFiles(t *testing.T) {
 			t.Errorf("location %q accepted", bad)
 		}
 	}
-	if _, err := AthenaDDL("s3://b/p", "Cairn-DB"); err == nil {
-		t.Error("invalid database name accepted")
+	for _, bad := range []string{"Cairn-DB", "cairn-db", "", strings.Repeat("a", 256), "db\n"} {
+		if _, err := AthenaDDL("s3://b/p", bad); err == nil {
+			t.Errorf("invalid database name %q accepted", bad)
+		}
+	}
+	for _, good := range []string{"cairn_db1", "_", strings.Repeat("a", 255)} {
+		if _, err := AthenaDDL("s3://b/p", good); err != nil {
+			t.Errorf("database name %q: %v", good, err)
+		}
 	}
 }
 

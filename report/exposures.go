@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // TableExposures is the name of the exposures table: one row per data store
@@ -171,7 +172,9 @@ type postureView struct {
 	} `json:"sampling"`
 }
 
-var accountIDRe = regexp.MustCompile(`\b\d{12}\b`)
+// accountIDRe finds account ids in an RDS snapshot's share list; compiled
+// on first use, not in every process's start-up.
+var accountIDRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b\d{12}\b`) })
 
 func (j *ExposureJoin) row(a AssetRow) ExposureRow {
 	var p postureView
@@ -217,7 +220,7 @@ func (j *ExposureJoin) row(a AssetRow) ExposureRow {
 		}
 	}
 	for _, s := range p.SharedSnapshots {
-		for _, id := range accountIDRe.FindAllString(s, -1) {
+		for _, id := range accountIDRe().FindAllString(s, -1) {
 			if id != a.AccountID {
 				ext[id] = true
 			}

@@ -138,7 +138,7 @@ func loadResumePlan(out, id string) (*resumePlan, error) {
 	if strings.HasPrefix(out, "s3://") {
 		return nil, usageErr("--resume: the history must be a local directory; copy it first (aws s3 sync %s DIR), resume with --out DIR, and copy it back", out)
 	}
-	if !scanIDPattern.MatchString(id) {
+	if !validScanID(id) {
 		return nil, usageErr("--resume: %q is not a scan id", id)
 	}
 	scanFiles, err := report.TableFiles(out, report.TableScans)

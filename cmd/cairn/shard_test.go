@@ -132,6 +132,11 @@ func TestResolveRunID(t *testing.T) {
 		{"", map[string]string{}, "", true},
 		{"bad/id", nil, "", true},
 		{"", map[string]string{envRunID: "has space"}, "", true},
+		{".hidden", nil, "", true},
+		{"-x_1.b", nil, "-x_1.b", false},
+		{strings.Repeat("a", 128), nil, strings.Repeat("a", 128), false},
+		{strings.Repeat("a", 129), nil, "", true},
+		{"caf\u00e9", nil, "", true},
 	}
 	for _, tt := range tests {
 		got, err := resolveRunID(tt.flag, env(tt.env))
