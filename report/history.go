@@ -385,18 +385,27 @@ func syncDir(dir string) error {
 }
 
 func checkScanID(id string) error {
-	if id == "" || len(id) > 200 || id[0] == '.' {
+	if !ValidScanID(id) {
 		return fmt.Errorf("%w: %q", ErrBadScanID, id)
+	}
+	return nil
+}
+
+// ValidScanID reports whether id can name a scan's history files: 1 to
+// 200 letters, digits, '.', '_' or '-', not starting with '.'.
+func ValidScanID(id string) bool {
+	if id == "" || len(id) > 200 || id[0] == '.' {
+		return false
 	}
 	for i := 0; i < len(id); i++ {
 		c := id[i]
 		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
 			c == '.' || c == '_' || c == '-'
 		if !ok {
-			return fmt.Errorf("%w: %q", ErrBadScanID, id)
+			return false
 		}
 	}
-	return nil
+	return true
 }
 
 // readBatch is the number of rows ReadRows decodes per call into parquet-go.

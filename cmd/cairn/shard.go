@@ -7,6 +7,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/cairnsec/cairn/report"
 )
 
 // shardSpec is --shard I/N: this process runs shard Index of Count.
@@ -69,22 +71,11 @@ func parseShard(v string, getenv func(string) string) (shardSpec, error) {
 	return shardSpec{Index: i, Count: n}, nil
 }
 
-// validScanID reports whether id may be a scan id or a run id: what
-// report accepts as a file name (letters, digits, . _ -, not starting with
-// '.'), at most 128 bytes so that a part suffix (-s3of4, -r2) still fits.
-// newScanID's ids are valid. (A loop, not a regular expression: the
-// counted repetition cost a millisecond of every process's start.)
+// validScanID reports whether id may be a scan id or a run id: a name
+// report accepts for history files, at most 128 bytes so that a part
+// suffix (-s3of4, -r2) still fits. newScanID's ids are valid.
 func validScanID(id string) bool {
-	if id == "" || len(id) > 128 || id[0] == '.' {
-		return false
-	}
-	for i := range len(id) {
-		c := id[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return true
+	return len(id) <= 128 && report.ValidScanID(id)
 }
 
 // resolveRunID returns the run id of a sharded scan: --run-id, else
