@@ -445,12 +445,7 @@ func patternWidths(re *syntax.Regexp) (lo, hi int) {
 // them.
 func (p *nfaProgram) addKeywordGate(keywords [][]byte, pat int32) {
 	m := p.add(nfaNode{op: opMatch, pat: pat})
-	var sep byteSet
-	for c := range 256 {
-		if b := byte(c); !isLetter(b) && !isDigit(b) {
-			sep.add(b)
-		}
-	}
+	sep := bytesWhere(func(b byte) bool { return !isAlnum(b) })
 	var entries []int32
 	for _, kw := range keywords {
 		words := bytes.Fields(kw)
@@ -762,38 +757,39 @@ func weakSeparators(c *compiled, re *syntax.Regexp, in byteSet, fp, rp *nfaProgr
 	case !wordBounded(re, true) || !wordBounded(re, false):
 		return nil, fmt.Errorf("identifier %s: WeakWhenAlnum needs a pattern that starts and ends with \\b", c.ID)
 	}
-	var seps byteSet
-	for b := range 256 {
-		if in.has(byte(b)) && !isAlnum(byte(b)) {
-			if isWordByte(byte(b)) {
-				return nil, fmt.Errorf("identifier %s: WeakWhenAlnum, but its matches can hold %q", c.ID, byte(b))
-			}
-			seps.add(byte(b))
-		}
+	if in.has('_') { // the one word byte that is not a letter or digit
+		return nil, fmt.Errorf("identifier %s: WeakWhenAlnum, but its matches can hold '_'", c.ID)
 	}
 	for _, p := range []*nfaProgram{fp, rp} {
-		if e := p.edgeBytes(); e != e.and(&alnumBytes) {
+		if e := p.edgeBytes(); !e.within(&alnumBytes) {
 			return nil, fmt.Errorf("identifier %s: WeakWhenAlnum, but a match can start or end with a byte other than a letter or digit", c.ID)
 		}
 	}
+	seps := bytesWhere(func(b byte) bool { return in.has(b) && !isAlnum(b) })
 	return &seps, nil
 }
 
 // alnumBytes holds the ASCII letters and digits.
-var alnumBytes = func() (s byteSet) {
-	for b := range 256 {
-		if isAlnum(byte(b)) {
-			s.add(byte(b))
+var alnumBytes = bytesWhere(isAlnum)
+
+// bytesWhere returns the set of the bytes for which f is true.
+func bytesWhere(f func(byte) bool) (s byteSet) {
+	for c := range 256 {
+		if f(byte(c)) {
+			s.add(byte(c))
 		}
 	}
 	return s
-}()
+}
 
-func (s *byteSet) and(t *byteSet) (u byteSet) {
+// within reports whether every byte of s is in t.
+func (s *byteSet) within(t *byteSet) bool {
 	for k := range s {
-		u[k] = s[k] & t[k]
+		if s[k]&^t[k] != 0 {
+			return false
+		}
 	}
-	return u
+	return true
 }
 
 // edgeBytes returns the bytes a match of p can consume first: for a
