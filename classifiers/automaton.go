@@ -47,6 +47,13 @@ type byteSet [4]uint64
 
 func (s *byteSet) has(c byte) bool { return s[c>>6]&(1<<(c&63)) != 0 }
 func (s *byteSet) add(c byte)      { s[c>>6] |= 1 << (c & 63) }
+
+// addSet adds every byte of t to s.
+func (s *byteSet) addSet(t *byteSet) {
+	for k := range s {
+		s[k] |= t[k]
+	}
+}
 func (s *byteSet) addRange(lo, hi byte) {
 	for c := int(lo); c <= int(hi); c++ {
 		s.add(byte(c))
@@ -639,9 +646,7 @@ func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 		if !gated {
 			continue
 		}
-		for k := range union {
-			union[k] |= a.bytesOf[i][k]
-		}
+		union.addSet(&a.bytesOf[i])
 		if a.runMin == 0 || a.minw[i] < a.runMin {
 			a.runMin = a.minw[i]
 		}
@@ -808,9 +813,7 @@ func (p *nfaProgram) edgeBytes() byteSet {
 		seen[n] = true
 		switch nd := &p.nodes[n]; nd.op {
 		case opByte:
-			for k := range u {
-				u[k] |= p.sets[nd.set][k]
-			}
+			u.addSet(&p.sets[nd.set])
 		case opSplit:
 			stack = append(stack, nd.out, nd.out1)
 		case opAssert:
@@ -1087,9 +1090,7 @@ func requiredSet(re *syntax.Regexp) (byteSet, bool) {
 			if !ok {
 				return u, false
 			}
-			for k := range u {
-				u[k] |= s[k]
-			}
+			u.addSet(&s)
 		}
 		return u, len(re.Sub) > 0
 	}
