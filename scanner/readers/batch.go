@@ -1,6 +1,9 @@
 package readers
 
-import "sync"
+import (
+	"math/bits"
+	"sync"
+)
 
 // batcher groups values by field and emits each field's values, joined by
 // '\n', as one Segment once they reach segmentSize, and all of them at the
@@ -15,6 +18,11 @@ type batcher struct {
 	byName map[string]int // JSON paths; CSV columns use indexes directly
 	held   int            // sum of cap(bufs[i])
 	err    error
+	// spare holds released small buffers by size class, for the fields of
+	// later files: growing every field's buffer afresh, file after file,
+	// was most of the memory a run touched for the first time. Not counted
+	// in held; at most 1 MiB.
+	spare [smallClasses][][]byte
 }
 
 // newBatcher returns a batcher from the pool: one is made per file read,
@@ -22,10 +30,15 @@ type batcher struct {
 // release when done with it.
 func newBatcher(emit func(Segment) error) *batcher {
 	b := batcherPool.Get().(*batcher)
+	b.start(emit)
+	return b
+}
+
+// start readies an empty batcher for a file.
+func (b *batcher) start(emit func(Segment) error) {
 	b.emit = emit
 	b.names = append(b.names[:0], "")
 	b.bufs = append(b.bufs[:0], nil)
-	return b
 }
 
 var batcherPool = sync.Pool{New: func() any { return new(batcher) }}
@@ -88,20 +101,60 @@ func (b *batcher) addBytes(i int, v []byte) error {
 	return b.stored(i, buf)
 }
 
-// reserve makes room for a value of n bytes in field i. A buffer that
-// outgrows 8 KiB moves to a pooled one of bigBufCap bytes, so that the
-// fields that fill whole segments do not reallocate as they grow, from
-// one reader to the next.
+// reserve makes room for a value of n bytes in field i. Small buffers
+// have the capacities of the size classes, minSmallBuf doubling to
+// maxSmallBuf, taken from the batcher's spares when it has one; a buffer
+// that outgrows maxSmallBuf moves to a pooled one of bigBufCap bytes, so
+// that the fields that fill whole segments do not reallocate as they
+// grow, from one reader to the next. Capacities depend only on what was
+// added, never on which buffers were free, so where held passes
+// maxBuffered, and with it the segments emitted, does not either.
 func (b *batcher) reserve(i, n int) {
 	buf := b.bufs[i]
 	need := len(buf) + 1 + n
-	if need <= cap(buf) || cap(buf) < 8<<10 || cap(buf) >= bigBufCap || need > bigBufCap {
-		return
+	if need <= cap(buf) || cap(buf) >= bigBufCap || need > bigBufCap {
+		return // no room needed, or a value too large for any: append grows it
 	}
-	nb := (*bigBufPool.Get().(*[]byte))[:len(buf)]
+	var nb []byte
+	if need > maxSmallBuf {
+		nb = (*bigBufPool.Get().(*[]byte))[:len(buf)]
+	} else {
+		c := 0
+		for minSmallBuf<<c < need {
+			c++
+		}
+		if k := len(b.spare[c]); k > 0 {
+			nb = b.spare[c][k-1][:len(buf)]
+			b.spare[c] = b.spare[c][:k-1]
+		} else {
+			nb = make([]byte, len(buf), minSmallBuf<<c)
+		}
+	}
 	copy(nb, buf)
+	b.putSmall(buf)
 	b.held += cap(nb) - cap(buf)
 	b.bufs[i] = nb
+}
+
+// Small field buffers: size classes from minSmallBuf to maxSmallBuf, and
+// at most maxSpare spares kept per class (1 MiB in all).
+const (
+	minSmallBuf  = 256
+	maxSmallBuf  = 8 << 10
+	smallClasses = 6 // log2(maxSmallBuf/minSmallBuf) + 1
+	maxSpare     = 64
+)
+
+// putSmall keeps buf, if it is a small buffer, as a spare of its class.
+func (b *batcher) putSmall(buf []byte) {
+	c := cap(buf)
+	if c < minSmallBuf || c > maxSmallBuf || c&(c-1) != 0 {
+		return
+	}
+	k := bits.TrailingZeros(uint(c / minSmallBuf))
+	if len(b.spare[k]) < maxSpare {
+		b.spare[k] = append(b.spare[k], buf[:0])
+	}
 }
 
 // stored records buf as field i's buffer and flushes as needed.
@@ -122,8 +175,15 @@ func (b *batcher) stored(i int, buf []byte) error {
 // release returns pooled buffers, and b to its pool; b must not be used
 // afterwards. Readers call it when done, after their last flush.
 func (b *batcher) release() {
+	b.reset()
+	batcherPool.Put(b)
+}
+
+// reset empties b, keeping its tables and spare buffers.
+func (b *batcher) reset() {
 	for i, buf := range b.bufs {
 		putBigBuf(buf)
+		b.putSmall(buf)
 		b.bufs[i] = nil
 	}
 	clear(b.names)
@@ -132,8 +192,7 @@ func (b *batcher) release() {
 		byName = nil // do not keep, nor clear each time, a table that grew large
 	}
 	clear(byName)
-	*b = batcher{names: b.names[:0], bufs: b.bufs[:0], byName: byName}
-	batcherPool.Put(b)
+	*b = batcher{names: b.names[:0], bufs: b.bufs[:0], byName: byName, spare: b.spare}
 }
 
 // bigBufCap is the capacity of pooled field buffers: a segment and a value.
@@ -176,6 +235,7 @@ func (b *batcher) flushAll(release bool) error {
 		if release {
 			b.held -= cap(b.bufs[i])
 			putBigBuf(b.bufs[i])
+			b.putSmall(b.bufs[i])
 			b.bufs[i] = nil
 		}
 	}
