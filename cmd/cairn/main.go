@@ -15,6 +15,9 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	// Compiles the identifier table while the other packages initialise.
+	_ "github.com/cairnsec/cairn/cmd/cairn/internal/precompile"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
