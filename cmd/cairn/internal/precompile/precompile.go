@@ -3,8 +3,8 @@
 //
 // Packages initialise one at a time, in import-path order among those whose
 // imports are ready, so this one runs right after the classifiers package
-// and before the AWS SDK's service packages, which wait for net/http: about
-// 30 ms of initialisers during which the machine's other cores are idle.
+// and before the AWS SDK's endpoint and client packages, which wait for
+// net/http: 20-30 ms of initialisers during which the other cores are idle.
 // Compiling the table there takes it off the start of every command that
 // classifies (cairn classify, cairn scan); a command that does not just
 // exits without waiting for it.
