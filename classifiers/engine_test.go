@@ -475,3 +475,31 @@ func TestSummarize(t *testing.T) {
 		t.Error("Summarize(nil) not nil")
 	}
 }
+
+// TestPrecompile checks that engines made while Precompile is still
+// compiling (run with -race) share the one builtin registry it compiles.
+func TestPrecompile(t *testing.T) {
+	Precompile()
+	engines := make([]*Engine, 4)
+	errs := make([]error, len(engines))
+	var wg sync.WaitGroup
+	for i := range engines {
+		wg.Go(func() { engines[i], errs[i] = NewEngine(Options{FingerprintKey: testKey}) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	reg, err := loadRegistry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range engines {
+		if e.reg != reg {
+			t.Errorf("engine %d has a registry of its own, not the precompiled one", i)
+		}
+		if got := e.Scan([]byte("mail jane.doe@example.com"), ""); len(got) != 1 {
+			t.Errorf("engine %d: %d matches of an e-mail address, want 1", i, len(got))
+		}
+	}
+}
