@@ -558,11 +558,10 @@ func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 	for i, c := range ids {
 		re := c.syn // parsed by compileRegistryWith; not by some tests
 		if re == nil {
-			parsed, err := syntax.Parse(c.Pattern, syntax.Perl)
-			if err != nil {
+			var err error
+			if re, _, err = parsePattern(c.Pattern); err != nil {
 				return nil, err
 			}
-			re = parsed.Simplify()
 		}
 		lo, hi := patternWidths(re)
 		if hi < 0 {
