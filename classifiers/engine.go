@@ -379,15 +379,9 @@ func isUpperSnake(s string) bool {
 	return true
 }
 
-// patternWidth returns the longest match, in bytes, of an RE2 pattern, or
-// an error if the pattern does not parse or its matches are unbounded.
-func patternWidth(pattern string) (int, error) {
-	_, w, err := parsePattern(pattern)
-	return w, err
-}
-
-// parsePattern parses and simplifies pattern, and returns it with the
-// longest match it can have in bytes.
+// parsePattern parses and simplifies an RE2 pattern, and returns it with
+// the longest match it can have in bytes, or an error if the pattern does
+// not parse or its matches are unbounded.
 func parsePattern(pattern string) (*syntax.Regexp, int, error) {
 	re, err := syntax.Parse(pattern, syntax.Perl)
 	if err != nil {

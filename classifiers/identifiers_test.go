@@ -53,7 +53,7 @@ func TestRegistry(t *testing.T) {
 			if id.Redact == nil {
 				t.Errorf("no Redact function")
 			}
-			if w, err := patternWidth(id.Pattern); err != nil || w > maxPatternWidth {
+			if _, w, err := parsePattern(id.Pattern); err != nil || w > maxPatternWidth {
 				t.Errorf("pattern width %d, err %v; want bounded by %d", w, err, maxPatternWidth)
 			}
 			if len(id.Examples) == 0 || len(id.NonExamples) == 0 {
