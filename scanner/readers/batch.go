@@ -145,6 +145,13 @@ const (
 	maxSpare     = 64
 )
 
+// putBuf gives back a field buffer that is no longer used: a big one to
+// its pool, a small one to b's spares.
+func (b *batcher) putBuf(buf []byte) {
+	putBigBuf(buf)
+	b.putSmall(buf)
+}
+
 // putSmall keeps buf, if it is a small buffer, as a spare of its class.
 func (b *batcher) putSmall(buf []byte) {
 	c := cap(buf)
@@ -182,8 +189,7 @@ func (b *batcher) release() {
 // reset empties b, keeping its tables and spare buffers.
 func (b *batcher) reset() {
 	for i, buf := range b.bufs {
-		putBigBuf(buf)
-		b.putSmall(buf)
+		b.putBuf(buf)
 		b.bufs[i] = nil
 	}
 	clear(b.names)
@@ -234,8 +240,7 @@ func (b *batcher) flushAll(release bool) error {
 		}
 		if release {
 			b.held -= cap(b.bufs[i])
-			putBigBuf(b.bufs[i])
-			b.putSmall(b.bufs[i])
+			b.putBuf(b.bufs[i])
 			b.bufs[i] = nil
 		}
 	}
