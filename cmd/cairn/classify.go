@@ -130,7 +130,9 @@ type fileOutcome struct {
 }
 
 func runClassify(ctx context.Context, s classifySettings, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	prog := newProgress(stderr)
+	prog.line = classifyStatus
+	log := slog.New(slog.NewTextHandler(prog.logWriter(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	// The output has no fingerprints (NoFingerprints below), so the
 	// engine's key is never used: a random one, rather than reading the
 	// installation's key file, or creating it as a side effect.
@@ -153,9 +155,17 @@ func runClassify(ctx context.Context, s classifySettings, args []string, stdin i
 	lim := scanner.FileLimits{MaxBytes: s.MaxBytes, MaxExamples: s.MaxExamples, NoFingerprints: true}
 
 	began := time.Now()
+	// A live status line on a terminal's stderr, unless JSON Lines stream
+	// to the same terminal: they show the progress themselves, and the
+	// status line would break them up. A table is printed at the end,
+	// once the status line is gone.
+	if s.Format == "table" || !isTerminal(stdout) {
+		prog.start()
+		defer prog.stop()
+	}
 	outcomes := make(chan fileOutcome, 64)
 	printed := make(chan classifySummary, 1)
-	go func() { printed <- printClassify(stdout, s.Format, outcomes) }()
+	go func() { printed <- printClassify(stdout, s.Format, outcomes, prog) }()
 
 	// The walk runs ahead of the workers through a buffered queue: handing
 	// each file to a pool worker directly left the worker waiting for the
@@ -205,6 +215,7 @@ func runClassify(ctx context.Context, s classifySettings, args []string, stdin i
 	}
 	close(queue)
 	wg.Wait()
+	prog.stop() // before the table, which printClassify writes once outcomes closes
 	close(outcomes)
 	caught.Repanic()
 	sum := <-printed
@@ -269,7 +280,7 @@ type classifySummary struct {
 // are buffered and written whenever no outcome is waiting, so a pipeline
 // still sees each file's findings as soon as it is done, without a write
 // per line.
-func printClassify(out io.Writer, format string, outcomes <-chan fileOutcome) classifySummary {
+func printClassify(out io.Writer, format string, outcomes <-chan fileOutcome, prog *progress) classifySummary {
 	var sum classifySummary
 	var table []classifyRecord
 	var unread []fileOutcome
@@ -279,6 +290,8 @@ func printClassify(out io.Writer, format string, outcomes <-chan fileOutcome) cl
 	for o := range outcomes {
 		sum.files++
 		sum.bytes += o.bytes
+		prog.objectDone(o.bytes)
+		prog.finding(int64(len(o.findings)))
 		if o.status == scanner.StatusSkipped && o.reason != scanner.ReasonUnsupportedFileType {
 			sum.unread++
 			unread = append(unread, o)
@@ -335,6 +348,15 @@ func printClassify(out io.Writer, format string, outcomes <-chan fileOutcome) cl
 		}
 	}
 	return sum
+}
+
+// classifyStatus is classify's status line.
+func classifyStatus(p *progress) string {
+	elapsed := time.Since(p.began)
+	bytes := p.bytes.Load()
+	return fmt.Sprintf("classifying: %d files read (%s, %.1f MB/s), %d findings, %s",
+		p.objects.Load(), humanBytes(bytes), float64(bytes)/1e6/max(elapsed.Seconds(), 1e-3),
+		p.matches.Load(), elapsed.Round(time.Second))
 }
 
 func isTerminal(w io.Writer) bool {

@@ -4,11 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/cairnsec/cairn/scanner"
 )
 
 func writeFiles(t *testing.T, files map[string]string) string {
@@ -196,5 +200,35 @@ allow_list:
 	stderr.Reset()
 	if code := run([]string{"classify", "--config", bad, filepath.Join(dir, "hr.txt")}, &stdout, &stderr); code != exitUsage || !strings.Contains(stderr.String(), "BROKEN_RULE") {
 		t.Errorf("invalid rule: exit %d, stderr %q; want exit %d naming the rule", code, stderr.String(), exitUsage)
+	}
+}
+
+// TestClassifyProgress checks classify's live status line: printClassify
+// counts every outcome into it, the line shows the counts, and stop
+// clears it before anything else is printed.
+func TestClassifyProgress(t *testing.T) {
+	var status syncBuffer
+	p := &progress{out: &status, tty: true, line: classifyStatus, every: time.Millisecond}
+	p.start()
+	outcomes := make(chan fileOutcome, 2)
+	outcomes <- fileOutcome{file: "a.csv", status: scanner.StatusComplete, bytes: 3 << 20, findings: make([]scanner.Finding, 2)}
+	outcomes <- fileOutcome{file: "b.txt", status: scanner.StatusComplete, bytes: 1 << 20}
+	close(outcomes)
+	printClassify(io.Discard, "jsonl", outcomes, p)
+	const want = "classifying: 2 files read (4.0 MiB, "
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(status.String(), want); {
+		if time.Now().After(deadline) {
+			t.Fatalf("no status line with %q in %q", want, status.String())
+		}
+		time.Sleep(time.Millisecond)
+	}
+	p.stop()
+	got := status.String()
+	last := got[strings.LastIndex(got, want):]
+	if !strings.Contains(last, "MB/s), 2 findings, ") {
+		t.Errorf("status line %q: want the rate and 2 findings", last)
+	}
+	if !strings.HasSuffix(got, "\r\033[K") {
+		t.Errorf("stop left the status line on the terminal: %q", got[max(0, len(got)-80):])
 	}
 }

@@ -23,6 +23,11 @@ type progress struct {
 	matches atomic.Int64
 	began   time.Time
 
+	// line, if set, renders the status line in place of scan's;
+	// every is how often it is redrawn (200 ms unless set).
+	line  func(*progress) string
+	every time.Duration
+
 	mu   sync.Mutex // serialises writes to out
 	done chan struct{}
 	wg   sync.WaitGroup
@@ -49,7 +54,11 @@ func (p *progress) start() {
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		t := time.NewTicker(200 * time.Millisecond)
+		every := p.every
+		if every <= 0 {
+			every = 200 * time.Millisecond
+		}
+		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
 			select {
@@ -59,14 +68,23 @@ func (p *progress) start() {
 				p.mu.Unlock()
 				return
 			case <-t.C:
+				line := scanStatus
+				if p.line != nil {
+					line = p.line
+				}
 				p.mu.Lock()
-				fmt.Fprintf(p.out, "\r\033[Kscanning: %d stores done, %d objects read (%s), %d matches, %s",
-					p.assets.Load(), p.objects.Load(), humanBytes(p.bytes.Load()), p.matches.Load(),
-					time.Since(p.began).Round(time.Second))
+				fmt.Fprint(p.out, "\r\033[K"+line(p))
 				p.mu.Unlock()
 			}
 		}
 	}()
+}
+
+// scanStatus is scan's status line.
+func scanStatus(p *progress) string {
+	return fmt.Sprintf("scanning: %d stores done, %d objects read (%s), %d matches, %s",
+		p.assets.Load(), p.objects.Load(), humanBytes(p.bytes.Load()), p.matches.Load(),
+		time.Since(p.began).Round(time.Second))
 }
 
 func (p *progress) stop() {
