@@ -946,7 +946,15 @@ func (a *automaton) spans(c *dfaCache, buf []byte, i int, ends []int32, memo *[]
 			// after an earlier cursor is not at or before bestS has none.
 			end, n := -1, 0
 			limit := min(bestS+maxw, len(buf))
-			k, _ := slices.BinarySearch(run, int32(bestS+minw))
+			// The first end a match from bestS can have lies in
+			// run[j:k0+1], k0 being the end whose start bestS is, which
+			// the loop above has walked: a linear search costs no more
+			// than that loop. (A dense column is one long run, which a
+			// binary search halved again for every value.)
+			k := j
+			for k < len(run) && int(run[k]) < bestS+minw {
+				k++
+			}
 			for ; k < len(run) && int(run[k]) <= limit && n < 2; k++ {
 				if s := (*memo)[k]; s == -1 || s > bestS {
 					continue
