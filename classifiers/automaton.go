@@ -537,7 +537,10 @@ type automaton struct {
 	patCls []*classMap
 	// overlap is how far each interleaved stream of the forward scan
 	// starts before the region it reports: more than the longest match
-	// and the longest keyword look-back.
+	// of a pattern in the pass. A keyword gate can match wider (any run
+	// of separators between a keyword's words), but a keyword the check
+	// can find lies whole in the maxKeywordDistance bytes before a match,
+	// so the gate match that stands for it is no wider than that.
 	overlap int
 	cache   atomic.Pointer[dfaCache]
 }
@@ -552,8 +555,9 @@ type dfaCache struct {
 // newAutomaton compiles the identifier patterns and keyword gates. It
 // fails only for patterns the NFA compiler cannot take (none of RE2's
 // syntax is missing; the limit is size).
-func newAutomaton(ids []*compiled, context int) (*automaton, error) {
-	a := &automaton{fwd: newNFAProgram(), overlap: context + maxKeywordDistance + 1}
+func newAutomaton(ids []*compiled) (*automaton, error) {
+	a := &automaton{fwd: newNFAProgram()}
+	widest := maxKeywordDistance   // of the pass's matches that matter; see overlap
 	var anchors [][]*syntax.Regexp // per identifier: its anchor literals, or nil
 	for i, c := range ids {
 		re := c.syn // parsed by compileRegistryWith; not by some tests
@@ -611,6 +615,9 @@ func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 			if err := x.p.addPattern(re, x.pat, x.rev); err != nil {
 				return nil, err
 			}
+			if x.p == a.fwd {
+				widest = max(widest, hi)
+			}
 		}
 		a.rev = append(a.rev, rp)
 		a.first = append(a.first, fp)
@@ -636,9 +643,15 @@ func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 			continue
 		}
 		a.anchorOf[i] = len(a.fwd.starts)
-		if err := a.fwd.addPattern(&syntax.Regexp{Op: syntax.OpAlternate, Sub: lits}, int32(len(a.fwd.starts)), false); err != nil {
+		alt := &syntax.Regexp{Op: syntax.OpAlternate, Sub: lits}
+		if err := a.fwd.addPattern(alt, int32(len(a.fwd.starts)), false); err != nil {
 			return nil, err
 		}
+		_, hi := patternWidths(alt)
+		if hi < 0 {
+			return nil, errors.New("unbounded anchor literals")
+		}
+		widest = max(widest, hi)
 	}
 	var union byteSet
 	for i, gated := range a.runGated {
@@ -659,6 +672,7 @@ func newAutomaton(ids []*compiled, context int) (*automaton, error) {
 			a.runBytes[b] = a.runSet.has(byte(b))
 		}
 	}
+	a.overlap = widest + 1
 	a.cls = newClassMap(a.fwd)
 	for i := range a.rev {
 		a.patCls = append(a.patCls, newClassMap(a.rev[i], a.first[i]))

@@ -148,7 +148,7 @@ func patternRegistry(t *testing.T, patterns []string, tmpl identifier) *registry
 	}
 	reg := &registry{ids: ids, context: 64}
 	var err error
-	if reg.auto, err = newAutomaton(ids, reg.context); err != nil {
+	if reg.auto, err = newAutomaton(ids); err != nil {
 		t.Fatal(err)
 	}
 	return reg
@@ -367,7 +367,7 @@ func TestHeadAnchored(t *testing.T) {
 		}
 	}
 	compareRandom(t, reg, 11, 600, 60, []string{"A", "B", "Z", "AB", "DE", "0", "1", "9", "12", " ", " ", "-", "X", "x", "\n", "_", "\xff"})
-	if _, err := newAutomaton([]*compiled{{identifier: identifier{ID: "Y", Pattern: `\d?[A-Z]{4}`, HeadAnchored: true}, gate: -1}}, 64); err == nil {
+	if _, err := newAutomaton([]*compiled{{identifier: identifier{ID: "Y", Pattern: `\d?[A-Z]{4}`, HeadAnchored: true}, gate: -1}}); err == nil {
 		t.Error("a HeadAnchored pattern without a head compiled")
 	}
 }
@@ -417,7 +417,7 @@ func TestRunGated(t *testing.T) {
 	compareRandom(t, reg, 13, 600, 60, alphabet)
 
 	for _, p := range []string{`\b.{17}\b`, `[A-Z]{3}\d{9,11}`} {
-		if _, err := newAutomaton([]*compiled{{identifier: identifier{ID: "Y", Pattern: p, RunGated: true}, gate: -1}}, 64); err == nil {
+		if _, err := newAutomaton([]*compiled{{identifier: identifier{ID: "Y", Pattern: p, RunGated: true}, gate: -1}}); err == nil {
 			t.Errorf("RunGated pattern %s compiled: its bytes are unbounded or its matches short", p)
 		}
 	}
@@ -510,12 +510,12 @@ func TestWeakWhenAlnum(t *testing.T) {
 	}
 
 	good := identifier{ID: "Y", Pattern: `\b\d{3}-?\d{6}\b`, WeakForm: isAllDigits, WeakWhenAlnum: true}
-	if _, err := newAutomaton([]*compiled{{identifier: good, keywords: [][]byte{[]byte("y")}, gate: -1}}, 64); err != nil {
+	if _, err := newAutomaton([]*compiled{{identifier: good, keywords: [][]byte{[]byte("y")}, gate: -1}}); err != nil {
 		t.Errorf("WeakWhenAlnum pattern %s: %v", good.Pattern, err)
 	}
 	for _, p := range []string{`\d{9}\b`, `\b\d{9}`, `\b\d{9}\b|x\d{9}\b`, `\b-?\d{9}\b`, `\b\d{9}_\b`} {
 		id := identifier{ID: "Y", Pattern: p, WeakForm: isAllDigits, WeakWhenAlnum: true}
-		if _, err := newAutomaton([]*compiled{{identifier: id, keywords: [][]byte{[]byte("y")}, gate: -1}}, 64); err == nil {
+		if _, err := newAutomaton([]*compiled{{identifier: id, keywords: [][]byte{[]byte("y")}, gate: -1}}); err == nil {
 			t.Errorf("WeakWhenAlnum pattern %s compiled: it is not bounded by \\b and by letters or digits", p)
 		}
 	}
@@ -671,6 +671,58 @@ func TestStateReciprocal(t *testing.T) {
 			if got := uint64(int32(id*stride)) * d.recip >> 32; got != uint64(id) {
 				t.Fatalf("stride %d, id %d: got %d", stride, id, got)
 			}
+		}
+	}
+}
+
+// TestScanMulti4Overlap checks the four-stream pass against one stream on
+// buffers from the shortest that takes four streams up, holding
+// identifiers' examples and their keywords with the words spread by runs
+// of separators as wide as a keyword the check can find (the overlap's
+// bound for keyword gates): every pattern of the pass, keyword gates
+// included, must end at the same offsets, and Scan must give what the
+// go-re2 path gives.
+func TestScanMulti4Overlap(t *testing.T) {
+	e := newTestEngine(t)
+	ref := newTestEngine(t)
+	ref.noAuto = true
+	a := e.reg.auto
+	r := rand.New(rand.NewPCG(11, 11))
+	var pieces []string
+	for _, c := range e.reg.ids {
+		for _, kw := range c.keywords {
+			words := strings.Fields(string(kw))
+			if len(words) > 1 {
+				room := maxKeywordDistance - len(strings.Join(words, ""))
+				width := 1 + r.IntN(room/(len(words)-1))
+				pieces = append(pieces, strings.Join(words, strings.Repeat(" ", width)))
+			}
+			pieces = append(pieces, string(kw))
+		}
+		pieces = append(pieces, c.Examples...)
+	}
+	filler := []string{" ", "\n", ", ", ": ", "id=", "order 4821 ", "the ", "2026-05-14T12:52:42Z "}
+	shortest := 13 * a.overlap // M = (n + 3·overlap)/4 reaches 4·overlap
+	for k := range 40 {
+		n := shortest + r.IntN(8<<10)
+		var b bytes.Buffer
+		for b.Len() < n {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+			b.WriteString(filler[r.IntN(len(filler))])
+		}
+		buf := b.Bytes()[:n]
+		c := a.cache.Load()
+		one, four := make([][]int32, len(a.fwd.starts)), make([][]int32, len(a.fwd.starts))
+		if !c.multi.scanMulti(buf, one) || !c.multi.scanMulti4(buf, a.overlap, four, &[4][]uint64{}) {
+			t.Fatal("DFA cache full")
+		}
+		for p := range one {
+			if !slices.Equal(one[p], four[p]) {
+				t.Errorf("buffer %d (%d bytes): pattern %d ends at %v in one stream, %v in four", k, n, p, one[p], four[p])
+			}
+		}
+		if got, want := e.Scan(buf, ""), ref.Scan(buf, ""); !reflect.DeepEqual(got, want) {
+			t.Errorf("buffer %d (%d bytes): automaton %d matches, go-re2 %d", k, n, len(got), len(want))
 		}
 	}
 }

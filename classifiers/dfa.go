@@ -835,12 +835,15 @@ func (d *lazyDFA) firstEnd(buf []byte, start int) (end int, ok bool) {
 
 // scanMulti4 is scanMulti with four interleaved streams over four
 // segments of buf (each but the first starting ov bytes early to warm up),
-// so that the cache misses of four independent state chains overlap.
+// so that the cache misses of four independent state chains overlap. A
+// buffer whose segments would be shorter than four overlaps (under about
+// 3.3 KB with the builtin table) is scanned in one stream: the overlaps
+// would cost more than the interleaving gains.
 func (d *lazyDFA) scanMulti4(buf []byte, ov int, ends [][]int32, scratch *[4][]uint64) bool {
 	const K = 4
 	n := len(buf)
 	M := (n + (K-1)*ov) / K
-	if M < 4*ov || M < 16<<10 {
+	if M < 4*ov {
 		return d.scanMulti(buf, ends)
 	}
 	var r, rec [K]int

@@ -273,7 +273,7 @@ func compileRegistryWith(table []identifier, customs []customRule) (*registry, e
 	reg.setPatterns = patterns
 	// Without an automaton every scan takes the go-re2 path: slower, not
 	// wrong. The package tests require the builtin table to compile.
-	if reg.auto, _ = newAutomaton(reg.ids, reg.context); reg.auto == nil {
+	if reg.auto, _ = newAutomaton(reg.ids); reg.auto == nil {
 		if err := reg.goRE2(); err != nil {
 			return nil, err
 		}
