@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cairnsec/cairn/classifiers/internal/corpus"
 )
 
 // Fuzz targets: every parser of untrusted bytes. Seeds come from the
@@ -35,6 +37,9 @@ func FuzzEngineScan(f *testing.F) {
 	f.Add([]byte("123456789"), "customers[].ssn")
 	f.Add([]byte("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), "SecretAccessKey")
 	f.Add([]byte("2125550142"), "\xffphone")
+	// Long enough for the multi-pattern pass's four streams (from about
+	// 3.3 KB), whose overlaps must lose no match and no keyword.
+	f.Add(corpus.Bench(2, 6<<10, corpus.Dense), "")
 	e := newTestEngine(f)
 	// The go-re2 path reads every keyword window the automaton path
 	// narrows with its keyword gates: both must find the same.
