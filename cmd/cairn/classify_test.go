@@ -208,7 +208,7 @@ allow_list:
 // clears it before anything else is printed.
 func TestClassifyProgress(t *testing.T) {
 	var status syncBuffer
-	p := &progress{out: &status, tty: true, line: classifyStatus, every: time.Millisecond}
+	p := &progress{out: &status, tty: true, line: classifyStatus}
 	p.start()
 	outcomes := make(chan fileOutcome, 2)
 	outcomes <- fileOutcome{file: "a.csv", status: scanner.StatusComplete, bytes: 3 << 20, findings: make([]scanner.Finding, 2)}

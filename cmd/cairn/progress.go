@@ -23,10 +23,8 @@ type progress struct {
 	matches atomic.Int64
 	began   time.Time
 
-	// line, if set, renders the status line in place of scan's;
-	// every is how often it is redrawn (200 ms unless set).
-	line  func(*progress) string
-	every time.Duration
+	// line, if set, renders the status line in place of scan's.
+	line func(*progress) string
 
 	mu   sync.Mutex // serialises writes to out
 	done chan struct{}
@@ -54,11 +52,7 @@ func (p *progress) start() {
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		every := p.every
-		if every <= 0 {
-			every = 200 * time.Millisecond
-		}
-		t := time.NewTicker(every)
+		t := time.NewTicker(200 * time.Millisecond)
 		defer t.Stop()
 		for {
 			select {
