@@ -1,9 +1,6 @@
 package readers
 
-import (
-	"math/bits"
-	"sync"
-)
+import "sync"
 
 // batcher groups values by field and emits each field's values, joined by
 // '\n', as one Segment once they reach segmentSize, and all of them at the
@@ -119,10 +116,7 @@ func (b *batcher) reserve(i, n int) {
 	if need > maxSmallBuf {
 		nb = (*bigBufPool.Get().(*[]byte))[:len(buf)]
 	} else {
-		c := 0
-		for minSmallBuf<<c < need {
-			c++
-		}
+		c := smallClass(need)
 		if k := len(b.spare[c]); k > 0 {
 			nb = b.spare[c][k-1][:len(buf)]
 			b.spare[c] = b.spare[c][:k-1]
@@ -152,15 +146,24 @@ func (b *batcher) putBuf(buf []byte) {
 	b.putSmall(buf)
 }
 
+// smallClass returns the size class of the smallest small buffer that
+// holds n bytes, n at most maxSmallBuf.
+func smallClass(n int) int {
+	c := 0
+	for minSmallBuf<<c < n {
+		c++
+	}
+	return c
+}
+
 // putSmall keeps buf, if it is a small buffer, as a spare of its class.
 func (b *batcher) putSmall(buf []byte) {
-	c := cap(buf)
-	if c < minSmallBuf || c > maxSmallBuf || c&(c-1) != 0 {
+	n := cap(buf)
+	if n < minSmallBuf || n > maxSmallBuf {
 		return
 	}
-	k := bits.TrailingZeros(uint(c / minSmallBuf))
-	if len(b.spare[k]) < maxSpare {
-		b.spare[k] = append(b.spare[k], buf[:0])
+	if c := smallClass(n); minSmallBuf<<c == n && len(b.spare[c]) < maxSpare {
+		b.spare[c] = append(b.spare[c], buf[:0])
 	}
 }
 
