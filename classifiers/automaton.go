@@ -508,8 +508,11 @@ type automaton struct {
 	byteOf []int
 	// anchorOf[i] >= 0 is the pattern, in the multi-pattern pass, of the
 	// literals one of which every match of identifier i holds ("ghp_",
-	// "AIza", "://"): it is scanned alone around them, as byteOf.
+	// "AIza", "://"): it is scanned alone around them, as byteOf. Or,
+	// when loose[i], of identifier i's pattern with its digits loosened
+	// (see loose.go): it is scanned alone just before where those match.
 	anchorOf []int
+	loose    []bool
 	// bytesOf[i] holds every byte a match of identifier i can contain;
 	// all bytes if it could not be bounded. A match lies inside one run
 	// of such bytes.
@@ -558,7 +561,7 @@ type dfaCache struct {
 func newAutomaton(ids []*compiled) (*automaton, error) {
 	a := &automaton{fwd: newNFAProgram()}
 	widest := maxKeywordDistance   // of the pass's matches that matter; see overlap
-	var anchors [][]*syntax.Regexp // per identifier: its anchor literals, or nil
+	var anchors [][]*syntax.Regexp // per identifier: its anchor literals or loosened pattern, or nil
 	for i, c := range ids {
 		re := c.syn // parsed by compileRegistryWith; not by some tests
 		if re == nil {
@@ -573,6 +576,7 @@ func newAutomaton(ids []*compiled) (*automaton, error) {
 		}
 		a.byteOf = append(a.byteOf, -1)
 		a.anchorOf = append(a.anchorOf, -1)
+		a.loose = append(a.loose, false)
 		a.runGated = append(a.runGated, false)
 		a.bytesOf = append(a.bytesOf, matchBytes(re))
 		var lits []*syntax.Regexp
@@ -593,6 +597,10 @@ func newAutomaton(ids []*compiled) (*automaton, error) {
 					return nil, fmt.Errorf("identifier %s: RunGated, but the pattern's bytes are not bounded or its matches can be shorter than %d", c.ID, minRunWidth)
 				}
 				a.runGated[i] = true
+			} else if l, ok := loosenDigits(re); ok {
+				lits = []*syntax.Regexp{l}
+				a.anchorOf[i] = -2
+				a.loose[i] = true
 			}
 		}
 		anchors = append(anchors, lits)
@@ -607,8 +615,8 @@ func newAutomaton(ids []*compiled) (*automaton, error) {
 			if x.p == a.fwd && (c.KeywordRequired || a.byteOf[i] >= 0 || a.anchorOf[i] != -1 || a.runGated[i]) {
 				// Found another way: through its keyword gate
 				// (windowEnds), whose weak shapes (any 3 or 9 digits)
-				// would flood the pass, its rare byte, anchor or head, or
-				// its runs.
+				// would flood the pass, its rare byte, anchor or head,
+				// its runs, or its loosened pattern.
 				x.p.starts = append(x.p.starts, x.p.add(nfaNode{op: opFail}))
 				continue
 			}
@@ -1154,8 +1162,8 @@ func (a *automaton) anchorEnds(c *dfaCache, buf []byte, i int, anchor, ends []in
 // the run of an email address ends at the commas), so only that much is
 // scanned; windows that overlap or touch are scanned as one.
 func (a *automaton) runEnds(c *dfaCache, buf []byte, i int, ends []int32, next func(from int) int) ([]int32, bool) {
-	solo, w, in := c.solo[i], a.maxw[i], &a.bytesOf[i]
-	from, to := -1, -1 // the window being grown
+	w, in := a.maxw[i], &a.bytesOf[i]
+	win := windows{solo: c.solo[i], buf: buf, from: -1, to: -1, ends: ends}
 	for p := 0; p < len(buf); {
 		at := next(p)
 		if at < 0 {
@@ -1168,23 +1176,46 @@ func (a *automaton) runEnds(c *dfaCache, buf []byte, i int, ends []int32, next f
 		for lim := min(len(buf), at+w); hi < lim && in.has(buf[hi]); {
 			hi++
 		}
-		if from >= 0 && lo > to {
-			var ok bool
-			if ends, ok = solo.scanRange(buf, from, to, ends); !ok {
-				return ends, false
-			}
-			from = -1
+		if !win.add(lo, hi) {
+			return win.ends, false
 		}
-		if from < 0 {
-			from = lo
-		}
-		to = max(to, hi)
 		p = at + 1
 	}
-	if from >= 0 {
-		return solo.scanRange(buf, from, to, ends)
+	return win.done()
+}
+
+// windows scans one identifier alone over windows given in increasing
+// order of their starts, those that overlap or touch as one, appending
+// the ends of its matches to ends.
+type windows struct {
+	solo     *lazyDFA
+	buf      []byte
+	from, to int // the window being grown; from < 0 if none
+	ends     []int32
+}
+
+// add adds the window [lo, hi]; it returns false if the DFA filled up.
+func (w *windows) add(lo, hi int) bool {
+	if w.from >= 0 && lo > w.to {
+		var ok bool
+		if w.ends, ok = w.solo.scanRange(w.buf, w.from, w.to, w.ends); !ok {
+			return false
+		}
+		w.from = -1
 	}
-	return ends, true
+	if w.from < 0 {
+		w.from = lo
+	}
+	w.to = max(w.to, hi)
+	return true
+}
+
+// done scans the last window and returns the ends.
+func (w *windows) done() ([]int32, bool) {
+	if w.from < 0 {
+		return w.ends, true
+	}
+	return w.solo.scanRange(w.buf, w.from, w.to, w.ends)
 }
 
 // minRunWidth is the shortest match a RunGated identifier may have: a

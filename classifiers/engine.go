@@ -793,6 +793,8 @@ func (e *Engine) scanAuto(s *scanState, a *automaton) (out []Match, ok bool) {
 			switch {
 			case b >= 0:
 				ends, ok = a.byteEnds(c, s.buf, i, byte(b), ends[:0])
+			case g >= 0 && a.loose[i]:
+				ends, ok = a.looseEnds(c, s.buf, i, s.ends[g], ends[:0])
 			case g >= 0:
 				ends, ok = a.anchorEnds(c, s.buf, i, s.ends[g], ends[:0])
 			default:
