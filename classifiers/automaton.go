@@ -692,12 +692,18 @@ func newAutomaton(ids []*compiled) (*automaton, error) {
 func (a *automaton) newCache() *dfaCache {
 	c := &dfaCache{multi: newLazyDFA(a.fwd, modeMulti, a.fwd.starts, a.cls, multiStateLimit)}
 	for i := range a.rev {
-		cls := a.patCls[i]
-		c.rev = append(c.rev, newLazyDFA(a.rev[i], modeReverse, a.rev[i].starts, cls, patternStateLimit))
-		c.first = append(c.first, newLazyDFA(a.first[i], modeFirst, a.first[i].starts, cls, patternStateLimit))
-		c.solo = append(c.solo, newLazyDFA(a.first[i], modeMulti, a.first[i].starts, cls, patternStateLimit))
+		rev, first, solo := a.patternDFAs(i)
+		c.rev, c.first, c.solo = append(c.rev, rev), append(c.first, first), append(c.solo, solo)
 	}
 	return c
+}
+
+// patternDFAs returns new, empty DFAs of identifier i's own programs.
+func (a *automaton) patternDFAs(i int) (rev, first, solo *lazyDFA) {
+	cls := a.patCls[i]
+	return newLazyDFA(a.rev[i], modeReverse, a.rev[i].starts, cls, patternStateLimit),
+		newLazyDFA(a.first[i], modeFirst, a.first[i].starts, cls, patternStateLimit),
+		newLazyDFA(a.first[i], modeMulti, a.first[i].starts, cls, patternStateLimit)
 }
 
 // windowEnds appends to ends the ends of identifier i's matches in the
@@ -875,6 +881,17 @@ func wordBounded(re *syntax.Regexp, start bool) bool {
 // saw it fill up).
 func (a *automaton) reset(full *dfaCache) {
 	a.cache.CompareAndSwap(full, a.newCache())
+}
+
+// resetPattern replaces, in a copy of c, identifier i's own DFAs, one of
+// which filled up, by empty ones, and stores the copy unless c has been
+// replaced already (a scan that then finds i's DFA full again retries).
+// The other DFAs, and what they have built, are kept.
+func (a *automaton) resetPattern(c *dfaCache, i int) {
+	n := *c
+	n.rev, n.first, n.solo = slices.Clone(c.rev), slices.Clone(c.first), slices.Clone(c.solo)
+	n.rev[i], n.first[i], n.solo[i] = a.patternDFAs(i)
+	a.cache.CompareAndSwap(c, &n)
 }
 
 // spans calls fn with the leftmost-first, non-overlapping matches of

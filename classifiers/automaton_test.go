@@ -191,19 +191,29 @@ func TestEngineParity(t *testing.T) {
 	}
 }
 
-// TestAutomatonCacheFull forces the DFA caches to fill up: Scan must fall
-// back to go-re2 with the same results and start later scans afresh.
-func TestAutomatonCacheFull(t *testing.T) {
-	defer func(m, p int) { multiStateLimit, patternStateLimit = m, p }(multiStateLimit, patternStateLimit)
-	multiStateLimit, patternStateLimit = 50, 20
-	reg, err := compileRegistry(builtin) // a registry of its own, with the small limits
+// limitedEngines returns an engine with a registry of its own, whose DFAs
+// hold at most multi and pattern states, the registry, and an engine on
+// the go-re2 path to compare it with.
+func limitedEngines(t *testing.T, multi, pattern int) (e, ref *Engine, reg *registry) {
+	t.Helper()
+	m, p := multiStateLimit, patternStateLimit
+	t.Cleanup(func() { multiStateLimit, patternStateLimit = m, p })
+	multiStateLimit, patternStateLimit = multi, pattern // until the test ends: new DFAs read them
+	reg, err := compileRegistry(builtin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newTestEngine(t)
+	e = newTestEngine(t)
 	e.setRegistry(reg)
-	ref := newTestEngine(t)
+	ref = newTestEngine(t)
 	ref.noAuto = true
+	return e, ref, reg
+}
+
+// TestAutomatonCacheFull forces the DFA caches to fill up: Scan must fall
+// back to go-re2 with the same results and start later scans afresh.
+func TestAutomatonCacheFull(t *testing.T) {
+	e, ref, reg := limitedEngines(t, 50, 20)
 	buf := corpus.Bench(6, 128<<10, corpus.Low)
 	before := reg.auto.cache.Load()
 	if got, want := e.Scan(buf, ""), ref.Scan(buf, ""); !reflect.DeepEqual(got, want) {
@@ -211,6 +221,41 @@ func TestAutomatonCacheFull(t *testing.T) {
 	}
 	if reg.auto.cache.Load() == before {
 		t.Error("the full cache was not replaced")
+	}
+}
+
+// TestAutomatonPatternFull fills identifiers' own DFAs, not the
+// multi-pattern one: Scan must give the go-re2 path's results, replace
+// only those DFAs, and keep the multi-pattern DFA with what it built.
+func TestAutomatonPatternFull(t *testing.T) {
+	e, ref, reg := limitedEngines(t, multiStateLimit, 8)
+	for name, buf := range map[string][]byte{
+		"low":   corpus.Bench(6, 128<<10, corpus.Low),
+		"dense": corpus.Bench(6, 64<<10, corpus.Dense),
+	} {
+		before := reg.auto.cache.Load()
+		for _, field := range []string{"", "ssn"} {
+			if got, want := e.Scan(buf, field), ref.Scan(buf, field); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s field %q: %d matches, want %d", name, field, len(got), len(want))
+			}
+		}
+		after := reg.auto.cache.Load()
+		if after == before {
+			t.Errorf("%s: no identifier's DFAs were replaced", name)
+			continue
+		}
+		if after.multi != before.multi || len(*after.multi.states.Load()) == 0 {
+			t.Errorf("%s: the multi-pattern DFA was replaced too", name)
+		}
+		kept := 0
+		for i := range after.solo {
+			if after.solo[i] == before.solo[i] {
+				kept++
+			}
+		}
+		if kept == 0 {
+			t.Errorf("%s: every identifier's DFAs were replaced", name)
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"iter"
 	"math"
 	"regexp/syntax"
 	"slices"
@@ -548,15 +549,10 @@ func (e *Engine) scan(buf []byte, field string, from int, sums []summaryAcc) []M
 	s := newScanState(buf, field, len(e.reg.ids))
 	s.from, s.sums = from, sums
 	out := s.out[:0]
-	for own := 0; own < len(buf); {
-		ownEnd := own + e.block
-		if len(buf)-ownEnd < e.block/4 {
-			ownEnd = len(buf) // no tiny last block
-		}
+	for own, ownEnd := range e.blocks(len(buf)) {
 		if ownEnd > from {
 			out = e.scanBlock(s, own, ownEnd, out)
 		}
-		own = ownEnd
 	}
 	s.out = out
 	out = slices.Clone(out)
@@ -786,64 +782,22 @@ func (e *Engine) scanAuto(s *scanState, a *automaton) (out []Match, ok bool) {
 	// Find every identifier's raw matches, then check them in Scan's
 	// order so that each Match is written once, into the result.
 	spans := s.spans[:0]
-	for i, cp := range reg.ids {
-		ends := s.ends[i]
-		if b, g := a.byteOf[i], a.anchorOf[i]; b >= 0 || g >= 0 || a.runGated[i] {
-			var ok bool
-			switch {
-			case b >= 0:
-				ends, ok = a.byteEnds(c, s.buf, i, byte(b), ends[:0])
-			case g >= 0 && a.loose[i]:
-				ends, ok = a.looseEnds(c, s.buf, i, s.ends[g], ends[:0])
-			case g >= 0:
-				ends, ok = a.anchorEnds(c, s.buf, i, s.ends[g], ends[:0])
-			default:
-				ends, ok = a.runEndsIn(c, s.buf, i, s.longRuns, ends[:0])
+	for i := range reg.ids {
+		mark := len(spans)
+		var ok bool
+		if spans, ok = e.rawSpans(s, a, c, i, spans); !ok {
+			// One of identifier i's own DFAs filled up (hostile data can
+			// fill an email address's): it gets empty ones for later
+			// scans, and its matches here come from go-re2, block by
+			// block as on the go-re2 path, while every other identifier
+			// keeps its DFAs and this scan's results.
+			a.resetPattern(c, i)
+			if err := reg.goRE2(); err != nil {
+				panic(err) // see goRE2: not reachable with a table NewEngine accepted
 			}
-			if !ok {
-				a.reset(c)
-				return nil, false
-			}
-			s.ends[i] = ends
+			spans = e.re2Spans(s, a, i, spans[:mark])
 		}
-		st := &s.ids[i]
-		if a.seps[i] != nil && len(ends) > 0 && !s.fieldKeyword(cp, st) {
-			ends = a.dropWeak(s.buf, i, ends, s.keywordHint(i), cp.distance)
-			s.ends[i] = ends
-		}
-		if len(ends) == 0 && !cp.KeywordRequired {
-			s.runs = append(s.runs, len(spans))
-			continue
-		}
-		if cp.KeywordRequired {
-			// Not in the multi-pattern pass: scan near its keywords, or
-			// everywhere if the field has one.
-			var gate []int32
-			if !s.fieldKeyword(cp, st) {
-				if gate = s.ends[a.gateOf[i]]; len(gate) == 0 {
-					s.runs = append(s.runs, len(spans))
-					continue
-				}
-			}
-			var ok bool
-			if ends, ok = a.windowEnds(c, s.buf, i, gate, cp.distance+a.maxw[i], ends[:0]); !ok {
-				a.reset(c)
-				return nil, false
-			}
-			s.ends[i] = ends
-		}
-		// Raw matches are not capped: a run of rejected look-alikes (a
-		// column of order ids) must not hide later real values.
-		done := a.spans(c, s.buf, i, ends, &s.memo, func(start, end int) bool {
-			spans = append(spans, rawSpan{int32(start), int32(end), int32(i)})
-			return true
-		})
 		s.runs = append(s.runs, len(spans))
-		if !done {
-			s.spans = spans
-			a.reset(c)
-			return nil, false
-		}
 	}
 	s.spans = spans
 	s.merged = mergeSpans(s.merged[:0], spans, s.runs)
@@ -865,6 +819,122 @@ func (e *Engine) scanAuto(s *scanState, a *automaton) (out []Match, ok bool) {
 		slices.SortFunc(out, compareMatches) // a Refine moved a start
 	}
 	return out, true
+}
+
+// rawSpans appends identifier i's raw matches in s.buf (go-re2's
+// FindAllIndex, less those its checks would reject for want of a
+// keyword) to spans, from the multi-pattern pass's ends in s.ends. It
+// returns false if one of i's own DFAs filled up; spans then holds part
+// of them.
+func (e *Engine) rawSpans(s *scanState, a *automaton, c *dfaCache, i int, spans []rawSpan) ([]rawSpan, bool) {
+	cp := e.reg.ids[i]
+	ends := s.ends[i]
+	if b, g := a.byteOf[i], a.anchorOf[i]; b >= 0 || g >= 0 || a.runGated[i] {
+		var ok bool
+		switch {
+		case b >= 0:
+			ends, ok = a.byteEnds(c, s.buf, i, byte(b), ends[:0])
+		case g >= 0 && a.loose[i]:
+			ends, ok = a.looseEnds(c, s.buf, i, s.ends[g], ends[:0])
+		case g >= 0:
+			ends, ok = a.anchorEnds(c, s.buf, i, s.ends[g], ends[:0])
+		default:
+			ends, ok = a.runEndsIn(c, s.buf, i, s.longRuns, ends[:0])
+		}
+		s.ends[i] = ends
+		if !ok {
+			return spans, false
+		}
+	}
+	st := &s.ids[i]
+	if a.seps[i] != nil && len(ends) > 0 && !s.fieldKeyword(cp, st) {
+		ends = a.dropWeak(s.buf, i, ends, s.keywordHint(i), cp.distance)
+		s.ends[i] = ends
+	}
+	if len(ends) == 0 && !cp.KeywordRequired {
+		return spans, true
+	}
+	if cp.KeywordRequired {
+		// Not in the multi-pattern pass: scan near its keywords, or
+		// everywhere if the field has one.
+		var gate []int32
+		if !s.fieldKeyword(cp, st) {
+			if gate = s.ends[a.gateOf[i]]; len(gate) == 0 {
+				return spans, true
+			}
+		}
+		var ok bool
+		ends, ok = a.windowEnds(c, s.buf, i, gate, cp.distance+a.maxw[i], ends[:0])
+		s.ends[i] = ends
+		if !ok {
+			return spans, false
+		}
+	}
+	// Raw matches are not capped: a run of rejected look-alikes (a
+	// column of order ids) must not hide later real values.
+	done := a.spans(c, s.buf, i, ends, &s.memo, func(start, end int) bool {
+		spans = append(spans, rawSpan{int32(start), int32(end), int32(i)})
+		return true
+	})
+	return spans, done
+}
+
+// re2Spans appends identifier i's raw matches in s.buf to spans, found
+// with go-re2 block by block as the go-re2 path finds them (scanBlock),
+// which skips, for a keyword-required identifier, the blocks whose
+// window holds no match of its keyword gate: here those where no gate
+// match from the multi-pattern pass ends.
+func (e *Engine) re2Spans(s *scanState, a *automaton, i int, spans []rawSpan) []rawSpan {
+	cp, buf, ctx := e.reg.ids[i], s.buf, e.reg.context
+	var gate []int32
+	if cp.KeywordRequired && !s.fieldKeyword(cp, &s.ids[i]) {
+		if gate = s.ends[a.gateOf[i]]; len(gate) == 0 {
+			return spans
+		}
+	}
+	k := 0
+	for own, ownEnd := range e.blocks(len(buf)) {
+		ws, we := max(0, own-ctx), min(len(buf), ownEnd+ctx)
+		if gate != nil {
+			for k < len(gate) && int(gate[k]) < ws {
+				k++
+			}
+			if k == len(gate) {
+				break
+			}
+			if int(gate[k]) > we {
+				continue
+			}
+		}
+		for _, loc := range cp.re.FindAllIndex(buf[ws:we], -1) {
+			start, end := ws+loc[0], ws+loc[1]
+			if start < own {
+				continue
+			}
+			if start >= ownEnd {
+				break
+			}
+			spans = append(spans, rawSpan{int32(start), int32(end), int32(i)})
+		}
+	}
+	return spans
+}
+
+// blocks yields the blocks [own, ownEnd) of a buffer of n bytes that the
+// go-re2 path scans one at a time, with no tiny last block.
+func (e *Engine) blocks(n int) iter.Seq2[int, int] {
+	return func(yield func(int, int) bool) {
+		for own := 0; own < n; {
+			ownEnd := own + e.block
+			if n-ownEnd < e.block/4 {
+				ownEnd = n
+			}
+			if !yield(own, ownEnd) {
+				return
+			}
+			own = ownEnd
+		}
+	}
 }
 
 // scanBlock is the go-re2 path for the block buf[own:ownEnd]: the set runs
