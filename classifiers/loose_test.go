@@ -1,9 +1,15 @@
 package classifiers
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
 	"regexp/syntax"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/cairnsec/cairn/classifiers/internal/corpus"
 )
 
 func TestLoosenDigits(t *testing.T) {
@@ -101,6 +107,47 @@ func walkNodes(p *nfaProgram, start int32, fn func(int32)) {
 			stack = append(stack, node.out, node.out1)
 		case opByte, opAssert:
 			stack = append(stack, node.out)
+		}
+	}
+}
+
+// TestLooseCustomIdentifiers: custom identifiers take the same routes as
+// the builtin ones, the loosened one included (most of the synthetic
+// rules tell digits apart). Their raw spans must be go-re2's, and Scan
+// must equal the go-re2 path, on digit-heavy text.
+func TestLooseCustomIdentifiers(t *testing.T) {
+	var rules []CustomIdentifier
+	for k, r := range syntheticIdentifiers {
+		r.Name = fmt.Sprintf("SYNTH_%02d", k+1)
+		r.Category = CategoryPersonal
+		rules = append(rules, r)
+	}
+	e := newCustomEngine(t, Options{CustomIdentifiers: rules})
+	ref := newCustomEngine(t, Options{CustomIdentifiers: rules})
+	ref.noAuto = true
+	loose := 0
+	for i, c := range e.reg.ids {
+		if e.reg.auto.loose[i] && strings.HasPrefix(c.ID, "SYNTH_") {
+			loose++
+		}
+	}
+	if loose < 10 {
+		t.Fatalf("%d synthetic identifiers loosened, want at least 10", loose)
+	}
+	r := rand.New(rand.NewPCG(9, 9))
+	digits := make([]byte, 64<<10)
+	for i := range digits {
+		digits[i] = "0123456789012345678901234567890123456789 -./\nXYZ"[r.IntN(48)]
+	}
+	for name, buf := range map[string][]byte{
+		"low":    corpus.Bench(7, 256<<10, corpus.Low),
+		"dense":  corpus.Bench(7, 64<<10, corpus.Dense),
+		"mixed":  mixedText(64<<10, 7),
+		"digits": digits,
+	} {
+		compareWithRE2(t, e.reg, name, buf)
+		if got, want := e.Scan(buf, ""), ref.Scan(buf, ""); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: automaton %d matches, go-re2 %d", name, len(got), len(want))
 		}
 	}
 }
