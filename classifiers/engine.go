@@ -885,7 +885,7 @@ func (e *Engine) rawSpans(s *scanState, a *automaton, c *dfaCache, i int, spans 
 // window holds no match of its keyword gate: here those where no gate
 // match from the multi-pattern pass ends.
 func (e *Engine) re2Spans(s *scanState, a *automaton, i int, spans []rawSpan) []rawSpan {
-	cp, buf, ctx := e.reg.ids[i], s.buf, e.reg.context
+	cp, buf := e.reg.ids[i], s.buf
 	var gate []int32
 	if cp.KeywordRequired && !s.fieldKeyword(cp, &s.ids[i]) {
 		if gate = s.ends[a.gateOf[i]]; len(gate) == 0 {
@@ -894,7 +894,7 @@ func (e *Engine) re2Spans(s *scanState, a *automaton, i int, spans []rawSpan) []
 	}
 	k := 0
 	for own, ownEnd := range e.blocks(len(buf)) {
-		ws, we := max(0, own-ctx), min(len(buf), ownEnd+ctx)
+		ws, we := e.reg.window(len(buf), own, ownEnd)
 		if gate != nil {
 			for k < len(gate) && int(gate[k]) < ws {
 				k++
@@ -906,18 +906,36 @@ func (e *Engine) re2Spans(s *scanState, a *automaton, i int, spans []rawSpan) []
 				continue
 			}
 		}
-		for _, loc := range cp.re.FindAllIndex(buf[ws:we], -1) {
-			start, end := ws+loc[0], ws+loc[1]
-			if start < own {
-				continue
-			}
-			if start >= ownEnd {
-				break
-			}
+		for start, end := range ownedMatches(cp.re, buf[ws:we], ws, own, ownEnd) {
 			spans = append(spans, rawSpan{int32(start), int32(end), int32(i)})
 		}
 	}
 	return spans
+}
+
+// window returns the window [ws, we) the go-re2 path reads for the block
+// [own, ownEnd) of a buffer of n bytes: the block and context bytes on
+// each side, enough for any match that starts in the block and for the
+// bytes around it.
+func (r *registry) window(n, own, ownEnd int) (ws, we int) {
+	return max(0, own-r.context), min(n, ownEnd+r.context)
+}
+
+// ownedMatches yields, as offsets in the buffer, the matches of re in win
+// (the window at ws) that start in the block [own, ownEnd): a match
+// starting outside it belongs to the block it starts in.
+func ownedMatches(re *re2.Regexp, win []byte, ws, own, ownEnd int) iter.Seq2[int, int] {
+	return func(yield func(int, int) bool) {
+		for _, loc := range re.FindAllIndex(win, -1) {
+			start, end := ws+loc[0], ws+loc[1]
+			if start < own {
+				continue
+			}
+			if start >= ownEnd || !yield(start, end) {
+				return
+			}
+		}
+	}
 }
 
 // blocks yields the blocks [own, ownEnd) of a buffer of n bytes that the
@@ -949,7 +967,7 @@ func (e *Engine) blocks(n int) iter.Seq2[int, int] {
 // candidates do not.)
 func (e *Engine) scanBlock(s *scanState, own, ownEnd int, out []Match) []Match {
 	reg := e.reg
-	ws, we := max(0, own-reg.context), min(len(s.buf), ownEnd+reg.context)
+	ws, we := reg.window(len(s.buf), own, ownEnd)
 	win := s.buf[ws:we]
 	hits, err := reg.set.FindAllWithError(s.setInput(win), -1)
 	if err == nil && len(hits) == 0 {
@@ -985,14 +1003,7 @@ func (e *Engine) scanBlock(s *scanState, own, ownEnd int, out []Match) []Match {
 		// Raw candidates are not capped: a block bounds their number and
 		// memory, and a run of rejected look-alikes (a column of order
 		// ids) must not hide later real values.
-		for _, loc := range c.re.FindAllIndex(win, -1) {
-			start, end := ws+loc[0], ws+loc[1]
-			if start < own {
-				continue
-			}
-			if start >= ownEnd {
-				break
-			}
+		for start, end := range ownedMatches(c.re, win, ws, own, ownEnd) {
 			var full bool
 			if out, full = e.accept(s, i, c, st, start, end, out); full {
 				break
