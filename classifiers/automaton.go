@@ -1180,7 +1180,7 @@ func (a *automaton) anchorEnds(c *dfaCache, buf []byte, i int, anchor, ends []in
 // scanned; windows that overlap or touch are scanned as one.
 func (a *automaton) runEnds(c *dfaCache, buf []byte, i int, ends []int32, next func(from int) int) ([]int32, bool) {
 	w, in := a.maxw[i], &a.bytesOf[i]
-	win := windows{solo: c.solo[i], buf: buf, from: -1, to: -1, ends: ends}
+	win := soloWindows(c, buf, i, ends)
 	for p := 0; p < len(buf); {
 		at := next(p)
 		if at < 0 {
@@ -1209,6 +1209,12 @@ type windows struct {
 	buf      []byte
 	from, to int // the window being grown; from < 0 if none
 	ends     []int32
+}
+
+// soloWindows returns an empty windows scanning identifier i alone in buf
+// with c's DFA, appending to ends.
+func soloWindows(c *dfaCache, buf []byte, i int, ends []int32) windows {
+	return windows{solo: c.solo[i], buf: buf, from: -1, to: -1, ends: ends}
 }
 
 // add adds the window [lo, hi]; it returns false if the DFA filled up.

@@ -116,7 +116,7 @@ func mergeRanges(ranges []rune) []rune {
 // scan decides a match at e by the byte after it), windows that overlap
 // or touch as one.
 func (a *automaton) looseEnds(c *dfaCache, buf []byte, i int, cand, ends []int32) ([]int32, bool) {
-	win := windows{solo: c.solo[i], buf: buf, from: -1, to: -1, ends: ends}
+	win := soloWindows(c, buf, i, ends)
 	for _, e := range cand {
 		if !win.add(max(0, int(e)-a.maxw[i]), int(e)) {
 			return win.ends, false
