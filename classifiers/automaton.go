@@ -1154,6 +1154,17 @@ func (a *automaton) byteEnds(c *dfaCache, buf []byte, i int, b byte, ends []int3
 	})
 }
 
+// passEnds appends to ends the ends of identifier i's matches, given
+// cand, the increasing ends of its pattern in the multi-pattern pass
+// (anchorOf[i]): its loosened pattern's (looseEnds) or its anchor
+// literals' (anchorEnds).
+func (a *automaton) passEnds(c *dfaCache, buf []byte, i int, cand, ends []int32) ([]int32, bool) {
+	if a.loose[i] {
+		return a.looseEnds(c, buf, i, cand, ends)
+	}
+	return a.anchorEnds(c, buf, i, cand, ends)
+}
+
 // anchorEnds appends to ends the ends of identifier i's matches, scanning
 // it alone around each of its anchor literals; anchor holds where they end
 // (from the multi-pattern pass), in increasing order.

@@ -36,11 +36,7 @@ func autoFindAll(tb testing.TB, a *automaton, i int, buf []byte) [][]int {
 	case a.anchorOf[i] >= 0:
 		all := make([][]int32, len(a.fwd.starts))
 		if ok = c.multi.scanMulti4(buf, a.overlap, all, &[4][]uint64{}); ok {
-			if a.loose[i] {
-				ends, ok = a.looseEnds(c, buf, i, all[a.anchorOf[i]], nil)
-			} else {
-				ends, ok = a.anchorEnds(c, buf, i, all[a.anchorOf[i]], nil)
-			}
+			ends, ok = a.passEnds(c, buf, i, all[a.anchorOf[i]], nil)
 		}
 	case a.fwd.nodes[a.fwd.starts[i]].op == opFail:
 		ends, ok = a.windowEnds(c, buf, i, nil, 0, nil)

@@ -834,10 +834,8 @@ func (e *Engine) rawSpans(s *scanState, a *automaton, c *dfaCache, i int, spans 
 		switch {
 		case b >= 0:
 			ends, ok = a.byteEnds(c, s.buf, i, byte(b), ends[:0])
-		case g >= 0 && a.loose[i]:
-			ends, ok = a.looseEnds(c, s.buf, i, s.ends[g], ends[:0])
 		case g >= 0:
-			ends, ok = a.anchorEnds(c, s.buf, i, s.ends[g], ends[:0])
+			ends, ok = a.passEnds(c, s.buf, i, s.ends[g], ends[:0])
 		default:
 			ends, ok = a.runEndsIn(c, s.buf, i, s.longRuns, ends[:0])
 		}
