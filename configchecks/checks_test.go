@@ -124,3 +124,73 @@ func TestSummarizeAndExport(t *testing.T) {
 		t.Errorf("jsonl: %v\n%s", err, b.String())
 	}
 }
+
+// TestManagementGaps checks which selectors record every read and write management
+// event: exclusions (the console's "Exclude AWS KMS events") are gaps unless another
+// selector records them, as in AWS Config's multi-region-cloudtrail-enabled rule.
+func TestManagementGaps(t *testing.T) {
+	mgmt := SelectorField{Field: "eventCategory", Equals: []string{"Management"}}
+	for _, c := range []struct {
+		name string
+		sel  TrailSelectors
+		want string // gaps joined by "; ", empty for none
+	}{
+		{"basic all", TrailSelectors{Basic: []EventSelector{{ReadWriteType: "All", IncludeManagementEvents: true}}}, ""},
+		{"basic without management", TrailSelectors{Basic: []EventSelector{{ReadWriteType: "All"}}}, "read and write events"},
+		{"basic write only", TrailSelectors{Basic: []EventSelector{{ReadWriteType: "WriteOnly", IncludeManagementEvents: true}}}, "read events"},
+		{"basic read only and write only", TrailSelectors{Basic: []EventSelector{
+			{ReadWriteType: "ReadOnly", IncludeManagementEvents: true}, {ReadWriteType: "WriteOnly", IncludeManagementEvents: true}}}, ""},
+		{"basic excludes KMS", TrailSelectors{Basic: []EventSelector{
+			{ReadWriteType: "All", IncludeManagementEvents: true, ExcludeSources: []string{"kms.amazonaws.com"}}}},
+			"read and write events of kms.amazonaws.com"},
+		{"basic excludes two", TrailSelectors{Basic: []EventSelector{
+			{ReadWriteType: "All", IncludeManagementEvents: true, ExcludeSources: []string{"kms.amazonaws.com", "rdsdata.amazonaws.com"}}}},
+			"read and write events of kms.amazonaws.com and rdsdata.amazonaws.com"},
+		{"advanced all", TrailSelectors{Advanced: []AdvancedSelector{{Fields: []SelectorField{mgmt}}}}, ""},
+		{"advanced read only", TrailSelectors{Advanced: []AdvancedSelector{{Fields: []SelectorField{mgmt, {Field: "readOnly", Equals: []string{"true"}}}}}},
+			"write events"},
+		{"advanced read and write selectors", TrailSelectors{Advanced: []AdvancedSelector{
+			{Fields: []SelectorField{mgmt, {Field: "readOnly", Equals: []string{"true"}}}},
+			{Fields: []SelectorField{mgmt, {Field: "readOnly", NotEquals: []string{"true"}}}}}}, ""},
+		{"advanced excludes RDS Data API", TrailSelectors{Advanced: []AdvancedSelector{
+			{Fields: []SelectorField{mgmt, {Field: "eventSource", NotEquals: []string{"rdsdata.amazonaws.com"}}}}}},
+			"read and write events of rdsdata.amazonaws.com"},
+		{"advanced exclusion recorded by another selector", TrailSelectors{Advanced: []AdvancedSelector{
+			{Fields: []SelectorField{mgmt, {Field: "eventSource", NotEquals: []string{"kms.amazonaws.com"}}}},
+			{Fields: []SelectorField{mgmt, {Field: "eventSource", Equals: []string{"kms.amazonaws.com"}}, {Field: "readOnly", Equals: []string{"false"}}}}}},
+			"read events of kms.amazonaws.com"},
+		{"advanced narrowed by user", TrailSelectors{Advanced: []AdvancedSelector{
+			{Fields: []SelectorField{mgmt, {Field: "userIdentity.arn", NotStartsWith: []string{"arn:aws:sts::123456789012:assumed-role/ci"}}}}}},
+			"read and write events"},
+		{"advanced data events only", TrailSelectors{Advanced: []AdvancedSelector{
+			{Fields: []SelectorField{{Field: "eventCategory", Equals: []string{"Data"}}, {Field: "resources.type", Equals: []string{"AWS::S3::Object"}}}}}},
+			"read and write events"},
+		{"no selectors", TrailSelectors{}, "read and write events"},
+	} {
+		if got := strings.Join(managementGaps(c.sel), "; "); got != c.want {
+			t.Errorf("%s: gaps %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+// TestTrailExcludingKMS checks that a trail excluding KMS events neither passes the
+// multi-region trail check nor carries the KMS key monitoring chain.
+func TestTrailExcludingKMS(t *testing.T) {
+	st := &State{AccountID: "123456789012", ObservedAt: time.Now(), Regional: []RegionState{{Name: "eu-west-1",
+		Trails: Observed([]Trail{{Name: "t", ARN: "arn:t", MultiRegion: true, HomeRegion: "eu-west-1",
+			LogGroupARN: "arn:aws:logs:eu-west-1:123456789012:log-group:g:*", Status: Observed(TrailStatus{IsLogging: true}),
+			Selectors: Observed(TrailSelectors{Basic: []EventSelector{{ReadWriteType: "All", IncludeManagementEvents: true, ExcludeSources: []string{"kms.amazonaws.com"}}}})}}),
+		MetricFilters: Observed([]MetricFilter{{LogGroupName: "g", Name: "kms",
+			Pattern: `{ ($.eventSource = kms.amazonaws.com) && (($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion)) }`}}),
+	}}}
+	got := map[string]Result{}
+	for _, r := range Run(st) {
+		got[r.CheckID] = r
+	}
+	if r := got["cloudtrail.multi_region"]; r.Status != StatusFail || !strings.Contains(r.StatusExtended, "kms.amazonaws.com") {
+		t.Errorf("cloudtrail.multi_region: %s %q, want FAIL naming kms.amazonaws.com", r.Status, r.StatusExtended)
+	}
+	if r := got["monitoring.cmk_disable_delete"]; r.Status != StatusFail {
+		t.Errorf("monitoring.cmk_disable_delete: %s %q, want FAIL", r.Status, r.StatusExtended)
+	}
+}

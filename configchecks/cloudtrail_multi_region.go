@@ -10,9 +10,11 @@ var _ = register(Check{
 	CIS:      []string{"5.0:3.1", "6.0:4.1", "7.0:4.1"},
 	SOC2:     []string{"CC7.2", "CC7.3"},
 	Rationale: "CloudTrail is the record of who did what in the account. A multi-region trail also records activity in " +
-		"regions nobody watches, where attackers like to work.",
+		"regions nobody watches, where attackers like to work. A trail that excludes event sources (the console's " +
+		"\"Exclude AWS KMS events\" and \"Exclude Amazon RDS Data API events\") does not count, as in AWS Config's " +
+		"multi-region-cloudtrail-enabled rule: the alarms on the trail's log group would not see a KMS key being disabled or deleted.",
 	Remediation: Remediation{
-		Console: "CloudTrail console → Trails → Create trail (or edit one): enable for all regions, Management events Read and Write, and make sure logging is on.",
+		Console: "CloudTrail console → Trails → Create trail (or edit one): enable for all regions, Management events Read and Write with no event source excluded, and make sure logging is on.",
 		CLI:     "aws cloudtrail create-trail --name NAME --s3-bucket-name BUCKET --is-multi-region-trail; aws cloudtrail put-event-selectors --trail-name NAME --event-selectors '[{\"ReadWriteType\":\"All\",\"IncludeManagementEvents\":true}]'; aws cloudtrail start-logging --name NAME",
 	},
 	Permissions: []string{"cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"},

@@ -1,6 +1,9 @@
 package configchecks
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // allTrails returns every trail of the scanned regions, without duplicates, and the
 // reasons the trails of some regions are unknown ("REGION: reason").
@@ -34,35 +37,128 @@ func loggingMultiRegion(t Trail) (good, ok bool, why string) {
 		return false, true, "not logging"
 	case !t.Selectors.Known:
 		return false, false, "event selectors unknown (" + t.Selectors.Reason() + ")"
-	case !allManagementEvents(t.Selectors.Value):
-		return false, true, "does not record all read and write management events"
+	}
+	if gaps := managementGaps(t.Selectors.Value); len(gaps) > 0 {
+		return false, true, "does not record all read and write management events (missing: " + strings.Join(gaps, "; ") + ")"
 	}
 	return true, true, ""
 }
 
-// allManagementEvents reports whether the selectors record every read and write
-// management event.
-func allManagementEvents(s TrailSelectors) bool {
+// mgmtSelector is what one event selector records of management events: the read
+// (readOnly true) and write (readOnly false) events, of every event source but those
+// in except (all is true), or of the sources in only (all is false).
+type mgmtSelector struct {
+	read, write bool
+	all         bool
+	except      []string
+	only        []string
+}
+
+// managementGaps returns the management events the selectors do not record, as
+// "read events", "write events", "read and write events of kms.amazonaws.com" and the
+// like; none when they record every read and write management event. As in AWS
+// Config's multi-region-cloudtrail-enabled rule, excluded event sources (the console's
+// "Exclude AWS KMS events" and "Exclude Amazon RDS Data API events") are gaps, unless
+// another selector records those sources. A selector narrowed by anything else
+// (event name, user identity, error code, ...) proves nothing and is ignored.
+func managementGaps(s TrailSelectors) []string {
+	var sels []mgmtSelector
 	for _, b := range s.Basic {
-		if b.IncludeManagementEvents && strings.EqualFold(b.ReadWriteType, "All") {
-			return true
+		if !b.IncludeManagementEvents {
+			continue
 		}
+		rw := strings.ToLower(b.ReadWriteType)
+		sels = append(sels, mgmtSelector{read: rw != "writeonly", write: rw != "readonly", all: true, except: b.ExcludeSources})
 	}
 	for _, a := range s.Advanced {
-		mgmt, restricted := false, false
-		for _, f := range a.Fields {
-			switch f.Field {
-			case "eventCategory":
-				mgmt = hasValue(f.Equals, "Management")
-			case "readOnly":
-				restricted = true
-			}
-		}
-		if mgmt && !restricted {
-			return true
+		if m, ok := advancedManagement(a); ok {
+			sels = append(sels, m)
 		}
 	}
-	return false
+	var missing [2][]string // read, write: sources not recorded; nil for all of them
+	for k, kind := range []string{"read", "write"} {
+		covers := func(m mgmtSelector) bool { return kind == "read" && m.read || kind == "write" && m.write }
+		var best *mgmtSelector // the all-sources selector with the fewest exclusions
+		for i, m := range sels {
+			if covers(m) && m.all && (best == nil || len(m.except) < len(best.except)) {
+				best = &sels[i]
+			}
+		}
+		if best == nil {
+			continue
+		}
+		missing[k] = []string{}
+		for _, src := range best.except {
+			recorded := false
+			for _, m := range sels {
+				if covers(m) && (m.all && !hasValue(m.except, src) || !m.all && hasValue(m.only, src)) {
+					recorded = true
+					break
+				}
+			}
+			if !recorded && !hasValue(missing[k], src) {
+				missing[k] = append(missing[k], src)
+			}
+		}
+	}
+	describe := func(kind string, srcs []string) string {
+		if srcs == nil {
+			return kind + " events"
+		}
+		return kind + " events of " + strings.Join(srcs, " and ")
+	}
+	read, write := missing[0], missing[1]
+	switch {
+	case read != nil && len(read) == 0 && write != nil && len(write) == 0:
+		return nil
+	case slices.Equal(read, write) && (read == nil) == (write == nil):
+		return []string{describe("read and write", read)}
+	}
+	var gaps []string
+	if read == nil || len(read) > 0 {
+		gaps = append(gaps, describe("read", read))
+	}
+	if write == nil || len(write) > 0 {
+		gaps = append(gaps, describe("write", write))
+	}
+	return gaps
+}
+
+// advancedManagement reads an advanced selector of management events; ok is false
+// for any other selector, and for one whose fields narrow it past read/write and
+// event source.
+func advancedManagement(a AdvancedSelector) (m mgmtSelector, ok bool) {
+	m = mgmtSelector{read: true, write: true, all: true}
+	mgmt := false
+	for _, f := range a.Fields {
+		if len(f.StartsWith)+len(f.NotStartsWith)+len(f.EndsWith)+len(f.NotEndsWith) > 0 {
+			return m, false
+		}
+		switch f.Field {
+		case "eventCategory":
+			mgmt = hasValue(f.Equals, "Management") || len(f.Equals) == 0 && len(f.NotEquals) > 0 && !hasValue(f.NotEquals, "Management")
+		case "readOnly":
+			m.read = readOnlyKept(f, "true")
+			m.write = readOnlyKept(f, "false")
+		case "eventSource":
+			if len(f.Equals) > 0 {
+				m.all, m.only = false, f.Equals
+			}
+			m.except = append(m.except, f.NotEquals...)
+		default:
+			return m, false
+		}
+	}
+	return m, mgmt
+}
+
+// readOnlyKept reports whether a readOnly field condition keeps events whose readOnly
+// is v ("true" or "false").
+func readOnlyKept(f SelectorField, v string) bool {
+	if len(f.Equals) > 0 {
+		return hasValue(f.Equals, v)
+	}
+	return !hasValue(f.NotEquals, v)
 }
 
 // s3DataEvents reports whether selectors record S3 object-level events of the given
