@@ -1,6 +1,7 @@
 package configchecks
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -192,5 +193,45 @@ func TestTrailExcludingKMS(t *testing.T) {
 	}
 	if r := got["monitoring.cmk_disable_delete"]; r.Status != StatusFail {
 		t.Errorf("monitoring.cmk_disable_delete: %s %q, want FAIL", r.Status, r.StatusExtended)
+	}
+}
+
+// TestS3DataEvents checks which selectors record every object-level write event of
+// bucket "b": ARN values are prefixes, a prefix inside the bucket covers only part of
+// it, and excluding another bucket (often the trail's own) leaves b covered.
+func TestS3DataEvents(t *testing.T) {
+	basic := func(rw string, values ...string) TrailSelectors {
+		return TrailSelectors{Basic: []EventSelector{{ReadWriteType: rw, DataResources: []DataResource{{Type: "AWS::S3::Object", Values: values}}}}}
+	}
+	data := []SelectorField{{Field: "eventCategory", Equals: []string{"Data"}}, {Field: "resources.type", Equals: []string{"AWS::S3::Object"}}}
+	advanced := func(fields ...SelectorField) TrailSelectors {
+		return TrailSelectors{Advanced: []AdvancedSelector{{Fields: append(slices.Clone(data), fields...)}}}
+	}
+	for _, c := range []struct {
+		name string
+		sel  TrailSelectors
+		want bool
+	}{
+		{"basic every bucket", basic("All", "arn:aws:s3"), true},
+		{"basic every bucket, colons", basic("WriteOnly", "arn:aws:s3:::"), true},
+		{"basic the bucket", basic("All", "arn:aws:s3:::b/"), true},
+		{"basic read only", basic("ReadOnly", "arn:aws:s3"), false},
+		{"basic another bucket", basic("All", "arn:aws:s3:::bb/"), false},
+		{"basic part of the bucket", basic("All", "arn:aws:s3:::b/uploads/"), false},
+		{"basic other partition", basic("All", "arn:aws-cn:s3"), false},
+		{"advanced every bucket", advanced(), true},
+		{"advanced the bucket", advanced(SelectorField{Field: "resources.ARN", StartsWith: []string{"arn:aws:s3:::b/"}}), true},
+		{"advanced part of the bucket", advanced(SelectorField{Field: "resources.ARN", StartsWith: []string{"arn:aws:s3:::b/uploads/"}}), false},
+		{"advanced one object", advanced(SelectorField{Field: "resources.ARN", Equals: []string{"arn:aws:s3:::b/"}}), false},
+		{"advanced excludes the trail's bucket", advanced(SelectorField{Field: "resources.ARN", NotStartsWith: []string{"arn:aws:s3:::trail-logs/"}}), true},
+		{"advanced excludes the bucket", advanced(SelectorField{Field: "resources.ARN", NotStartsWith: []string{"arn:aws:s3:::b/"}}), false},
+		{"advanced excludes a prefix of the bucket", advanced(SelectorField{Field: "resources.ARN", NotStartsWith: []string{"arn:aws:s3:::b/tmp/"}}), false},
+		{"advanced read only", advanced(SelectorField{Field: "readOnly", Equals: []string{"true"}}), false},
+		{"advanced write only", advanced(SelectorField{Field: "readOnly", NotEquals: []string{"true"}}), true},
+		{"advanced some events", advanced(SelectorField{Field: "eventName", Equals: []string{"PutObject"}}), false},
+	} {
+		if got := s3DataEvents(c.sel, "aws", "b", true); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
 	}
 }

@@ -162,25 +162,18 @@ func readOnlyKept(f SelectorField, v string) bool {
 }
 
 // s3DataEvents reports whether selectors record S3 object-level events of the given
-// kind (read or write) for bucket.
+// kind (read or write) for every object of bucket.
 func s3DataEvents(s TrailSelectors, partition, bucket string, write bool) bool {
-	covers := func(values []string) bool {
-		for _, v := range values {
-			switch {
-			case v == "arn:"+partition+":s3", v == "arn:"+partition+":s3:::",
-				v == "arn:"+partition+":s3:::"+bucket, strings.HasPrefix(v, "arn:"+partition+":s3:::"+bucket+"/"):
-				return true
-			}
-		}
-		return false
-	}
+	objects := "arn:" + partition + ":s3:::" + bucket + "/" // every object ARN of the bucket starts so
 	for _, b := range s.Basic {
 		rw := strings.ToLower(b.ReadWriteType)
 		if rw != "all" && (write && rw != "writeonly" || !write && rw != "readonly") {
 			continue
 		}
 		for _, d := range b.DataResources {
-			if d.Type == "AWS::S3::Object" && covers(d.Values) {
+			// Values are ARN prefixes: "arn:aws:s3" or "arn:aws:s3:::" for every bucket,
+			// "arn:aws:s3:::bucket/" for one, "arn:aws:s3:::bucket/logs/" for part of one.
+			if d.Type == "AWS::S3::Object" && slices.ContainsFunc(d.Values, func(v string) bool { return v != "" && strings.HasPrefix(objects, v) }) {
 				return true
 			}
 		}
@@ -198,9 +191,9 @@ func s3DataEvents(s TrailSelectors, partition, bucket string, write bool) bool {
 				if write {
 					want = "false"
 				}
-				kindOK = hasValue(f.Equals, want) || (len(f.Equals) == 0 && len(f.NotEquals) > 0 && !hasValue(f.NotEquals, want))
+				kindOK = readOnlyKept(f, want)
 			case "resources.ARN":
-				bucketOK = covers(f.StartsWith) || covers(f.Equals)
+				bucketOK = arnsCover(f, objects)
 			case "eventName", "eventSource", "eventType", "userIdentity.arn", "sessionCredentialFromConsole", "errorCode":
 				// Narrows the events recorded: not every object-level event is kept.
 				kindOK = false
@@ -211,4 +204,18 @@ func s3DataEvents(s TrailSelectors, partition, bucket string, write bool) bool {
 		}
 	}
 	return false
+}
+
+// arnsCover reports whether a resources.ARN field condition keeps every object ARN
+// starting with objects: a StartsWith value that is a prefix of it, if the field has
+// positive conditions (Equals names single objects and EndsWith suffixes, so neither
+// keeps a whole bucket), and no negative condition that drops one of its objects.
+func arnsCover(f SelectorField, objects string) bool {
+	if len(f.Equals)+len(f.StartsWith)+len(f.EndsWith) > 0 &&
+		!slices.ContainsFunc(f.StartsWith, func(v string) bool { return strings.HasPrefix(objects, v) }) {
+		return false
+	}
+	drops := func(v string) bool { return strings.HasPrefix(objects, v) || strings.HasPrefix(v, objects) }
+	return len(f.NotEndsWith) == 0 && !slices.ContainsFunc(f.NotStartsWith, drops) &&
+		!slices.ContainsFunc(f.NotEquals, func(v string) bool { return strings.HasPrefix(v, objects) })
 }
