@@ -54,11 +54,26 @@ func TestNACLOrder(t *testing.T) {
 		{RuleNumber: 200, Protocol: "-1", Action: "allow", CIDR: anyIPv4},
 		{RuleNumber: 100, Protocol: "6", Action: "deny", CIDR: anyIPv4, HasPorts: true, FromPort: 22, ToPort: 22},
 	}}
-	if e, ok := naclDecides(acl, anyIPv4, 22); !ok || e.Action != "deny" {
+	if e, ok := naclDecides(acl, anyIPv4, "6", 22); !ok || e.Action != "deny" {
 		t.Errorf("port 22: %+v %v, want the deny rule", e, ok)
 	}
-	if e, ok := naclDecides(acl, anyIPv4, 3389); !ok || e.Action != "allow" {
+	if e, ok := naclDecides(acl, anyIPv4, "6", 3389); !ok || e.Action != "allow" {
 		t.Errorf("port 3389: %+v %v, want the allow rule", e, ok)
+	}
+	if e, ok := naclDecides(acl, anyIPv4, "17", 22); !ok || e.Action != "allow" || e.RuleNumber != 200 {
+		t.Errorf("UDP 22: %+v %v, want the allow-all rule (the deny is TCP only)", e, ok)
+	}
+}
+
+// TestNACLUDP checks that a rule opening UDP 3389 (RDP) to the internet fails the check.
+func TestNACLUDP(t *testing.T) {
+	st := &State{AccountID: "123456789012", Regional: []RegionState{{Name: "us-east-1", NetworkACLs: Observed([]NetworkACL{{ID: "acl-1", ARN: "arn:acl-1", Entries: []NACLEntry{
+		{RuleNumber: 100, Protocol: "17", Action: "allow", CIDR: anyIPv4, HasPorts: true, FromPort: 3389, ToPort: 3389},
+		{RuleNumber: 32767, Protocol: "-1", Action: "deny", CIDR: anyIPv4},
+	}}})}}}
+	rs := evalNACLAdminPorts(st)
+	if len(rs) != 1 || rs[0].Status != StatusFail || !strings.Contains(rs[0].StatusExtended, "UDP 3389") {
+		t.Errorf("UDP 3389 open: %+v", rs)
 	}
 }
 

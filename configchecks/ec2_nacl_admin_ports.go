@@ -23,8 +23,8 @@ var _ = register(Check{
 })
 
 // evalNACLAdminPorts reports every network ACL: FAIL when, evaluating inbound rules in
-// rule-number order as AWS does, traffic from 0.0.0.0/0 or ::/0 to port 22 or 3389 is
-// allowed.
+// rule-number order as AWS does, TCP or UDP traffic from 0.0.0.0/0 or ::/0 to port 22 or
+// 3389 is allowed (as AWS Config's nacl-no-unrestricted-ssh-rdp; RDP also listens on UDP).
 func evalNACLAdminPorts(st *State) []Result {
 	return forEachRegion(st, "ec2", "the network ACLs", func(rs *RegionState) Attr[[]NetworkACL] { return rs.NetworkACLs },
 		func(rs *RegionState, acls []NetworkACL) []Result {
@@ -32,9 +32,11 @@ func evalNACLAdminPorts(st *State) []Result {
 			for _, acl := range acls {
 				var open []string
 				for _, port := range adminPorts {
-					for _, cidr := range []string{anyIPv4, anyIPv6} {
-						if e, ok := naclDecides(acl, cidr, port); ok && e.Action == "allow" {
-							open = append(open, fmt.Sprintf("%d from %s (rule %d)", port, cidr, e.RuleNumber))
+					for _, proto := range []string{"6", "17"} {
+						for _, cidr := range []string{anyIPv4, anyIPv6} {
+							if e, ok := naclDecides(acl, cidr, proto, port); ok && e.Action == "allow" {
+								open = append(open, fmt.Sprintf("%s %d from %s (rule %d)", naclProtocols[proto], port, cidr, e.RuleNumber))
+							}
 						}
 					}
 				}
@@ -49,17 +51,21 @@ func evalNACLAdminPorts(st *State) []Result {
 		})
 }
 
-// naclDecides returns the first inbound entry, by rule number, that applies to TCP
-// traffic from cidr to port: an entry whose CIDR is cidr (rules for narrower ranges do
-// not decide for the whole internet) and whose protocol and ports cover it.
-func naclDecides(acl NetworkACL, cidr string, port int32) (NACLEntry, bool) {
+// naclProtocols names the IP protocol numbers the check evaluates.
+var naclProtocols = map[string]string{"6": "TCP", "17": "UDP"}
+
+// naclDecides returns the first inbound entry, by rule number, that applies to traffic
+// of protocol proto ("6" TCP, "17" UDP) from cidr to port: an entry whose CIDR is cidr
+// (rules for narrower ranges do not decide for the whole internet) and whose protocol
+// and ports cover it.
+func naclDecides(acl NetworkACL, cidr, proto string, port int32) (NACLEntry, bool) {
 	entries := slices.Clone(acl.Entries)
 	slices.SortFunc(entries, func(a, b NACLEntry) int { return int(a.RuleNumber) - int(b.RuleNumber) })
 	for _, e := range entries {
 		if e.Egress || (e.CIDR != cidr && e.IPv6CIDR != cidr) {
 			continue
 		}
-		if e.Protocol != "-1" && e.Protocol != "6" {
+		if e.Protocol != "-1" && e.Protocol != proto {
 			continue
 		}
 		if e.Protocol == "-1" || !e.HasPorts || (e.FromPort <= port && port <= e.ToPort) {
