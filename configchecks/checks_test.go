@@ -250,3 +250,32 @@ func TestS3DataEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigGlobalResources checks the account row of config.recorder_all_regions: at
+// least one recording recorder of all resource types must include global ones.
+func TestConfigGlobalResources(t *testing.T) {
+	region := func(name string, global bool) RegionState {
+		return RegionState{Name: name, Config: Observed(ConfigRecording{DeliveryChannels: []string{"default"},
+			Recorders: []ConfigRecorder{{Name: "default", AllSupported: true, IncludeGlobalResourceTypes: global, Recording: true, LastStatus: "Success"}}})}
+	}
+	for _, c := range []struct {
+		name    string
+		regions []RegionState
+		want    Status
+	}{
+		{"none global", []RegionState{region("us-east-1", false), region("eu-west-1", false)}, StatusFail},
+		{"one global", []RegionState{region("us-east-1", false), region("eu-west-1", true)}, StatusPass},
+		{"one unknown", []RegionState{region("us-east-1", false), {Name: "eu-west-1", Config: Unknown[ConfigRecording]("config DescribeConfigurationRecorders: AccessDeniedException")}}, StatusError},
+	} {
+		st := &State{AccountID: "123456789012", Regions: []string{"us-east-1", "eu-west-1"}, Regional: c.regions}
+		rs := evalConfigAllRegions(st)
+		if last := rs[len(rs)-1]; last.Region != GlobalRegion || last.Status != c.want {
+			t.Errorf("%s: account row %s %s %q, want %s", c.name, last.Region, last.Status, last.StatusExtended, c.want)
+		}
+		for _, r := range rs[:len(rs)-1] {
+			if r.Region == GlobalRegion {
+				t.Errorf("%s: more than one account row", c.name)
+			}
+		}
+	}
+}
