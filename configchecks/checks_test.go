@@ -279,3 +279,15 @@ func TestConfigGlobalResources(t *testing.T) {
 		}
 	}
 }
+
+// TestFlowLogTrafficType checks that a flow log of accepted traffic only does not
+// pass: the check asks for rejected traffic to be recorded.
+func TestFlowLogTrafficType(t *testing.T) {
+	for traffic, want := range map[string]Status{"ACCEPT": StatusFail, "REJECT": StatusPass, "ALL": StatusPass} {
+		st := &State{AccountID: "123456789012", Regional: []RegionState{{Name: "us-east-1", VPCs: Observed([]VPC{{ID: "vpc-a", ARN: "arn:vpc-a"}}),
+			FlowLogs: Observed([]FlowLog{{ID: "fl-1", ResourceID: "vpc-a", Status: "ACTIVE", TrafficType: traffic}})}}}
+		if rs := evalVPCFlowLogs(st); len(rs) != 1 || rs[0].Status != want {
+			t.Errorf("%s: %+v, want %s", traffic, rs, want)
+		}
+	}
+}

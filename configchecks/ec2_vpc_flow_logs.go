@@ -16,7 +16,10 @@ var _ = register(Check{
 	Evaluate:    evalVPCFlowLogs,
 })
 
-// evalVPCFlowLogs reports every VPC: PASS with an active flow log on the VPC.
+// evalVPCFlowLogs reports every VPC: PASS with an active flow log on the VPC that
+// records rejected traffic (REJECT or ALL), which is what the CIS remediation and
+// Security Hub EC2.6 ask for: a log of ACCEPT only shows none of the probes a network
+// turned away.
 func evalVPCFlowLogs(st *State) []Result {
 	return forEachRegion(st, "ec2", "the VPCs", func(rs *RegionState) Attr[[]VPC] { return rs.VPCs },
 		func(rs *RegionState, vpcs []VPC) []Result {
@@ -26,15 +29,22 @@ func evalVPCFlowLogs(st *State) []Result {
 			var out []Result
 			for _, v := range vpcs {
 				var logs []FlowLog
+				rejects := 0
 				for _, fl := range rs.FlowLogs.Value {
 					if fl.ResourceID == v.ID && (fl.Status == "" || fl.Status == "ACTIVE") {
 						logs = append(logs, fl)
+						if fl.TrafficType != "ACCEPT" {
+							rejects++
+						}
 					}
 				}
 				e := ev{"vpc_id": v.ID, "is_default": v.IsDefault, "flow_logs": logs}
-				if len(logs) > 0 {
-					out = append(out, result(StatusPass, v.ARN, rs.Name, e, "VPC %s has %d active flow log(s).", v.ID, len(logs)))
-				} else {
+				switch {
+				case rejects > 0:
+					out = append(out, result(StatusPass, v.ARN, rs.Name, e, "VPC %s has %d active flow log(s) recording rejected traffic.", v.ID, rejects))
+				case len(logs) > 0:
+					out = append(out, result(StatusFail, v.ARN, rs.Name, e, "VPC %s has active flow logs of accepted traffic only: rejected traffic is not recorded.", v.ID))
+				default:
 					out = append(out, result(StatusFail, v.ARN, rs.Name, e, "VPC %s has no active flow log.", v.ID))
 				}
 			}
