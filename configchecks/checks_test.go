@@ -291,3 +291,22 @@ func TestFlowLogTrafficType(t *testing.T) {
 		}
 	}
 }
+
+// TestSupportRoleNeedsARole checks that AWSSupportAccess held only by a user does not
+// count as a support role.
+func TestSupportRoleNeedsARole(t *testing.T) {
+	for _, c := range []struct {
+		entities PolicyEntities
+		want     Status
+	}{
+		{PolicyEntities{Users: []string{"alice"}, Groups: []string{"ops"}}, StatusFail},
+		{PolicyEntities{Roles: []string{"aws-support"}}, StatusPass},
+		{PolicyEntities{}, StatusFail},
+	} {
+		st := &State{AccountID: "123456789012"}
+		st.IAM.PolicyEntities = map[string]Attr[PolicyEntities]{PolicyAWSSupportAccess: Observed(c.entities)}
+		if rs := evalPolicyEntities(st, PolicyAWSSupportAccess, true); len(rs) != 1 || rs[0].Status != c.want {
+			t.Errorf("%+v: %+v, want %s", c.entities, rs, c.want)
+		}
+	}
+}

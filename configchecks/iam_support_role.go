@@ -1,5 +1,7 @@
 package configchecks
 
+import "strings"
+
 // Names of the AWS managed policies whose attachments the checks read
 // (IAMState.PolicyEntities keys).
 const (
@@ -30,8 +32,9 @@ var _ = register(Check{
 })
 
 // evalPolicyEntities reports the attachments of an AWS managed policy: with wantAttached
-// it passes when the policy is attached to at least one principal, else when it is
-// attached to none.
+// it passes when the policy is attached to at least one role (the CIS audit asks that
+// PolicyRoles be non-empty: a support role, not a user who happens to hold the policy),
+// else when it is attached to no user, group or role.
 func evalPolicyEntities(st *State, policy string, wantAttached bool) []Result {
 	arn := "arn:" + st.partition() + ":iam::aws:policy/" + policy
 	a, ok := st.IAM.PolicyEntities[policy]
@@ -44,8 +47,10 @@ func evalPolicyEntities(st *State, policy string, wantAttached bool) []Result {
 	n := a.Value.Count()
 	e := ev{"policy": policy, "users": a.Value.Users, "groups": a.Value.Groups, "roles": a.Value.Roles}
 	switch {
+	case wantAttached && len(a.Value.Roles) > 0:
+		return []Result{result(StatusPass, arn, GlobalRegion, e, "%s is attached to %d role(s): %s.", policy, len(a.Value.Roles), strings.Join(a.Value.Roles, ", "))}
 	case wantAttached && n > 0:
-		return []Result{result(StatusPass, arn, GlobalRegion, e, "%s is attached to %d principal(s).", policy, n)}
+		return []Result{result(StatusFail, arn, GlobalRegion, e, "%s is attached to no role, only to %d user(s) or group(s).", policy, n)}
 	case wantAttached:
 		return []Result{result(StatusFail, arn, GlobalRegion, e, "%s is attached to no user, group or role.", policy)}
 	case n > 0:

@@ -317,7 +317,10 @@ func (c *stateCollector) serverCertificates(ctx context.Context, client *iam.Cli
 func (c *stateCollector) policyEntities(ctx context.Context, client *iam.Client, name string) configchecks.Attr[configchecks.PolicyEntities] {
 	arn := "arn:" + c.st.Partition + ":iam::aws:policy/" + name
 	pe := configchecks.PolicyEntities{PolicyARN: arn}
-	p := iam.NewListEntitiesForPolicyPaginator(client, &iam.ListEntitiesForPolicyInput{PolicyArn: aws.String(arn)})
+	// Permissions-policy attachments only: a policy used as a permissions boundary
+	// grants nothing (and is listed too without the filter).
+	p := iam.NewListEntitiesForPolicyPaginator(client, &iam.ListEntitiesForPolicyInput{PolicyArn: aws.String(arn),
+		PolicyUsageFilter: iamtypes.PolicyUsageTypePermissionsPolicy})
 	for pages := 0; p.HasMorePages(); pages++ {
 		if pages == maxStatePages {
 			return configchecks.Unknown[configchecks.PolicyEntities](reason("iam ListEntitiesForPolicy", truncated()))
