@@ -310,3 +310,24 @@ func TestSupportRoleNeedsARole(t *testing.T) {
 		}
 	}
 }
+
+// TestRootInactiveKey checks that an inactive root access key, which can be activated
+// again, fails the check when only the credential report is known.
+func TestRootInactiveKey(t *testing.T) {
+	rotated := time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		key  ReportAccessKey
+		want Status
+	}{
+		{ReportAccessKey{Active: false, LastRotated: &rotated}, StatusFail},
+		{ReportAccessKey{Active: true, LastRotated: &rotated}, StatusFail},
+		{ReportAccessKey{}, StatusPass},
+	} {
+		st := &State{AccountID: "123456789012"}
+		st.IAM.Summary = Unknown[map[string]int32]("iam GetAccountSummary: AccessDenied")
+		st.IAM.CredentialReport = Observed([]CredentialReportRow{{User: RootUserName, AccessKeys: [2]ReportAccessKey{c.key}}})
+		if rs := evalRootAccessKeys(st); len(rs) != 1 || rs[0].Status != c.want {
+			t.Errorf("%+v: %+v, want %s", c.key, rs, c.want)
+		}
+	}
+}

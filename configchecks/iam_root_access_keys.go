@@ -1,5 +1,10 @@
 package configchecks
 
+import (
+	"fmt"
+	"strings"
+)
+
 var _ = register(Check{
 	ID:       "iam.root_access_keys",
 	Title:    "No access key exists for the root user",
@@ -18,7 +23,8 @@ var _ = register(Check{
 })
 
 // evalRootAccessKeys fails when the account summary counts root access keys or the
-// credential report's root row has an active key.
+// credential report's root row shows a key, active or not (a key that exists has a
+// last-rotated date; an inactive one can be activated again).
 func evalRootAccessKeys(st *State) []Result {
 	arn := st.AccountARN()
 	sum, rep := st.IAM.Summary, st.IAM.CredentialReport
@@ -28,19 +34,27 @@ func evalRootAccessKeys(st *State) []Result {
 			sum.Reason()+"; "+reportReason(rep))}
 	}
 	e := ev{}
-	failed := false
+	var found []string
 	if sum.Known {
 		n := sum.Value["AccountAccessKeysPresent"]
 		e["AccountAccessKeysPresent"] = n
-		failed = failed || n > 0
+		if n > 0 {
+			found = append(found, "the account summary counts it (AccountAccessKeysPresent)")
+		}
 	}
 	if hasRoot {
-		e["access_key_1_active"] = root.AccessKeys[0].Active
-		e["access_key_2_active"] = root.AccessKeys[1].Active
-		failed = failed || root.AccessKeys[0].Active || root.AccessKeys[1].Active
+		for i, k := range root.AccessKeys {
+			e[fmt.Sprintf("access_key_%d_active", i+1)] = k.Active
+			switch {
+			case k.Active:
+				found = append(found, fmt.Sprintf("the credential report shows key %d active", i+1))
+			case k.LastRotated != nil:
+				found = append(found, fmt.Sprintf("the credential report shows key %d inactive", i+1))
+			}
+		}
 	}
-	if failed {
-		return []Result{result(StatusFail, arn, GlobalRegion, e, "The root user has an active access key.")}
+	if len(found) > 0 {
+		return []Result{result(StatusFail, arn, GlobalRegion, e, "The root user has an access key: %s.", strings.Join(found, "; "))}
 	}
 	return []Result{result(StatusPass, arn, GlobalRegion, e, "The root user has no access key.")}
 }

@@ -143,7 +143,9 @@ func withRootRowUsed(mfa, key1Active bool, lastUsed time.Time) stubFunc {
 			"password_enabled": "not_supported", "password_last_used": lastUsed.UTC().Format(time.RFC3339),
 			"password_last_changed": "not_supported", "password_next_rotation": "not_supported",
 			"mfa_active": boolText(mfa), "access_key_1_active": boolText(key1Active),
-			"access_key_1_last_rotated": "2020-01-01T00:00:00+00:00",
+		}
+		if key1Active { // a key that exists has a rotation date; without one it is N/A
+			vals["access_key_1_last_rotated"] = "2020-01-01T00:00:00+00:00"
 		}
 		row := make([]string, len(recs[0]))
 		for i, h := range recs[0] {
