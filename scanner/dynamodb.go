@@ -267,6 +267,10 @@ func (s *DynamoDBScanner) scanTable(ctx context.Context, account, region, name s
 		asset.Status = StatusError
 		asset.Reason = reason + ": dynamodb DescribeTable: " + detail
 		p.Incomplete = []string{"table"}
+		// Nothing about the table was read, its resource policy included: its
+		// exposure is unknown, not private.
+		p.PublicReason = "UNKNOWN: table not described (" + reason + ")"
+		asset.PublicReason = p.PublicReason
 		asset.Posture = postureJSON(p)
 		res := ObjectResult{AssetARN: asset.ARN, Location: name, Format: "dynamodb", Status: StatusSkipped, Reason: reason, ObservedAt: started}
 		results <- result{object: &res}

@@ -146,3 +146,43 @@ func dynamoFindingSet(m *memorySink, excluded string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestDynamoDBUndescribedTableExposureUnknown checks that a table whose DescribeTable
+// is denied is recorded with its exposure unknown, not as private: nothing about it,
+// its resource policy included, was read.
+func TestDynamoDBUndescribedTableExposureUnknown(t *testing.T) {
+	srv, cfg := mototest.StartSeeded(t)
+	ctx := context.Background()
+	ddb := dynamodb.NewFromConfig(cfg)
+	if _, err := ddb.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            aws.String("hidden"),
+		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
+		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: ddbtypes.KeyTypeHash}},
+		BillingMode:          ddbtypes.BillingModePayPerRequest,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	proxy := mototest.NewFaultProxy(srv.Endpoint, 1, mototest.FaultRule{TableName: "hidden", Operation: "DescribeTable", Fault: mototest.FaultDeny})
+	endpoint, err := proxy.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { proxy.Close() })
+	engine, err := classifiers.NewEngine(classifiers.Options{FingerprintKey: bytes.Repeat([]byte{4}, 32)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ao := scanner.AWSOptions{EndpointURL: endpoint}
+	guarded, err := scanner.LoadAWSConfig(ctx, ao)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := newMemorySink()
+	if _, err := scanner.NewDynamoDBScanner(guarded, ao, engine, scanner.DynamoOptions{SampleItems: 10}, nil).Scan(ctx, mototest.AccountID, sink); err != nil {
+		t.Fatal(err)
+	}
+	a := sink.assets["hidden"]
+	if a.Status != scanner.StatusError || a.Public || !strings.HasPrefix(a.PublicReason, "UNKNOWN") {
+		t.Errorf("asset: %s public=%v %q; want ERROR with an UNKNOWN exposure", a.Status, a.Public, a.PublicReason)
+	}
+}
