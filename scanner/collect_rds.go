@@ -64,9 +64,12 @@ func databaseOf(t *dbTarget, p *DBPosture) configchecks.Database {
 	} else {
 		d.Reachability = configchecks.Observed(configchecks.BucketExposure{Public: p.Public, Reason: p.PublicReason})
 	}
-	if p.SnapshotError != "" {
+	switch {
+	case p.SnapshotError != "":
 		d.PublicSnapshots = configchecks.Unknown[[]string](p.SnapshotError)
-	} else {
+	case p.SnapshotsTruncated && len(p.PublicSnapshots) == 0:
+		d.PublicSnapshots = configchecks.Unknown[[]string](p.snapshotsCapped())
+	default:
 		d.PublicSnapshots = configchecks.Observed(append([]string{}, p.PublicSnapshots...))
 	}
 	return d

@@ -18,6 +18,10 @@ func TestDatabaseOfCluster(t *testing.T) {
 	if d.Reachability.Known || d.PublicSnapshots.Known || d.PublicSnapshots.Err != p.SnapshotError {
 		t.Errorf("unknowns not kept: %+v %+v", d.Reachability, d.PublicSnapshots)
 	}
+	capped := &DBPosture{SnapshotsChecked: 100, SnapshotsTruncated: true}
+	if d := databaseOf(tg, capped); d.PublicSnapshots.Known {
+		t.Errorf("snapshots past the cap: %+v, want unknown", d.PublicSnapshots)
+	}
 	p.Members[1].AutoMinorVersionUpgrade = true
 	p.Members = p.Members[1:]
 	if d := databaseOf(tg, p); !d.AutoMinorVersionUpgrade || d.MultiAZ {

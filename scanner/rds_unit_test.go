@@ -145,6 +145,8 @@ func TestDBDerivePublic(t *testing.T) {
 		{"subnets unreadable", DBPosture{PubliclyAccessible: true, OpenSecurityGroupRules: open, SubnetError: "AccessDenied"}, false, "UNKNOWN", ""},
 		{"public snapshot", DBPosture{PublicSnapshots: []string{"snap-1"}}, true, "snap-1", ""},
 		{"snapshots unreadable", DBPosture{SnapshotError: "AccessDenied"}, false, "UNKNOWN", ""},
+		{"snapshots past the cap", DBPosture{SnapshotsChecked: 100, SnapshotsTruncated: true}, false, "UNKNOWN: sharing checked for the first 100", ""},
+		{"public snapshot before the cap", DBPosture{SnapshotsChecked: 100, SnapshotsTruncated: true, PublicSnapshots: []string{"snap-1"}}, true, "snap-1", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -129,8 +129,12 @@ func (p *DBPosture) derivePublic() {
 	for _, s := range p.PublicSnapshots {
 		reasons = append(reasons, "manual snapshot "+s+" is restorable by any AWS account")
 	}
-	if p.SnapshotError != "" && len(reasons) == 0 {
+	switch {
+	case len(reasons) > 0:
+	case p.SnapshotError != "":
 		unknown = append(unknown, "snapshot sharing unreadable")
+	case p.SnapshotsTruncated:
+		unknown = append(unknown, p.snapshotsCapped())
 	}
 	switch {
 	case len(reasons) > 0:
@@ -140,6 +144,11 @@ func (p *DBPosture) derivePublic() {
 	default:
 		p.Public, p.PublicReason = false, ""
 	}
+}
+
+// snapshotsCapped says that only some manual snapshots were checked for sharing.
+func (p *DBPosture) snapshotsCapped() string {
+	return fmt.Sprintf("sharing checked for the first %d manual snapshots only", p.SnapshotsChecked)
 }
 
 // memo caches one fetch per key for the concurrent workers of a scan.
