@@ -68,8 +68,8 @@ func evalUnusedCredentials(st *State) []Result {
 			out = append(out, result(StatusFail, r.ARN, GlobalRegion, e, "User %s has enabled credentials unused for %d days or more: %s.",
 				r.User, unusedCredentialDays, strings.Join(stale, ", ")))
 		} else {
-			out = append(out, result(StatusPass, r.ARN, GlobalRegion, e, "Every enabled credential of user %s was used in the last %d days.",
-				r.User, unusedCredentialDays))
+			out = append(out, result(StatusPass, r.ARN, GlobalRegion, e, "No enabled credential of user %s has gone unused for %d days "+
+				"(one never used counts from when it was set).", r.User, unusedCredentialDays))
 		}
 	}
 	return out

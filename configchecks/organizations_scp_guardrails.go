@@ -26,17 +26,25 @@ var _ = register(Check{
 			if !o.Policies.Known {
 				return unknownResult(arn, GlobalRegion, "the service control policies of "+o.ID, o.Policies.Reason())
 			}
-			var guardrails []string
+			var guardrails, accountOnly []string
 			for _, p := range o.Policies.Value {
 				if p.AWSManaged || p.Type != "SERVICE_CONTROL_POLICY" {
 					continue
 				}
-				if p.TargetTypes["ROOT"] > 0 || p.TargetTypes["ORGANIZATIONAL_UNIT"] > 0 {
+				switch {
+				case p.TargetTypes["ROOT"] > 0 || p.TargetTypes["ORGANIZATIONAL_UNIT"] > 0:
 					guardrails = append(guardrails, p.Name)
+				case p.TargetTypes["ACCOUNT"] > 0:
+					accountOnly = append(accountOnly, p.Name)
 				}
 			}
 			e := ev{"organization": o.ID, "policies": o.Policies.Value, "guardrails": guardrails}
-			if len(guardrails) == 0 {
+			switch {
+			case len(guardrails) == 0 && len(accountOnly) > 0:
+				e["attached_to_accounts_only"] = accountOnly
+				return result(StatusFail, arn, GlobalRegion, e, "No customer service control policy is attached to the root or an OU of organization %s: "+
+					"%s apply only to the accounts they are attached to, not to accounts added later.", o.ID, strings.Join(accountOnly, ", "))
+			case len(guardrails) == 0:
 				return result(StatusFail, arn, GlobalRegion, e, "No customer service control policy is attached to the root or an OU of organization %s (only FullAWSAccess applies).", o.ID)
 			}
 			return result(StatusPass, arn, GlobalRegion, e, "Service control policies attached to the root or OUs of organization %s: %s.", o.ID, strings.Join(guardrails, ", "))
