@@ -738,14 +738,21 @@ type Route struct {
 	Target            string `json:"target,omitempty"`
 }
 
-// PeeringConnection is one VPC peering connection with both sides' CIDRs.
+// PeeringConnection is one VPC peering connection with both sides' CIDR blocks, as
+// DescribeVpcPeeringConnections reports them (RequesterVpcInfo, AccepterVpcInfo).
 type PeeringConnection struct {
-	ID             string   `json:"id"`
-	Status         string   `json:"status"`
-	RequesterVPCID string   `json:"requester_vpc_id"`
+	ID             string `json:"id"`
+	Status         string `json:"status"`
+	RequesterVPCID string `json:"requester_vpc_id"`
+	// RequesterCIDRs are the requester VPC's IPv4 blocks (CidrBlockSet, else CidrBlock).
 	RequesterCIDRs []string `json:"requester_cidrs,omitempty"`
-	AccepterVPCID  string   `json:"accepter_vpc_id"`
-	AccepterCIDRs  []string `json:"accepter_cidrs,omitempty"`
+	// RequesterIPv6CIDRs are the requester VPC's IPv6 blocks (Ipv6CidrBlockSet).
+	RequesterIPv6CIDRs []string `json:"requester_ipv6_cidrs,omitempty"`
+	AccepterVPCID      string   `json:"accepter_vpc_id"`
+	// AccepterCIDRs are the accepter VPC's IPv4 blocks (CidrBlockSet, else CidrBlock).
+	AccepterCIDRs []string `json:"accepter_cidrs,omitempty"`
+	// AccepterIPv6CIDRs are the accepter VPC's IPv6 blocks (Ipv6CidrBlockSet).
+	AccepterIPv6CIDRs []string `json:"accepter_ipv6_cidrs,omitempty"`
 }
 
 // VPCEndpoint is one VPC endpoint.
