@@ -3,6 +3,8 @@ package scanner_test
 import (
 	"archive/zip"
 	"bytes"
+	"strings"
+	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
@@ -21,6 +23,8 @@ import (
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+
+	"github.com/cairnsec/cairn/configchecks"
 )
 
 // testAMI is any image id: moto does not validate AMIs unless told to.
@@ -198,6 +202,54 @@ func seedNonCompliantDataStores(s *seeder) {
 	s.ok(nil, err)
 	s.ok(s.ec2.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: tables.RouteTables[0].RouteTableId, DestinationCidrBlock: aws.String("10.1.0.0/16"),
 		VpcPeeringConnectionId: pcx.VpcPeeringConnection.VpcPeeringConnectionId}))
+	// Two more route tables through it: ::/0 (the peer VPC has no IPv6 block), which
+	// fails, and a prefix list, which Cairn does not resolve (MANUAL). See
+	// checkPeeringResults.
+	v6, err := s.ec2.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{VpcId: aws.String(vpc)})
+	s.ok(nil, err)
+	s.ok(s.ec2.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: v6.RouteTable.RouteTableId, DestinationIpv6CidrBlock: aws.String("::/0"),
+		VpcPeeringConnectionId: pcx.VpcPeeringConnection.VpcPeeringConnectionId}))
+	pl, err := s.ec2.CreateManagedPrefixList(ctx, &ec2.CreateManagedPrefixListInput{PrefixListName: aws.String("peer"), AddressFamily: aws.String("IPv4"),
+		MaxEntries: aws.Int32(1), Entries: []ec2types.AddPrefixListEntry{{Cidr: aws.String("10.1.0.0/16")}}})
+	s.ok(nil, err)
+	viaList, err := s.ec2.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{VpcId: aws.String(vpc)})
+	s.ok(nil, err)
+	s.ok(s.ec2.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: viaList.RouteTable.RouteTableId, DestinationPrefixListId: pl.PrefixList.PrefixListId,
+		VpcPeeringConnectionId: pcx.VpcPeeringConnection.VpcPeeringConnectionId}))
+}
+
+// checkPeeringResults checks what ec2.vpc_peering_least_access says of the
+// non-compliant account's three peering route tables (seedNonCompliantDataStores):
+// the route to the peer's whole block and the IPv6 default route fail, the route to a
+// prefix list is MANUAL. It shows that the route collector reads
+// DestinationIpv6CidrBlock and DestinationPrefixListId. moto 5.2.1 reports no
+// Ipv6CidrBlockSet for peered VPCs (TestPeeringConnectionBlocks covers its conversion).
+func checkPeeringResults(t *testing.T, bad map[string][]configchecks.Result) {
+	t.Helper()
+	want := map[string]configchecks.Status{
+		"covers the peer VPC's 10.1.0.0/16":        configchecks.StatusFail,
+		"::/0 via pcx-":                            configchecks.StatusFail,
+		"routes prefix lists through peering (pl-": configchecks.StatusManual,
+	}
+	for text, status := range want {
+		n := 0
+		for _, r := range bad["ec2.vpc_peering_least_access"] {
+			if strings.Contains(r.StatusExtended, text) {
+				n++
+				if r.Status != status {
+					t.Errorf("ec2.vpc_peering_least_access: %s %q, want %s", r.Status, r.StatusExtended, status)
+				}
+			}
+		}
+		if n != 1 {
+			t.Errorf("ec2.vpc_peering_least_access: %d results say %q, want 1: %v", n, text, bad["ec2.vpc_peering_least_access"])
+		}
+	}
+	for _, r := range bad["ec2.vpc_peering_least_access"] {
+		if strings.Contains(r.StatusExtended, "::/0 via pcx-") && !strings.Contains(r.StatusExtended, "is a default route, and the peer VPC has no IPv6 CIDR block") {
+			t.Errorf("ec2.vpc_peering_least_access: ::/0 route: %q", r.StatusExtended)
+		}
+	}
 }
 
 // metadataDefaults stubs ec2 GetInstanceMetadataDefaults, which moto 5.2.1 lacks,

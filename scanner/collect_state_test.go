@@ -470,6 +470,7 @@ func TestConfigChecks(t *testing.T) {
 		t.Errorf("empty account: cloudtrail.multi_region: %v", rs)
 	}
 	checkGovernanceResults(t, bad, empty)
+	checkPeeringResults(t, bad)
 
 	// Requirements without a check yet come out as MANUAL rows, never PASS.
 	if rs := good[configchecks.ManualCheckPrefix+"contact-details"]; len(rs) != 1 || rs[0].Status != configchecks.StatusManual {

@@ -226,17 +226,7 @@ func (c *stateCollector) collectRouting(ctx context.Context, rs *configchecks.Re
 		ec2.NewDescribeVpcPeeringConnectionsPaginator(client, &ec2.DescribeVpcPeeringConnectionsInput{}),
 		func(o *ec2.DescribeVpcPeeringConnectionsOutput) (out []configchecks.PeeringConnection) {
 			for _, p := range o.VpcPeeringConnections {
-				x := configchecks.PeeringConnection{ID: aws.ToString(p.VpcPeeringConnectionId)}
-				if p.Status != nil {
-					x.Status = string(p.Status.Code)
-				}
-				if v := p.RequesterVpcInfo; v != nil {
-					x.RequesterVPCID, x.RequesterCIDRs = aws.ToString(v.VpcId), vpcCIDRs(aws.ToString(v.CidrBlock), v.CidrBlockSet)
-				}
-				if v := p.AccepterVpcInfo; v != nil {
-					x.AccepterVPCID, x.AccepterCIDRs = aws.ToString(v.VpcId), vpcCIDRs(aws.ToString(v.CidrBlock), v.CidrBlockSet)
-				}
-				out = append(out, x)
+				out = append(out, peeringConnection(p))
 			}
 			return out
 		})
@@ -302,7 +292,25 @@ func viewerPolicies(def *cftypes.DefaultCacheBehavior, others *cftypes.CacheBeha
 	return out
 }
 
-// vpcCIDRs returns a peered VPC's CIDR blocks: the set, or else the primary block.
+// peeringConnection converts one VPC peering connection, with both sides' IPv4 and
+// IPv6 CIDR blocks.
+func peeringConnection(p ec2types.VpcPeeringConnection) configchecks.PeeringConnection {
+	x := configchecks.PeeringConnection{ID: aws.ToString(p.VpcPeeringConnectionId)}
+	if p.Status != nil {
+		x.Status = string(p.Status.Code)
+	}
+	if v := p.RequesterVpcInfo; v != nil {
+		x.RequesterVPCID = aws.ToString(v.VpcId)
+		x.RequesterCIDRs, x.RequesterIPv6CIDRs = vpcCIDRs(aws.ToString(v.CidrBlock), v.CidrBlockSet), vpcIPv6CIDRs(v.Ipv6CidrBlockSet)
+	}
+	if v := p.AccepterVpcInfo; v != nil {
+		x.AccepterVPCID = aws.ToString(v.VpcId)
+		x.AccepterCIDRs, x.AccepterIPv6CIDRs = vpcCIDRs(aws.ToString(v.CidrBlock), v.CidrBlockSet), vpcIPv6CIDRs(v.Ipv6CidrBlockSet)
+	}
+	return x
+}
+
+// vpcCIDRs returns a peered VPC's IPv4 CIDR blocks: the set, or else the primary block.
 func vpcCIDRs(primary string, set []ec2types.CidrBlock) []string {
 	var out []string
 	for _, b := range set {
@@ -312,6 +320,17 @@ func vpcCIDRs(primary string, set []ec2types.CidrBlock) []string {
 	}
 	if len(out) == 0 && primary != "" {
 		out = append(out, primary)
+	}
+	return out
+}
+
+// vpcIPv6CIDRs returns a peered VPC's IPv6 CIDR blocks (a VPC has no primary one).
+func vpcIPv6CIDRs(set []ec2types.Ipv6CidrBlock) []string {
+	var out []string
+	for _, b := range set {
+		if c := aws.ToString(b.Ipv6CidrBlock); c != "" && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
 	}
 	return out
 }
