@@ -7,23 +7,104 @@ import (
 	"time"
 )
 
+// TestMetricPattern checks how a filter pattern is compared with a CIS pattern: by
+// the events the two match, not by their text.
 func TestMetricPattern(t *testing.T) {
-	p := metricPattern{
-		required: eventNames("CreateTrail", "DeleteTrail"),
-		optional: []string{`$.eventSource = "cloudtrail.amazonaws.com"`},
-	}
-	for pattern, want := range map[string]bool{
-		`{ ($.eventName = CreateTrail) || ($.eventName = DeleteTrail) }`:                                                 true,
-		`{($.eventName="DeleteTrail")||($.eventName="CreateTrail")}`:                                                     true,
-		`{ ($.eventSource = cloudtrail.amazonaws.com) && (($.eventName = CreateTrail) || ($.eventName = DeleteTrail)) }`: true,
-		`{ ($.eventName = CreateTrail) }`:                                                                                false, // one missing
-		`{ ($.eventName = CreateTrail) || ($.eventName = DeleteTrail) && ($.userIdentity.type = "Root") }`:               false, // narrowed
-		`{ ($.eventName = CreateTrailX) || ($.eventName = DeleteTrail) }`:                                                false,
-		``: false,
-	} {
-		if got := p.matches(pattern); got != want {
-			t.Errorf("matches(%q) = %v, want %v", pattern, got, want)
-		}
+	for _, tc := range []struct {
+		name string
+		p    metricPattern
+		want map[string]bool
+	}{{
+		name: "OR of event names",
+		p: metricPattern{
+			cis:      `{ ($.eventName = CreateTrail) || ($.eventName = DeleteTrail) }`,
+			optional: []string{`$.eventSource = "cloudtrail.amazonaws.com"`},
+		},
+		want: map[string]bool{
+			`{ ($.eventName = CreateTrail) || ($.eventName = DeleteTrail) }`:                                                 true,
+			`{($.eventName="DeleteTrail")||($.eventName="CreateTrail")}`:                                                     true, // quotes, no spaces, reordered
+			"{\n\t$.eventName = CreateTrail   ||\n\t$.eventName = \"DeleteTrail\"\n}":                                        true, // newlines and tabs
+			`{ ((($.eventName = CreateTrail))) || (($.eventName = DeleteTrail)) }`:                                           true, // redundant parentheses
+			`{ ($.eventSource = cloudtrail.amazonaws.com) && (($.eventName = CreateTrail) || ($.eventName = DeleteTrail)) }`: true, // optional, ANDed on the whole
+			`{ ($.eventSource = cloudtrail.amazonaws.com) && ($.eventName = CreateTrail) || ($.eventName = DeleteTrail) }`:   true, // optional, on one term
+			`{ ($.eventName = CreateTrail) || ($.eventName = DeleteTrail) || ($.eventName = UpdateTrail) }`:                  true, // an extra OR term only widens
+			`{ ($.eventName = CreateTrail) || ($.eventName = DeleteTrail) || ($.eventName = CreateTrail) }`:                  true, // a term twice
+			`{ ($.eventName = CreateTrail) }`: false, // one missing
+			`{ ($.eventName = CreateTrail) || ($.eventName = DeleteTrail) && ($.userIdentity.type = "Root") }`:   false, // DeleteTrail narrowed (&& binds tighter)
+			`{ (($.eventName = CreateTrail) || ($.eventName = DeleteTrail)) && ($.userIdentity.type = "Root") }`: false, // the whole narrowed
+			`{ ($.eventName = CreateTrail) && ($.eventName = DeleteTrail) }`:                                     false, // no event has two names
+			`{ ($.eventName = createtrail) || ($.eventName = deletetrail) }`:                                     false, // values are case-sensitive
+			`{ ($.EventName = CreateTrail) || ($.EventName = DeleteTrail) }`:                                     false, // so are selectors
+			`{ ($.eventName != CreateTrail) || ($.eventName = DeleteTrail) }`:                                    false,
+			`{ ($.eventName = CreateTrailX) || ($.eventName = DeleteTrail) }`:                                    false,
+			`{ ($.eventName = "Create Trail") || ($.eventName = DeleteTrail) }`:                                  false, // a space inside quotes counts
+			`{ ($.eventName = *Trail) }`:                                        false, // other wildcards are not recognised
+			`{ ($.eventSource = cloudtrail.amazonaws.com) }`:                    false,
+			`{ ($.eventName = CreateTrail) || ($.eventName = DeleteTrail)`:      false, // unparseable: unbalanced
+			`{ ($.eventName = CreateTrail) || ($.eventName = DeleteTrail) } x`:  false,
+			`{ ($.eventName = CreateTrail) || ($.eventName = DeleteTrail) || }`: false,
+			`{ ($.eventName = CreateTrail) | ($.eventName = DeleteTrail) }`:     false,
+			`{ $.eventName = CreateTrail || $.eventName = "DeleteTrail }`:       false,
+			`CreateTrail DeleteTrail`:                                           false, // not a JSON pattern
+			`?CreateTrail ?DeleteTrail`:                                         false,
+			`{ }`:                                                               false,
+			``:                                                                  false,
+		},
+	}, {
+		name: "AND of conditions",
+		p: metricPattern{
+			cis: `{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }`,
+		},
+		want: map[string]bool{
+			`{ ($.eventName = "ConsoleLogin") && ($.errorMessage = "Failed authentication") }`:                    true,
+			`{ $.errorMessage = "Failed authentication" && $.eventName = ConsoleLogin }`:                          true,
+			`{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failedauthentication") }`:                       false,
+			`{ ($.eventName = ConsoleLogin) && ($.errorMessage = "failed authentication") }`:                      false,
+			`{ ($.eventName = ConsoleLogin) || ($.errorMessage = "Failed authentication") }`:                      false, // every sign-in
+			`{ ($.eventName = ConsoleLogin) }`:                                                                    false,
+			`{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") && ($.awsRegion = x) }`: false,
+		},
+	}, {
+		name: "AND with an OR group, wildcards and optional exclusions",
+		p: metricPattern{
+			cis:      `{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") && ($.sourceIPAddress!="delivery.logs.amazonaws.com") && ($.eventName!="HeadBucket") }`,
+			optional: []string{`$.sourceIPAddress != "delivery.logs.amazonaws.com"`, `$.eventName != "HeadBucket"`},
+		},
+		want: map[string]bool{
+			`{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") && ($.sourceIPAddress!="delivery.logs.amazonaws.com") && ($.eventName!="HeadBucket") }`:   true,
+			`{ (($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*")) && ($.sourceIPAddress!="delivery.logs.amazonaws.com") && ($.eventName!="HeadBucket") }`: true,
+			`{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }`:                                                                                        true,
+			`{ $.errorCode = *UnauthorizedOperation || $.errorCode = AccessDenied* }`:                                                                                                true,
+			`{ ($.errorCode = "AccessDenied*") || ($.errorCode = "*UnauthorizedOperation") && ($.eventName != "HeadBucket") }`:                                                       true,
+			`{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied") }`:                                                                                         false, // no wildcard
+			`{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") && ($.sourceIPAddress != "10.0.0.1") }`:                                                   false,
+		},
+	}, {
+		name: "postfix and numeric operators",
+		p: metricPattern{
+			cis: `{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }`,
+		},
+		want: map[string]bool{
+			`{ ($.userIdentity.type = Root) && ($.userIdentity.invokedBy not exists) && ($.eventType != AwsServiceEvent) }`:                 true,
+			`{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy IS NULL && $.eventType != "AwsServiceEvent" }`:                      false,
+			`{ $.userIdentity.type = "Root" && $.eventType != "AwsServiceEvent" }`:                                                          false,
+			`{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" && $.latency >= 5 }`: false,
+			`{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" || $.x > -1e3 }`:     true,
+			`{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT }`:                                                              false,
+			`{ $.userIdentity.type > }`: false,
+		},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := tc.p.compile()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for pattern, want := range tc.want {
+				if got := c.matches(pattern); got != want {
+					t.Errorf("matches(%q) = %v, want %v", pattern, got, want)
+				}
+			}
+		})
 	}
 }
 

@@ -1,21 +1,100 @@
 package configchecks
 
 import (
-	"regexp"
+	"fmt"
 	"slices"
 	"strings"
 )
 
-// metricPattern describes the CloudWatch Logs filter pattern a CIS monitoring
-// requirement asks for, as the set of its terms ("$.eventName = CreateTrail").
-// A filter matches when, after normalization (case, spaces and quotes dropped), every
-// required term appears and every other term is optional: a filter with extra
-// conditions could miss events, so it does not count. The boolean structure between
-// the terms is not compared.
+// metricPattern is what a CIS monitoring requirement asks of a metric filter's
+// pattern.
+//
+// Both the filter's pattern and CIS's are parsed (filterpattern.go) and put in
+// disjunctive normal form, an OR of AND terms of comparisons. The filter matches
+// when every AND term of CIS's pattern is also a term of the filter's, up to the
+// optional comparisons: the filter's term has all of CIS's comparisons and, besides
+// them, only optional ones. Such a filter matches every event CIS's does, but for
+// those its optional comparisons leave out on purpose. OR terms may come in any order
+// and the filter may OR on more (it then also alerts on other events); but another
+// condition ANDed onto the whole, or onto the terms that carry CIS's events, could
+// make it miss events and does not count, nor does an AND of event names no single
+// event satisfies, nor a term that leaves out one of CIS's conditions
+// ({ $.eventName = ConsoleLogin } alerts on every sign-in, not on failed ones).
+// Comparisons must be identical: selector, operator and value, case included
+// (CloudWatch Logs compares them case-sensitively); quotes around a value and
+// whitespace outside quotes do not matter. A filter reaching the same events
+// through other wildcards is not recognised, and a pattern that does not parse
+// matches nothing.
 type metricPattern struct {
-	required []string
+	// cis is the filter pattern as CIS publishes it.
+	cis string
+	// optional are comparisons a filter's term may have or not: ones true of
+	// every event of interest ($.eventSource = "iam.amazonaws.com"), and ones
+	// CIS added in some version to cut noise. Those in cis are left out of what
+	// a filter must have.
 	optional []string
 }
+
+// compiledPattern is a metricPattern, parsed.
+type compiledPattern struct {
+	text     string        // the pattern the remediation recommends
+	required []conjunction // the AND terms of the CIS pattern, without optional comparisons
+	optional []filterCmp
+}
+
+// compile parses p's patterns; an error is a mistake in p.
+func (p metricPattern) compile() (*compiledPattern, error) {
+	c := &compiledPattern{text: p.cis}
+	for _, o := range p.optional {
+		e, err := parseFilterPattern("{ " + o + " }")
+		if err != nil {
+			return nil, fmt.Errorf("optional comparison %s: %w", o, err)
+		}
+		if e.kind != exprCmp {
+			return nil, fmt.Errorf("optional comparison %s: not one comparison", o)
+		}
+		c.optional = append(c.optional, e.cmp)
+	}
+	e, err := parseFilterPattern(p.cis)
+	if err != nil {
+		return nil, fmt.Errorf("CIS pattern %s: %w", p.cis, err)
+	}
+	terms, ok := e.dnf()
+	if !ok {
+		return nil, fmt.Errorf("CIS pattern %s: too many terms", p.cis)
+	}
+	for _, t := range terms {
+		c.required = append(c.required, slices.DeleteFunc(t, func(x filterCmp) bool { return slices.Contains(c.optional, x) }))
+	}
+	return c, nil
+}
+
+// matches reports whether a metric filter with this pattern matches the CIS
+// pattern: whether each required term is a term of it, up to optional comparisons.
+func (c *compiledPattern) matches(pattern string) bool {
+	e, err := parseFilterPattern(pattern)
+	if err != nil {
+		return false
+	}
+	terms, ok := e.dnf()
+	if !ok {
+		return false
+	}
+	for _, r := range c.required {
+		same := func(t conjunction) bool {
+			extra := func(x filterCmp) bool { return !slices.Contains(r, x) && !slices.Contains(c.optional, x) }
+			missing := func(x filterCmp) bool { return !slices.Contains(t, x) }
+			return !slices.ContainsFunc(t, extra) && !slices.ContainsFunc(r, missing)
+		}
+		if !slices.ContainsFunc(terms, same) {
+			return false
+		}
+	}
+	return true
+}
+
+// String is the pattern the remediation recommends, for messages and docs.
+func (c *compiledPattern) String() string { return c.text }
 
 // monitoringPermissions are the IAM actions the metric-filter chain reads.
 var monitoringPermissions = []string{
@@ -23,61 +102,16 @@ var monitoringPermissions = []string{
 	"logs:DescribeMetricFilters", "cloudwatch:DescribeAlarms", "sns:ListSubscriptions",
 }
 
-// eventNames is the pattern term list "$.eventName = NAME" for each name.
-func eventNames(names ...string) []string {
-	out := make([]string, len(names))
-	for i, n := range names {
-		out[i] = "$.eventName = " + n
-	}
-	return out
-}
-
-var termSplit = regexp.MustCompile(`&&|\|\||[{}()]`)
-
-// normTerm normalizes a pattern term for comparison.
-func normTerm(s string) string {
-	return strings.ToLower(strings.NewReplacer(" ", "", "\t", "", "\n", "", `"`, "", "'", "").Replace(s))
-}
-
-// patternTerms returns the normalized terms of a filter pattern.
-func patternTerms(pattern string) []string {
-	var out []string
-	for _, t := range termSplit.Split(pattern, -1) {
-		if t = normTerm(t); t != "" {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-// matches reports whether a filter pattern matches p.
-func (p metricPattern) matches(pattern string) bool {
-	terms := patternTerms(pattern)
-	for _, r := range p.required {
-		if !slices.Contains(terms, normTerm(r)) {
-			return false
-		}
-	}
-	for _, t := range terms {
-		if !slices.ContainsFunc(p.required, func(r string) bool { return normTerm(r) == t }) &&
-			!slices.ContainsFunc(p.optional, func(o string) bool { return normTerm(o) == t }) {
-			return false
-		}
-	}
-	return true
-}
-
-// String renders the pattern's required terms, for messages and docs.
-func (p metricPattern) String() string {
-	return "{ (" + strings.Join(p.required, ") || (") + ") }"
-}
-
 // monitoringCheck builds the check for one CIS monitoring requirement: a logging
 // multi-region trail sends management events to a CloudWatch Logs group, a metric
 // filter on that group matches the pattern, an alarm with actions enabled watches the
 // filter's metric, and one of the alarm's actions is an SNS topic with at least one
 // confirmed subscription.
-func monitoringCheck(id, title string, cis []string, what string, p metricPattern, severity Severity) Check {
+func monitoringCheck(id, title string, cis []string, what string, mp metricPattern, severity Severity) Check {
+	p, err := mp.compile()
+	if err != nil {
+		panic("configchecks: " + id + ": " + err.Error())
+	}
 	return Check{
 		ID:       id,
 		Title:    title,
@@ -108,7 +142,7 @@ var chainStage = []string{
 }
 
 // evalMetricChain evaluates the chain for one pattern; one result for the account.
-func evalMetricChain(st *State, what string, p metricPattern) []Result {
+func evalMetricChain(st *State, what string, p *compiledPattern) []Result {
 	arn := st.AccountARN()
 	trails, unknown := allTrails(st)
 	stage := 0

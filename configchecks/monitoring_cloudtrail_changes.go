@@ -8,7 +8,8 @@ var _ = register(monitoringCheck(
 	[]string{"5.0:4.5", "6.0:5.5", "7.0:5.5"},
 	"CloudTrail configuration changes",
 	metricPattern{
-		required: eventNames("CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"),
+		cis: `{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ` +
+			`($.eventName = StartLogging) || ($.eventName = StopLogging) }`,
 		optional: []string{`$.eventSource = "cloudtrail.amazonaws.com"`},
 	},
 	SeverityMedium,

@@ -8,7 +8,9 @@ var _ = register(monitoringCheck(
 	[]string{"5.0:4.7", "6.0:5.7", "7.0:5.7"},
 	"disables and scheduled deletions of customer managed KMS keys",
 	metricPattern{
-		required: append([]string{`$.eventSource = "kms.amazonaws.com"`}, eventNames("DisableKey", "ScheduleKeyDeletion")...),
+		cis: `{ ($.eventSource = kms.amazonaws.com) && (($.eventName = DisableKey) || ` +
+			`($.eventName = ScheduleKeyDeletion)) }`,
+		optional: []string{`$.eventSource = "kms.amazonaws.com"`},
 	},
 	SeverityLow,
 ))

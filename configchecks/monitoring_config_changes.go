@@ -8,8 +8,10 @@ var _ = register(monitoringCheck(
 	[]string{"5.0:4.9", "6.0:5.9", "7.0:5.9"},
 	"AWS Config configuration changes",
 	metricPattern{
-		required: append([]string{`$.eventSource = "config.amazonaws.com"`}, eventNames("StopConfigurationRecorder", "DeleteDeliveryChannel",
-			"PutDeliveryChannel", "PutConfigurationRecorder")...),
+		cis: `{ ($.eventSource = config.amazonaws.com) && (($.eventName = StopConfigurationRecorder) || ` +
+			`($.eventName = DeleteDeliveryChannel) || ($.eventName = PutDeliveryChannel) || ` +
+			`($.eventName = PutConfigurationRecorder)) }`,
+		optional: []string{`$.eventSource = "config.amazonaws.com"`},
 	},
 	SeverityLow,
 ))

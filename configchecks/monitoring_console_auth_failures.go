@@ -8,7 +8,7 @@ var _ = register(monitoringCheck(
 	[]string{"5.0:4.6", "6.0:5.6", "7.0:5.6"},
 	"console authentication failures",
 	metricPattern{
-		required: []string{`$.eventName = "ConsoleLogin"`, `$.errorMessage = "Failed authentication"`},
+		cis: `{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }`,
 	},
 	SeverityLow,
 ))

@@ -8,7 +8,8 @@ var _ = register(monitoringCheck(
 	[]string{"5.0:4.2", "6.0:5.2", "7.0:5.2"},
 	"console sign-ins without MFA",
 	metricPattern{
-		required: []string{`$.eventName = "ConsoleLogin"`, `$.additionalEventData.MFAUsed != "Yes"`},
+		cis: `{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ` +
+			`($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }`,
 		optional: []string{`$.userIdentity.type = "IAMUser"`, `$.responseElements.ConsoleLogin = "Success"`},
 	},
 	SeverityMedium,

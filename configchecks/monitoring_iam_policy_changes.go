@@ -8,9 +8,14 @@ var _ = register(monitoringCheck(
 	[]string{"5.0:4.4", "6.0:5.4", "7.0:5.4"},
 	"IAM policy changes",
 	metricPattern{
-		required: eventNames("DeleteGroupPolicy", "DeleteRolePolicy", "DeleteUserPolicy", "PutGroupPolicy", "PutRolePolicy",
-			"PutUserPolicy", "CreatePolicy", "DeletePolicy", "CreatePolicyVersion", "DeletePolicyVersion", "AttachRolePolicy",
-			"DetachRolePolicy", "AttachUserPolicy", "DetachUserPolicy", "AttachGroupPolicy", "DetachGroupPolicy"),
+		cis: `{ ($.eventName = DeleteGroupPolicy) || ($.eventName = DeleteRolePolicy) || ` +
+			`($.eventName = DeleteUserPolicy) || ($.eventName = PutGroupPolicy) || ` +
+			`($.eventName = PutRolePolicy) || ($.eventName = PutUserPolicy) || ($.eventName = CreatePolicy) || ` +
+			`($.eventName = DeletePolicy) || ($.eventName = CreatePolicyVersion) || ` +
+			`($.eventName = DeletePolicyVersion) || ($.eventName = AttachRolePolicy) || ` +
+			`($.eventName = DetachRolePolicy) || ($.eventName = AttachUserPolicy) || ` +
+			`($.eventName = DetachUserPolicy) || ($.eventName = AttachGroupPolicy) || ` +
+			`($.eventName = DetachGroupPolicy) }`,
 		optional: []string{`$.eventSource = "iam.amazonaws.com"`},
 	},
 	SeverityMedium,

@@ -8,8 +8,9 @@ var _ = register(monitoringCheck(
 	[]string{"5.0:4.11", "6.0:5.11", "7.0:5.11"},
 	"network ACL changes",
 	metricPattern{
-		required: eventNames("CreateNetworkAcl", "CreateNetworkAclEntry", "DeleteNetworkAcl", "DeleteNetworkAclEntry",
-			"ReplaceNetworkAclEntry", "ReplaceNetworkAclAssociation"),
+		cis: `{ ($.eventName = CreateNetworkAcl) || ($.eventName = CreateNetworkAclEntry) || ` +
+			`($.eventName = DeleteNetworkAcl) || ($.eventName = DeleteNetworkAclEntry) || ` +
+			`($.eventName = ReplaceNetworkAclEntry) || ($.eventName = ReplaceNetworkAclAssociation) }`,
 		optional: []string{`$.eventSource = "ec2.amazonaws.com"`},
 	},
 	SeverityLow,

@@ -8,8 +8,9 @@ var _ = register(monitoringCheck(
 	[]string{"5.0:4.12", "6.0:5.12", "7.0:5.12"},
 	"network gateway changes",
 	metricPattern{
-		required: eventNames("CreateCustomerGateway", "DeleteCustomerGateway", "AttachInternetGateway", "CreateInternetGateway",
-			"DeleteInternetGateway", "DetachInternetGateway"),
+		cis: `{ ($.eventName = CreateCustomerGateway) || ($.eventName = DeleteCustomerGateway) || ` +
+			`($.eventName = AttachInternetGateway) || ($.eventName = CreateInternetGateway) || ` +
+			`($.eventName = DeleteInternetGateway) || ($.eventName = DetachInternetGateway) }`,
 		optional: []string{`$.eventSource = "ec2.amazonaws.com"`},
 	},
 	SeverityMedium,

@@ -8,11 +8,17 @@ var _ = register(monitoringCheck(
 	[]string{"5.0:4.15", "6.0:5.15", "7.0:5.15"},
 	"AWS Organizations changes",
 	metricPattern{
-		required: append([]string{`$.eventSource = "organizations.amazonaws.com"`}, eventNames("AcceptHandshake", "AttachPolicy",
-			"CreateAccount", "CreateOrganizationalUnit", "CreatePolicy", "DeclineHandshake", "DeleteOrganization",
-			"DeleteOrganizationalUnit", "DeletePolicy", "DetachPolicy", "DisablePolicyType", "EnablePolicyType",
-			"InviteAccountToOrganization", "LeaveOrganization", "MoveAccount", "RemoveAccountFromOrganization", "UpdatePolicy",
-			"UpdateOrganizationalUnit")...),
+		cis: `{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = AcceptHandshake) || ` +
+			`($.eventName = AttachPolicy) || ($.eventName = CreateAccount) || ` +
+			`($.eventName = CreateOrganizationalUnit) || ($.eventName = CreatePolicy) || ` +
+			`($.eventName = DeclineHandshake) || ($.eventName = DeleteOrganization) || ` +
+			`($.eventName = DeleteOrganizationalUnit) || ($.eventName = DeletePolicy) || ` +
+			`($.eventName = DetachPolicy) || ($.eventName = DisablePolicyType) || ` +
+			`($.eventName = EnablePolicyType) || ($.eventName = InviteAccountToOrganization) || ` +
+			`($.eventName = LeaveOrganization) || ($.eventName = MoveAccount) || ` +
+			`($.eventName = RemoveAccountFromOrganization) || ($.eventName = UpdatePolicy) || ` +
+			`($.eventName = UpdateOrganizationalUnit)) }`,
+		optional: []string{`$.eventSource = "organizations.amazonaws.com"`},
 	},
 	SeverityMedium,
 ))

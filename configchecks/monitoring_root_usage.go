@@ -8,7 +8,8 @@ var _ = register(monitoringCheck(
 	[]string{"5.0:4.3", "6.0:5.3", "7.0:5.3"},
 	"uses of the root user",
 	metricPattern{
-		required: []string{`$.userIdentity.type = "Root"`, `$.userIdentity.invokedBy NOT EXISTS`, `$.eventType != "AwsServiceEvent"`},
+		cis: `{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && ` +
+			`$.eventType != "AwsServiceEvent" }`,
 	},
 	SeverityHigh,
 ))

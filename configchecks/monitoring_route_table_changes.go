@@ -8,8 +8,10 @@ var _ = register(monitoringCheck(
 	[]string{"5.0:4.13", "6.0:5.13", "7.0:5.13"},
 	"route table changes",
 	metricPattern{
-		required: eventNames("CreateRoute", "CreateRouteTable", "ReplaceRoute", "ReplaceRouteTableAssociation", "DeleteRouteTable",
-			"DeleteRoute", "DisassociateRouteTable"),
+		cis: `{ ($.eventName = CreateRoute) || ($.eventName = CreateRouteTable) || ` +
+			`($.eventName = ReplaceRoute) || ($.eventName = ReplaceRouteTableAssociation) || ` +
+			`($.eventName = DeleteRouteTable) || ($.eventName = DeleteRoute) || ` +
+			`($.eventName = DisassociateRouteTable) }`,
 		optional: []string{`$.eventSource = "ec2.amazonaws.com"`},
 	},
 	SeverityMedium,

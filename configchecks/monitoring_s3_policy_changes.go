@@ -8,9 +8,12 @@ var _ = register(monitoringCheck(
 	[]string{"5.0:4.8", "6.0:5.8", "7.0:5.8"},
 	"S3 bucket policy changes",
 	metricPattern{
-		required: append([]string{`$.eventSource = "s3.amazonaws.com"`}, eventNames("PutBucketAcl", "PutBucketPolicy", "PutBucketCors",
-			"PutBucketLifecycle", "PutBucketReplication", "DeleteBucketPolicy", "DeleteBucketCors", "DeleteBucketLifecycle",
-			"DeleteBucketReplication")...),
+		cis: `{ ($.eventSource = s3.amazonaws.com) && (($.eventName = PutBucketAcl) || ` +
+			`($.eventName = PutBucketPolicy) || ($.eventName = PutBucketCors) || ` +
+			`($.eventName = PutBucketLifecycle) || ($.eventName = PutBucketReplication) || ` +
+			`($.eventName = DeleteBucketPolicy) || ($.eventName = DeleteBucketCors) || ` +
+			`($.eventName = DeleteBucketLifecycle) || ($.eventName = DeleteBucketReplication)) }`,
+		optional: []string{`$.eventSource = "s3.amazonaws.com"`},
 	},
 	SeverityMedium,
 ))

@@ -8,8 +8,10 @@ var _ = register(monitoringCheck(
 	[]string{"5.0:4.10", "6.0:5.10", "7.0:5.10"},
 	"security group changes",
 	metricPattern{
-		required: eventNames("AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress",
-			"RevokeSecurityGroupEgress", "CreateSecurityGroup", "DeleteSecurityGroup", "ModifySecurityGroupRules"),
+		cis: `{ ($.eventName = AuthorizeSecurityGroupIngress) || ($.eventName = AuthorizeSecurityGroupEgress) || ` +
+			`($.eventName = RevokeSecurityGroupIngress) || ($.eventName = RevokeSecurityGroupEgress) || ` +
+			`($.eventName = CreateSecurityGroup) || ($.eventName = DeleteSecurityGroup) || ` +
+			`($.eventName = ModifySecurityGroupRules) }`,
 		optional: []string{`$.eventSource = "ec2.amazonaws.com"`},
 	},
 	SeverityLow,

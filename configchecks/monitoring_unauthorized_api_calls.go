@@ -8,7 +8,8 @@ var _ = register(monitoringCheck(
 	[]string{"5.0:4.1", "6.0:5.1", "7.0:5.1"},
 	"unauthorized API calls",
 	metricPattern{
-		required: []string{`$.errorCode = "*UnauthorizedOperation"`, `$.errorCode = "AccessDenied*"`},
+		cis: `{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") && ` +
+			`($.sourceIPAddress!="delivery.logs.amazonaws.com") && ($.eventName!="HeadBucket") }`,
 		optional: []string{`$.sourceIPAddress != "delivery.logs.amazonaws.com"`, `$.eventName != "HeadBucket"`},
 	},
 	SeverityLow,

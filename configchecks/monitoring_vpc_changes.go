@@ -8,9 +8,11 @@ var _ = register(monitoringCheck(
 	[]string{"5.0:4.14", "6.0:5.14", "7.0:5.14"},
 	"VPC changes",
 	metricPattern{
-		required: eventNames("CreateVpc", "DeleteVpc", "ModifyVpcAttribute", "AcceptVpcPeeringConnection", "CreateVpcPeeringConnection",
-			"DeleteVpcPeeringConnection", "RejectVpcPeeringConnection", "AttachClassicLinkVpc", "DetachClassicLinkVpc",
-			"DisableVpcClassicLink", "EnableVpcClassicLink"),
+		cis: `{ ($.eventName = CreateVpc) || ($.eventName = DeleteVpc) || ($.eventName = ModifyVpcAttribute) || ` +
+			`($.eventName = AcceptVpcPeeringConnection) || ($.eventName = CreateVpcPeeringConnection) || ` +
+			`($.eventName = DeleteVpcPeeringConnection) || ($.eventName = RejectVpcPeeringConnection) || ` +
+			`($.eventName = AttachClassicLinkVpc) || ($.eventName = DetachClassicLinkVpc) || ` +
+			`($.eventName = DisableVpcClassicLink) || ($.eventName = EnableVpcClassicLink) }`,
 		optional: []string{`$.eventSource = "ec2.amazonaws.com"`},
 	},
 	SeverityMedium,
