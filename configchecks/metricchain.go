@@ -1,6 +1,7 @@
 package configchecks
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -33,6 +34,9 @@ type metricPattern struct {
 	// CIS added in some version to cut noise. Those in cis are left out of what
 	// a filter must have.
 	optional []string
+	// recommended, when set, is the pattern the remediation suggests instead of
+	// cis. It must match (compile checks), so it can only add OR terms.
+	recommended string
 }
 
 // compiledPattern is a metricPattern, parsed.
@@ -44,7 +48,7 @@ type compiledPattern struct {
 
 // compile parses p's patterns; an error is a mistake in p.
 func (p metricPattern) compile() (*compiledPattern, error) {
-	c := &compiledPattern{text: p.cis}
+	c := &compiledPattern{text: cmp.Or(p.recommended, p.cis)}
 	for _, o := range p.optional {
 		e, err := parseFilterPattern("{ " + o + " }")
 		if err != nil {
@@ -65,6 +69,9 @@ func (p metricPattern) compile() (*compiledPattern, error) {
 	}
 	for _, t := range terms {
 		c.required = append(c.required, slices.DeleteFunc(t, func(x filterCmp) bool { return slices.Contains(c.optional, x) }))
+	}
+	if p.recommended != "" && !c.matches(p.recommended) {
+		return nil, fmt.Errorf("recommended pattern %s does not match CIS pattern %s", p.recommended, p.cis)
 	}
 	return c, nil
 }

@@ -10,9 +10,15 @@ var _ = register(monitoringCheck(
 	metricPattern{
 		cis: `{ ($.eventName = AuthorizeSecurityGroupIngress) || ($.eventName = AuthorizeSecurityGroupEgress) || ` +
 			`($.eventName = RevokeSecurityGroupIngress) || ($.eventName = RevokeSecurityGroupEgress) || ` +
+			`($.eventName = CreateSecurityGroup) || ($.eventName = DeleteSecurityGroup) }`,
+		optional: []string{`$.eventSource = "ec2.amazonaws.com"`},
+		// CIS lists six event names. ModifySecurityGroupRules (EC2's API, since 2021,
+		// for changing a rule by its id) changes security groups too, so the
+		// remediation adds it; a filter copied from CIS, without it, still passes.
+		recommended: `{ ($.eventName = AuthorizeSecurityGroupIngress) || ($.eventName = AuthorizeSecurityGroupEgress) || ` +
+			`($.eventName = RevokeSecurityGroupIngress) || ($.eventName = RevokeSecurityGroupEgress) || ` +
 			`($.eventName = CreateSecurityGroup) || ($.eventName = DeleteSecurityGroup) || ` +
 			`($.eventName = ModifySecurityGroupRules) }`,
-		optional: []string{`$.eventSource = "ec2.amazonaws.com"`},
 	},
 	SeverityLow,
 ))
