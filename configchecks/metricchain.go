@@ -149,6 +149,9 @@ var chainStage = []string{
 }
 
 // evalMetricChain evaluates the chain for one pattern; one result for the account.
+// Links that could not be read make the result ERROR unless a complete chain was
+// found elsewhere: an SNS topic of another account is such a link, since only its
+// own account lists its subscriptions.
 func evalMetricChain(st *State, what string, p *compiledPattern) []Result {
 	arn := st.AccountARN()
 	trails, unknown := allTrails(st)
@@ -191,8 +194,12 @@ func evalMetricChain(st *State, what string, p *compiledPattern) []Result {
 					stage = max(stage, 3)
 					seen = append(seen, "alarm "+a.Name)
 					for _, action := range a.AlarmActions {
-						topicRegion, ok := snsTopicRegion(action)
+						topicRegion, topicAccount, ok := parseSNSTopicARN(action)
 						if !ok {
+							continue
+						}
+						if st.AccountID != "" && topicAccount != st.AccountID {
+							unknown = append(unknown, "subscriptions of "+action+": topic in account "+topicAccount+" (not scanned)")
 							continue
 						}
 						trs := st.Region(topicRegion)
@@ -241,13 +248,14 @@ func parseLogGroupARN(arn string) (region, name string, ok bool) {
 	return parts[3], strings.TrimSuffix(parts[6], ":*"), true
 }
 
-// snsTopicRegion returns the region of an SNS topic ARN.
-func snsTopicRegion(arn string) (string, bool) {
+// parseSNSTopicARN returns the region and account of an SNS topic ARN,
+// arn:PARTITION:sns:REGION:ACCOUNT:NAME.
+func parseSNSTopicARN(arn string) (region, account string, ok bool) {
 	parts := strings.Split(arn, ":")
 	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "sns" {
-		return "", false
+		return "", "", false
 	}
-	return parts[3], true
+	return parts[3], parts[4], true
 }
 
 func capitalize(s string) string {

@@ -190,3 +190,33 @@ func TestMonitoringPatterns(t *testing.T) {
 		}
 	}
 }
+
+// TestMetricChainTopicAccounts checks that an alarm notifying a topic of another
+// account leaves the chain unknown (ERROR), since this account's ListSubscriptions
+// does not list that topic's subscriptions, and does not hide a complete chain.
+func TestMetricChainTopicAccounts(t *testing.T) {
+	const id, pattern = "monitoring.cloudtrail_changes", `{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }`
+	central := "arn:aws:sns:us-east-1:999999999999:sec-alerts"
+	for _, tc := range []struct {
+		name   string
+		topics []string
+		want   Status
+		says   string
+	}{
+		{"central topic", []string{central}, StatusError, "topic in account 999999999999 (not scanned)"},
+		{"central and local topics", []string{central, chainTopic}, StatusPass, "1 confirmed subscription"},
+		{"local topic without subscription", []string{"arn:aws:sns:eu-west-1:123456789012:quiet"}, StatusFail, chainStage[3]},
+		{"local topic without subscription in another region", []string{"arn:aws:sns:us-east-1:123456789012:alerts"}, StatusFail, chainStage[3]},
+		{"local topic in a region not scanned", []string{"arn:aws:sns:ap-south-1:123456789012:alerts"}, StatusError, "region not scanned"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := evalCheck(t, id, chainState(pattern, tc.topics...))
+			if r.Status != tc.want || !strings.Contains(r.StatusExtended, tc.says) {
+				t.Errorf("%s %q, want %s saying %q", r.Status, r.StatusExtended, tc.want, tc.says)
+			}
+			if tc.want == StatusError && !strings.Contains(r.Evidence, tc.says) {
+				t.Errorf("evidence %s does not say %q", r.Evidence, tc.says)
+			}
+		})
+	}
+}
