@@ -156,13 +156,19 @@ func evalMetricChain(st *State, what string, p *compiledPattern) []Result {
 	arn := st.AccountARN()
 	trails, unknown := allTrails(st)
 	stage := 0
-	var seen []string
+	var seen, failing []string
 	for _, t := range trails {
 		good, ok, why := loggingMultiRegion(t)
 		if !ok {
 			unknown = append(unknown, "trail "+t.Name+": "+why)
 		}
 		if !good || t.LogGroupARN == "" {
+			continue
+		}
+		// good implies the status is known. Events that do not reach the log group
+		// reach no metric filter either.
+		if cwErr := t.Status.Value.LatestCloudWatchLogsError; cwErr != "" {
+			failing = append(failing, "trail "+t.Name+": last delivery to "+t.LogGroupARN+" failed: "+cwErr)
 			continue
 		}
 		stage = max(stage, 1)
@@ -231,6 +237,12 @@ func evalMetricChain(st *State, what string, p *compiledPattern) []Result {
 	}
 	failStage := chainStage[stage]
 	e := ev{"expected_pattern": p.String(), "observed": seen}
+	if len(failing) > 0 {
+		e["trails_failing_delivery"] = failing
+		if stage == 0 {
+			failStage += "; CloudTrail's delivery to CloudWatch Logs is failing (" + strings.Join(failing, "; ") + ")"
+		}
+	}
 	if len(unknown) > 0 {
 		e["unknown"] = unknown
 		return []Result{result(StatusError, arn, GlobalRegion, e,

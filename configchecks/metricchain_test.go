@@ -220,3 +220,23 @@ func TestMetricChainTopicAccounts(t *testing.T) {
 		})
 	}
 }
+
+// TestMetricChainDelivery checks that a trail whose delivery to CloudWatch Logs
+// fails does not carry the chain, and that the failure says why.
+func TestMetricChainDelivery(t *testing.T) {
+	const id, pattern = "monitoring.console_auth_failures", `{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }`
+	const cwErr = "AccessDeniedException: CloudTrail cannot assume role arn:aws:iam::123456789012:role/trail-logs"
+	st := chainState(pattern, chainTopic)
+	if r := evalCheck(t, id, st); r.Status != StatusPass {
+		t.Fatalf("delivering: %s %q, want PASS", r.Status, r.StatusExtended)
+	}
+	delivered := st.ObservedAt.Add(-time.Hour)
+	st.Regional[0].Trails.Value[0].Status = Observed(TrailStatus{IsLogging: true, LatestCloudWatchLogsDelivery: &delivered, LatestCloudWatchLogsError: cwErr})
+	r := evalCheck(t, id, st)
+	if r.Status != StatusFail || !strings.Contains(r.StatusExtended, chainStage[0]) || !strings.Contains(r.StatusExtended, cwErr) {
+		t.Errorf("failing delivery: %s %q, want FAIL saying %q and the error", r.Status, r.StatusExtended, chainStage[0])
+	}
+	if !strings.Contains(r.Evidence, `"trails_failing_delivery"`) || !strings.Contains(r.Evidence, "trail t: last delivery to arn:aws:logs:eu-west-1:123456789012:log-group:g:* failed: AccessDeniedException") {
+		t.Errorf("evidence %s does not name the failing trail", r.Evidence)
+	}
+}
