@@ -1,9 +1,6 @@
 package configchecks
 
-import (
-	"slices"
-	"strings"
-)
+import "strings"
 
 var _ = register(Check{
 	ID:       "iam.resource_policies_not_public",
@@ -28,8 +25,9 @@ var _ = register(Check{
 })
 
 // evalResourcePoliciesNotPublic reports every bucket, topic, queue, key, function and
-// secret that has a resource policy: FAIL when an Allow statement names Principal "*"
-// with no condition restricting the caller.
+// secret that has a resource policy: FAIL when an Allow statement grants everyone
+// (Principal "*", or NotPrincipal) with no condition restricting the caller to fixed
+// values (policy_public.go has the rule).
 func evalResourcePoliciesNotPublic(st *State) []Result {
 	var out []Result
 	check := func(service, arn, region, doc string) {
@@ -43,7 +41,7 @@ func evalResourcePoliciesNotPublic(st *State) []Result {
 		}
 		e := ev{"service": service, "unrestricted_public_statements": open}
 		if len(open) > 0 {
-			out = append(out, result(StatusFail, arn, region, e, "The %s resource policy of %s allows Principal \"*\" without a restricting condition (%s).",
+			out = append(out, result(StatusFail, arn, region, e, "The %s resource policy of %s allows everyone (Principal \"*\" or NotPrincipal) without a condition that pins the caller to fixed values (%s).",
 				service, arn, strings.Join(open, ", ")))
 			return
 		}
@@ -74,58 +72,4 @@ func evalResourcePoliciesNotPublic(st *State) []Result {
 		}
 	}
 	return out
-}
-
-// restrictingConditionKeys are the condition keys that pin who may call, or from
-// where, so that a Principal "*" statement using one with a concrete value is not
-// open to everyone.
-var restrictingConditionKeys = []string{
-	"aws:SourceAccount", "aws:SourceArn", "aws:SourceOwner", "aws:SourceOrgID", "aws:SourceOrgPaths",
-	"aws:SourceVpc", "aws:SourceVpce", "aws:SourceIp",
-	"aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths",
-	"aws:userid", "aws:username", "kms:CallerAccount",
-}
-
-// unrestrictedPublicStatements returns the Allow statements of a resource policy that
-// name Principal "*" (or {"AWS": "*"}) with no restricting condition: one on a key of
-// restrictingConditionKeys, with an operator that fails when the key is absent (no
-// …IfExists, no Null) and a value other than "*".
-func unrestrictedPublicStatements(doc string) ([]string, error) {
-	d, err := parsePolicy(doc)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for i, st := range d.Statement {
-		if !strings.EqualFold(st.Effect, "Allow") || !st.anyPrincipal() || restrictsCaller(st) {
-			continue
-		}
-		out = append(out, statementName(st, i))
-	}
-	return out, nil
-}
-
-// restrictsCaller reports whether a statement has a condition that pins the caller.
-func restrictsCaller(st policyStatement) bool {
-	for op, keys := range st.Condition {
-		base := op
-		if _, rest, ok := strings.Cut(op, ":"); ok && strings.HasPrefix(strings.ToLower(op), "forany") {
-			base = rest
-		} else if ok {
-			continue // ForAllValues: an empty set satisfies it
-		}
-		if strings.HasSuffix(base, "IfExists") || strings.EqualFold(base, "Null") || strings.HasPrefix(base, "StringNot") ||
-			strings.HasPrefix(base, "ArnNot") || strings.HasPrefix(base, "NotIp") {
-			continue
-		}
-		for k, vals := range keys {
-			if !slices.ContainsFunc(restrictingConditionKeys, func(r string) bool { return strings.EqualFold(r, k) }) {
-				continue
-			}
-			if slices.ContainsFunc(vals, func(v condValue) bool { return v != "*" && v != "" }) {
-				return true
-			}
-		}
-	}
-	return false
 }

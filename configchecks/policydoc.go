@@ -3,6 +3,7 @@ package configchecks
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -13,13 +14,14 @@ type policyDoc struct {
 
 // policyStatement is one statement of a policy document.
 type policyStatement struct {
-	Sid       string                                     `json:"Sid"`
-	Effect    string                                     `json:"Effect"`
-	Principal json.RawMessage                            `json:"Principal"`
-	Action    oneOrMany[string]                          `json:"Action"`
-	NotAction oneOrMany[string]                          `json:"NotAction"`
-	Resource  oneOrMany[string]                          `json:"Resource"`
-	Condition map[string]map[string]oneOrMany[condValue] `json:"Condition"`
+	Sid          string                                     `json:"Sid"`
+	Effect       string                                     `json:"Effect"`
+	Principal    json.RawMessage                            `json:"Principal"`
+	NotPrincipal json.RawMessage                            `json:"NotPrincipal"`
+	Action       oneOrMany[string]                          `json:"Action"`
+	NotAction    oneOrMany[string]                          `json:"NotAction"`
+	Resource     oneOrMany[string]                          `json:"Resource"`
+	Condition    map[string]map[string]oneOrMany[condValue] `json:"Condition"`
 }
 
 // condValue is a condition value: policies may write it as a string, a boolean or a
@@ -72,25 +74,10 @@ func parsePolicy(doc string) (policyDoc, error) {
 	return d, nil
 }
 
-// anyPrincipal reports whether a statement's principal is everyone: "*" or {"AWS": "*"}.
+// anyPrincipal reports whether a statement's Principal is everyone: "*" or {"AWS": "*"}
+// (alone or in a list). It does not look at NotPrincipal.
 func (s policyStatement) anyPrincipal() bool {
-	if len(s.Principal) == 0 {
-		return false
-	}
-	var one string
-	if json.Unmarshal(s.Principal, &one) == nil {
-		return one == "*"
-	}
-	var m map[string]oneOrMany[string]
-	if json.Unmarshal(s.Principal, &m) != nil {
-		return false
-	}
-	for _, v := range m["AWS"] {
-		if v == "*" {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(s.awsPrincipals(), "*")
 }
 
 // hasValue reports whether list holds v, compared case-insensitively.

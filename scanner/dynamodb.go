@@ -234,8 +234,10 @@ type ItemSampling struct {
 	Paths         int   `json:"paths"`
 }
 
-// derivePublic sets Public from the resource policy: a statement allowing
-// "*" without a condition that restricts the caller makes the table public.
+// derivePublic sets Public from the resource policy: an Allow statement for
+// everyone (Principal "*" or NotPrincipal) without a condition that restricts
+// the caller to fixed values makes the table public (configchecks.PublicStatements
+// has the rule). DynamoDB has no policy status of its own to confirm it.
 func (p *TablePosture) derivePublic() {
 	switch {
 	case len(p.PublicStatements) > 0:

@@ -2,10 +2,7 @@ package scanner
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -15,6 +12,8 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/smithy-go"
+
+	"github.com/cairnsec/cairn/configchecks"
 )
 
 // Encryption states reported for a data store.
@@ -144,180 +143,19 @@ func (p *BucketPosture) derivePublic() {
 	}
 }
 
-// policyDocument is the subset of an IAM policy document Cairn inspects.
-type policyDocument struct {
-	Statement oneOrMany[policyStatement] `json:"Statement"`
-}
-
-type policyStatement struct {
-	Sid       string                     `json:"Sid"`
-	Effect    string                     `json:"Effect"`
-	Principal json.RawMessage            `json:"Principal"`
-	Action    oneOrMany[string]          `json:"Action"`
-	Condition map[string]json.RawMessage `json:"Condition"`
-}
-
-// oneOrMany decodes a JSON value that is either a single T or a list of T,
-// as IAM policy fields are.
-type oneOrMany[T any] []T
-
-func (o *oneOrMany[T]) UnmarshalJSON(b []byte) error {
-	var many []T
-	if err := json.Unmarshal(b, &many); err == nil {
-		*o = many
-		return nil
-	}
-	var one T
-	if err := json.Unmarshal(b, &one); err != nil {
-		return err
-	}
-	*o = []T{one}
-	return nil
-}
-
-// restrictingConditionKeys are condition keys that pin a statement to
-// known callers, so a "*" principal with one of them is not anonymous access.
-var restrictingConditionKeys = []string{
-	"aws:sourcearn", "aws:sourceaccount", "aws:sourceowner", "aws:sourcevpc", "aws:sourcevpce",
-	"aws:sourceip", "aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount",
-	"aws:principalarn", "aws:userid", "aws:username", "aws:principalserviceName",
-	"s3:dataaccesspointaccount", "s3:dataaccesspointarn",
-}
-
-// PublicStatements returns a description of each Allow statement of an S3
-// bucket policy that grants access to anyone ("*" principal) without a
-// condition that restricts the caller. Deny statements never make a bucket
-// public. It returns an error when the document is not valid JSON.
+// PublicStatements describes the Allow statements of a resource policy that
+// grant access to everyone without a condition restricting the caller. It is
+// configchecks.PublicStatements, where the rule is documented: the scan's
+// posture and the checks read policies the same way.
 func PublicStatements(policy string) ([]string, error) {
-	var doc policyDocument
-	if err := json.Unmarshal([]byte(policy), &doc); err != nil {
-		return nil, fmt.Errorf("scanner: parse bucket policy: %w", err)
-	}
-	var out []string
-	for i, st := range doc.Statement {
-		if !strings.EqualFold(st.Effect, "Allow") || !anonymousPrincipal(st.Principal) {
-			continue
-		}
-		if restrictedByCondition(st.Condition) {
-			continue
-		}
-		name := st.Sid
-		if name == "" {
-			name = fmt.Sprintf("statement %d", i+1)
-		}
-		out = append(out, fmt.Sprintf("%s: Principal * may %s", name, strings.Join(st.Action, ",")))
-	}
-	return out, nil
+	return configchecks.PublicStatements(policy)
 }
-
-// accountConditionKeys are condition keys whose values are account ids.
-var accountConditionKeys = []string{"aws:principalaccount", "aws:sourceaccount", "aws:sourceowner"}
 
 // PolicyPrincipals returns, sorted and distinct, the AWS principals that the
-// Allow statements of a resource policy grant access to: account ids and
-// ARNs as written ("111122223333", "arn:aws:iam::111122223333:root"), and
-// for a "*" principal with a condition either the account ids the condition
-// names (aws:PrincipalAccount, aws:SourceAccount) or "* if " and the
-// condition keys ("* if aws:PrincipalOrgID"). Service, federated and
-// canonical-user principals are left out. The scanned account's own
-// principals are included: the exposures join drops them. It returns an
-// error when the document is not valid JSON.
+// Allow statements of a resource policy grant access to. It is
+// configchecks.PolicyPrincipals, where the output is documented.
 func PolicyPrincipals(policy string) ([]string, error) {
-	var doc policyDocument
-	if err := json.Unmarshal([]byte(policy), &doc); err != nil {
-		return nil, fmt.Errorf("scanner: parse policy: %w", err)
-	}
-	set := map[string]bool{}
-	for _, st := range doc.Statement {
-		if !strings.EqualFold(st.Effect, "Allow") || len(st.Principal) == 0 {
-			continue
-		}
-		var principals []string
-		var s string
-		if json.Unmarshal(st.Principal, &s) == nil {
-			principals = []string{s}
-		} else {
-			var m map[string]oneOrMany[string]
-			if json.Unmarshal(st.Principal, &m) != nil {
-				continue
-			}
-			principals = m["AWS"]
-		}
-		for _, pr := range principals {
-			if pr != "*" {
-				set[pr] = true
-				continue
-			}
-			if len(st.Condition) == 0 {
-				continue // anonymous access: PublicStatements reports it
-			}
-			var keys, accounts []string
-			for _, body := range st.Condition {
-				var kv map[string]oneOrMany[string]
-				if json.Unmarshal(body, &kv) != nil {
-					continue
-				}
-				for k, vals := range kv {
-					if slices.Contains(accountConditionKeys, strings.ToLower(k)) {
-						accounts = append(accounts, vals...)
-					} else {
-						keys = append(keys, k)
-					}
-				}
-			}
-			for _, a := range accounts {
-				set[a] = true
-			}
-			if len(keys) > 0 {
-				slices.Sort(keys)
-				set["* if "+strings.Join(slices.Compact(keys), ",")] = true
-			}
-		}
-	}
-	out := make([]string, 0, len(set))
-	for k := range set {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out, nil
-}
-
-func anonymousPrincipal(raw json.RawMessage) bool {
-	if len(raw) == 0 {
-		return false
-	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s == "*"
-	}
-	var m map[string]oneOrMany[string]
-	if json.Unmarshal(raw, &m) != nil {
-		return false
-	}
-	for _, v := range m["AWS"] {
-		if v == "*" {
-			return true
-		}
-	}
-	return false
-}
-
-func restrictedByCondition(cond map[string]json.RawMessage) bool {
-	for _, body := range cond {
-		var keys map[string]json.RawMessage
-		if json.Unmarshal(body, &keys) != nil {
-			continue
-		}
-		for k := range keys {
-			lk := strings.ToLower(k)
-			for _, r := range restrictingConditionKeys {
-				if lk == strings.ToLower(r) {
-					return true
-				}
-			}
-		}
-	}
-	return false
+	return configchecks.PolicyPrincipals(policy)
 }
 
 // errorCode returns the AWS error code of err, or "" when it has none.

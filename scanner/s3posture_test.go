@@ -11,16 +11,24 @@ func TestPublicStatements(t *testing.T) {
 	tests := []struct {
 		name   string
 		policy string
-		public int
+		public []string
 	}{
-		{"anonymous read", `{"Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`, 1},
-		{"AWS star in a list", `{"Statement":{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:root","*"]},"Action":["s3:GetObject","s3:ListBucket"]}}`, 1},
-		{"deny star is not public", `{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`, 0},
-		{"star restricted to an org", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}}]}`, 0},
-		{"star restricted to a VPC endpoint", `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}}]}`, 0},
-		{"star with a non-restricting condition", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}`, 1},
-		{"named account", `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject"}]}`, 0},
-		{"service principal", `{"Statement":[{"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject"}]}`, 0},
+		{"anonymous read", `{"Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`, []string{"PublicRead: Principal * may s3:GetObject"}},
+		{"AWS star in a list", `{"Statement":{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:root","*"]},"Action":["s3:GetObject","s3:ListBucket"]}}`, []string{"statement 1: Principal * may s3:GetObject,s3:ListBucket"}},
+		{"deny star is not public", `{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`, nil},
+		{"star restricted to an org", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}}]}`, nil},
+		{"star restricted to a VPC endpoint", `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}}]}`, nil},
+		{"star with a non-restricting condition", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}`, []string{"statement 1: Principal * may s3:GetObject"}},
+		{"named account", `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject"}]}`, nil},
+		{"service principal", `{"Statement":[{"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject"}]}`, nil},
+		// The review's cases: conditions that name a restricting key but do not restrict.
+		{"negated account", `{"Statement":[{"Sid":"N","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{"StringNotEquals":{"aws:PrincipalAccount":"111122223333"}}}]}`, []string{"N: Principal * may s3:GetObject"}},
+		{"IfExists", `{"Statement":[{"Sid":"I","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{"StringEqualsIfExists":{"aws:SourceVpce":"vpce-1"}}}]}`, []string{"I: Principal * may s3:GetObject"}},
+		{"Null", `{"Statement":[{"Sid":"U","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{"Null":{"aws:SourceVpce":"false"}}}]}`, []string{"U: Principal * may s3:GetObject"}},
+		{"wildcard org", `{"Statement":[{"Sid":"W","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{"StringLike":{"aws:PrincipalOrgID":"o-*"}}}]}`, []string{"W: Principal * may s3:GetObject"}},
+		{"catch-all CIDR", `{"Statement":[{"Sid":"C","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{"IpAddress":{"aws:SourceIp":"0.0.0.0/0"}}}]}`, []string{"C: Principal * may s3:GetObject"}},
+		{"NotPrincipal", `{"Statement":[{"Sid":"E","Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject"}]}`, []string{"E: NotPrincipal (everyone but the principals named) may s3:GetObject"}},
+		{"NotAction", `{"Statement":[{"Sid":"A","Effect":"Allow","Principal":"*","NotAction":"s3:DeleteObject"}]}`, []string{"A: Principal * may every action but s3:DeleteObject"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -28,8 +36,8 @@ func TestPublicStatements(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(got) != tt.public {
-				t.Errorf("public statements = %v, want %d", got, tt.public)
+			if !slices.Equal(got, tt.public) {
+				t.Errorf("public statements = %q, want %q", got, tt.public)
 			}
 		})
 	}
@@ -122,21 +130,49 @@ func TestSamplerBoundsStrata(t *testing.T) {
 }
 
 func TestPolicyPrincipals(t *testing.T) {
-	policy := `{"Statement":[
-	 {"Effect":"Allow","Principal":"*","Action":"s3:GetObject"},
-	 {"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:root","444455556666"]},"Action":"s3:GetObject"},
-	 {"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}},
-	 {"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:PutObject","Condition":{"StringEquals":{"aws:SourceAccount":["777788889999"]}}},
-	 {"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject"},
-	 {"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"s3:*"}
-	]}`
-	got, err := PolicyPrincipals(policy)
-	if err != nil {
-		t.Fatal(err)
+	stmt := func(principal, condition string) string {
+		st := `{"Effect":"Allow",` + principal + `,"Action":"s3:GetObject"`
+		if condition != "" {
+			st += `,"Condition":` + condition
+		}
+		return st + `}`
 	}
-	want := []string{"* if aws:PrincipalOrgID", "444455556666", "777788889999", "arn:aws:iam::111122223333:root"}
-	if !slices.Equal(got, want) {
-		t.Fatalf("PolicyPrincipals = %q, want %q", got, want)
+	doc := func(stmts ...string) string { return `{"Statement":[` + strings.Join(stmts, ",") + `]}` }
+	tests := []struct {
+		name   string
+		policy string
+		want   []string
+	}{
+		{"principals, accounts and keys", doc(
+			stmt(`"Principal":"*"`, ""),
+			stmt(`"Principal":{"AWS":["arn:aws:iam::111122223333:root","444455556666"]}`, ""),
+			stmt(`"Principal":{"AWS":"*"}`, `{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}`),
+			stmt(`"Principal":{"AWS":"*"}`, `{"StringEquals":{"aws:SourceAccount":["777788889999"]}}`),
+			stmt(`"Principal":{"Service":"logging.s3.amazonaws.com"}`, ""),
+			`{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"s3:*"}`,
+		), []string{"* if aws:PrincipalOrgID", "444455556666", "777788889999", "arn:aws:iam::111122223333:root"}},
+		// A negated condition names the accounts that do not get access: the
+		// statement is public (PublicStatements reports it), not shared.
+		{"negated principal account", doc(stmt(`"Principal":"*"`, `{"StringNotEquals":{"aws:PrincipalAccount":"111122223333"}}`)), []string{}},
+		{"negated source account", doc(stmt(`"Principal":"*"`, `{"StringNotEquals":{"aws:SourceAccount":"999999999999"}}`)), []string{}},
+		{"IfExists account", doc(stmt(`"Principal":"*"`, `{"StringEqualsIfExists":{"aws:SourceAccount":"999999999999"}}`)), []string{}},
+		{"wildcard account", doc(stmt(`"Principal":"*"`, `{"StringLike":{"aws:PrincipalAccount":"1111*"}}`)), []string{}},
+		{"negated account beside an org", doc(stmt(`"Principal":"*"`, `{"StringNotEquals":{"aws:PrincipalAccount":"111122223333"},"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}`)), []string{"* if aws:PrincipalOrgID"}},
+		// Conditions AND: a statement pinned to accounts reaches no further.
+		{"account and VPC endpoint", doc(stmt(`"Principal":"*"`, `{"StringEquals":{"aws:PrincipalAccount":"111122223333","aws:SourceVpce":"vpce-1"}}`)), []string{"111122223333"}},
+		{"keys named as AWS spells them, non-restricting ones left out", doc(stmt(`"Principal":"*"`, `{"StringEquals":{"AWS:PRINCIPALORGID":"o-abc"},"Bool":{"aws:SecureTransport":"true"}}`)), []string{"* if aws:PrincipalOrgID"}},
+		{"NotPrincipal pinned to an org", doc(stmt(`"NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"}`, `{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}`)), []string{"* if aws:PrincipalOrgID"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := PolicyPrincipals(tt.policy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("PolicyPrincipals = %q, want %q", got, tt.want)
+			}
+		})
 	}
 	if _, err := PolicyPrincipals("{"); err == nil {
 		t.Fatal("malformed policy accepted")
