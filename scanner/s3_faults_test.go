@@ -307,3 +307,62 @@ func TestS3PostureReadsOverlap(t *testing.T) {
 		t.Errorf("asset = %s %q; want a complete posture", a.Status, a.Reason)
 	}
 }
+
+// TestS3PolicyStatusUnreadable denies GetBucketPolicyStatus, AWS's own verdict
+// on a bucket policy: the posture must record the attribute as incomplete, keep
+// a policy Cairn reads as public public, and call a policy it reads as
+// non-public unknown rather than private.
+func TestS3PolicyStatusUnreadable(t *testing.T) {
+	srv, cfg := mototest.StartSeeded(t)
+	ctx := context.Background()
+	seed := mototest.SeedS3Client(cfg)
+	policies := map[string]string{
+		"status-public": `{"Version":"2012-10-17","Statement":[{"Sid":"Anyone","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::status-public/*"}]}`,
+		"status-vpce":   `{"Version":"2012-10-17","Statement":[{"Sid":"Endpoint","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::status-vpce/*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1a2b3c4d"}}}]}`,
+	}
+	for bucket, policy := range policies {
+		if _, err := seed.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := seed.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(policy)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	proxy := mototest.NewFaultProxy(srv.Endpoint, 1, mototest.FaultRule{Operation: "GetBucketPolicyStatus", Fault: mototest.FaultDeny})
+	endpoint, err := proxy.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { proxy.Close() })
+	engine, err := classifiers.NewEngine(classifiers.Options{FingerprintKey: bytes.Repeat([]byte{6}, 32)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ao := scanner.AWSOptions{EndpointURL: endpoint}
+	guarded, err := scanner.LoadAWSConfig(ctx, ao)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := newMemorySink()
+	if _, err := scanner.NewS3Scanner(guarded, ao, engine, scanner.Options{}, nil).Scan(ctx, mototest.AccountID, sink); err != nil {
+		t.Fatal(err)
+	}
+	if denied := proxy.Counts().Injected[mototest.FaultDeny]; denied < 2 {
+		t.Fatalf("%d GetBucketPolicyStatus calls denied, want one per bucket", denied)
+	}
+	for bucket, want := range map[string]struct {
+		public bool
+		reason string
+	}{
+		"status-public": {true, "bucket policy grants public access (Anyone: Principal * may s3:GetObject)"},
+		"status-vpce":   {false, "UNKNOWN: bucket policy status unreadable (AccessDenied)"},
+	} {
+		a := sink.assets[bucket]
+		if a.Public != want.public || !strings.HasPrefix(a.PublicReason, want.reason) {
+			t.Errorf("%s: public=%v reason=%q, want %v %q", bucket, a.Public, a.PublicReason, want.public, want.reason)
+		}
+		if a.Status != scanner.StatusPartial || !strings.Contains(a.Reason, scanner.ReasonPostureIncomplete+": policy_status") {
+			t.Errorf("%s: asset %s %q, want PARTIAL with policy_status incomplete", bucket, a.Status, a.Reason)
+		}
+	}
+}

@@ -101,9 +101,13 @@ func effective(account, bucket BlockPublicAccess) BlockPublicAccess {
 // derivePublic sets Public and PublicReason from the observed attributes.
 // A bucket is public when a policy grants anonymous access and
 // RestrictPublicBuckets is off at both levels, or an ACL grants AllUsers or
-// AuthenticatedUsers and IgnorePublicAcls is off at both levels. When an
-// attribute needed for the verdict could not be read and nothing else makes
-// the bucket public, the reason says the verdict is unknown.
+// AuthenticatedUsers and IgnorePublicAcls is off at both levels. The policy
+// is public when Cairn's reading of it finds a public statement (so an
+// unreadable policy status never hides one) or AWS's policy status says so.
+// When an attribute needed for the verdict could not be read and nothing else
+// makes the bucket public, the reason says the verdict is unknown: that
+// includes a policy Cairn reads as non-public whose status AWS could not be
+// asked for, since AWS's verdict is the one that holds.
 func (p *BucketPosture) derivePublic() {
 	eff := effective(p.AccountBlockPublicAccess, p.BlockPublicAccess)
 	var reasons, unknown []string
@@ -116,8 +120,12 @@ func (p *BucketPosture) derivePublic() {
 		reasons = append(reasons, "bucket policy grants public access ("+strings.Join(p.PublicStatements, "; ")+")")
 	case policyPublic:
 		reasons = append(reasons, "bucket policy status is public")
+	case eff.RestrictPublicBuckets:
+		// Whatever the policy says, it cannot make the bucket public.
 	case p.PolicyError != "" && p.PolicyStatusError != "":
 		unknown = append(unknown, "bucket policy unreadable")
+	case p.HasPolicy && p.PolicyStatusError != "":
+		unknown = append(unknown, "bucket policy status unreadable ("+p.PolicyStatusError+"); Cairn's reading of the policy finds no public statement")
 	}
 
 	if len(p.PublicACLGrants) > 0 && !eff.IgnorePublicACLs {
@@ -257,6 +265,7 @@ func (s *S3Scanner) bucketPosture(ctx context.Context, bucket, region string, ac
 				p.PolicyIsPublic = &f
 			} else {
 				p.PolicyStatusError = describeErr(err)
+				incomplete[2] = "policy_status"
 			}
 		} else if out.PolicyStatus != nil {
 			v := aws.ToBool(out.PolicyStatus.IsPublic)

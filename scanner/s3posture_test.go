@@ -61,6 +61,10 @@ func TestDerivePublic(t *testing.T) {
 		{"public ACL", BucketPosture{AccountBlockPublicAccess: known, BlockPublicAccess: known, PublicACLGrants: []string{"AllUsers:READ"}}, true, "AllUsers:READ"},
 		{"public ACL ignored", BucketPosture{AccountBlockPublicAccess: known, BlockPublicAccess: restrict, PublicACLGrants: []string{"AllUsers:READ"}}, false, ""},
 		{"private", BucketPosture{AccountBlockPublicAccess: known, BlockPublicAccess: known}, false, ""},
+		{"policy status unreadable, parser finds public", BucketPosture{AccountBlockPublicAccess: known, BlockPublicAccess: known, HasPolicy: true, PublicStatements: []string{"S: Principal * may s3:GetObject"}, PolicyStatusError: "AccessDenied"}, true, "bucket policy grants public access"},
+		{"policy status unreadable, parser finds none", BucketPosture{AccountBlockPublicAccess: known, BlockPublicAccess: known, HasPolicy: true, PolicyStatusError: "AccessDenied"}, false, "UNKNOWN: bucket policy status unreadable (AccessDenied)"},
+		{"policy status unreadable, neutralised", BucketPosture{AccountBlockPublicAccess: known, BlockPublicAccess: restrict, HasPolicy: true, PolicyStatusError: "AccessDenied"}, false, ""},
+		{"policy status unreadable, no policy", BucketPosture{AccountBlockPublicAccess: known, BlockPublicAccess: known, PolicyStatusError: "AccessDenied"}, false, ""},
 		{"unreadable is unknown, not private", BucketPosture{AccountBlockPublicAccess: BlockPublicAccess{Error: "AccessDenied"}, BlockPublicAccess: BlockPublicAccess{Error: "AccessDenied"}, PolicyError: "AccessDenied", PolicyStatusError: "AccessDenied", ACLError: "AccessDenied"}, false, "UNKNOWN"},
 	}
 	for _, tt := range tests {
