@@ -113,19 +113,21 @@ func TestPolicyParsing(t *testing.T) {
 	if err != nil || len(admin) != 1 || admin[0] != "A" {
 		t.Errorf("fullAdminStatements = %v, %v", admin, err)
 	}
-	for doc, want := range map[string]int{
-		`{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`:               1,
-		`{"Statement":{"Effect":"Deny","Principal":{"AWS":"*"},"Action":["s3:*"],"Condition":{"BoolIfExists":{"aws:securetransport":false}}}}`: 1, // a JSON boolean counts as "false"
-		`{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Condition":{"NumericLessThan":{"s3:TlsVersion":"1.2"}}}]}`:            1,
-		`{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`:       0,
-		`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`:              0,
+	// Statements that deny requests without TLS (the first number) and those that
+	// deny only old TLS versions (the second); TestS3DenyHTTP covers resources.
+	for doc, want := range map[string][2]int{
+		`{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`:               {1, 0},
+		`{"Statement":{"Effect":"Deny","Principal":{"AWS":"*"},"Action":["s3:*"],"Condition":{"BoolIfExists":{"aws:securetransport":false}}}}`: {1, 0}, // a JSON boolean counts as "false"
+		`{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Condition":{"NumericLessThan":{"s3:TlsVersion":"1.2"}}}]}`:            {0, 1}, // plain HTTP has no TLS version
+		`{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`:       {0, 0},
+		`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`:              {0, 0},
 	} {
-		got, err := denyInsecureTransportStatements(doc)
-		if len(got) != want {
-			t.Errorf("%s: %v (%v), want %d", doc, got, err, want)
+		got, err := denyInsecureTransport(doc, "arn:aws:s3:::b")
+		if len(got.Statements) != want[0] || len(got.TLSVersionStatements) != want[1] {
+			t.Errorf("%s: %+v (%v), want %v", doc, got, err, want)
 		}
 	}
-	if _, err := denyInsecureTransportStatements("{"); err == nil {
+	if _, err := denyInsecureTransport("{", "arn:aws:s3:::b"); err == nil {
 		t.Error("malformed policy accepted")
 	}
 }

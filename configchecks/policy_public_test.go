@@ -106,7 +106,8 @@ func TestPublicStatementRule(t *testing.T) {
 }
 
 // FuzzPolicy feeds arbitrary documents to the policy readers: they must not
-// panic and must agree on which statements are public.
+// panic, must agree on which statements are public, and a Resource pattern that
+// covers every object must match any one object.
 func FuzzPolicy(f *testing.F) {
 	for _, tt := range publicRuleCases {
 		f.Add(tt.doc)
@@ -119,6 +120,20 @@ func FuzzPolicy(f *testing.F) {
 		_, perr := PolicyPrincipals(doc)
 		if (err == nil) != (derr == nil) || (err == nil) != (perr == nil) || len(open) != len(descs) {
 			t.Fatalf("readers disagree: %q (%v), %q (%v), %v", open, err, descs, derr, perr)
+		}
+		d, err := parsePolicy(doc)
+		if err != nil {
+			return
+		}
+		if _, err := denyInsecureTransport(doc, "arn:aws:s3:::b"); err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range d.Statement {
+			for _, r := range st.Resource {
+				if globCoversSuffixes(r, "arn:aws:s3:::b/") && !globMatch(r, "arn:aws:s3:::b/k?*y") {
+					t.Fatalf("%q covers every object of b but not one", r)
+				}
+			}
 		}
 	})
 }

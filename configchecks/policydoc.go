@@ -125,16 +125,31 @@ func fullAdminStatements(doc string) ([]string, error) {
 	return out, nil
 }
 
-// denyInsecureTransportStatements returns the statements of a bucket policy that deny
-// requests not sent over TLS to everyone: Effect Deny, Principal "*", Action s3:* (or
-// *), with the condition aws:SecureTransport false (Bool or BoolIfExists) or
-// s3:TlsVersion below a version (NumericLessThan).
-func denyInsecureTransportStatements(doc string) ([]string, error) {
+// transportDeny is what a bucket policy does about requests sent without TLS.
+type transportDeny struct {
+	// Statements are the Deny statements that refuse requests without TLS to
+	// everyone: Principal "*", Action s3:* (or *), and as their only condition
+	// aws:SecureTransport false under Bool or BoolIfExists.
+	Statements []string
+	// Bucket and Objects say whether the Resource elements of Statements cover
+	// the bucket's ARN and the ARN of every object in it.
+	Bucket, Objects bool
+	// TLSVersionStatements deny requests to everyone with s3:TlsVersion below a
+	// version (NumericLessThan). A request over plain HTTP has no TLS version, so
+	// such a condition does not match it and the deny does not refuse it.
+	TLSVersionStatements []string
+}
+
+// denyInsecureTransport reads a bucket policy's Deny statements for requests
+// without TLS, and whether they cover bucketARN and its objects (bucketARN/*).
+// A statement with a further condition (a VPC endpoint, an account …) is left
+// out: conditions must all hold, so it refuses plain HTTP only to some callers.
+func denyInsecureTransport(doc, bucketARN string) (transportDeny, error) {
+	var out transportDeny
 	d, err := parsePolicy(doc)
 	if err != nil {
-		return nil, err
+		return out, err
 	}
-	var out []string
 	for i, st := range d.Statement {
 		if !strings.EqualFold(st.Effect, "Deny") || !st.anyPrincipal() {
 			continue
@@ -142,13 +157,87 @@ func denyInsecureTransportStatements(doc string) ([]string, error) {
 		if !hasValue(st.Action, "s3:*") && !hasValue(st.Action, "*") {
 			continue
 		}
-		insecure := hasValue(st.conditionValues("aws:SecureTransport", "Bool", "BoolIfExists"), "false") ||
-			len(st.conditionValues("s3:TlsVersion", "NumericLessThan")) > 0
-		if insecure {
-			out = append(out, statementName(st, i))
+		switch {
+		case st.onlyInsecureTransportCondition():
+			out.Statements = append(out.Statements, statementName(st, i))
+			for _, r := range st.Resource {
+				out.Bucket = out.Bucket || globMatch(r, bucketARN)
+				out.Objects = out.Objects || globCoversSuffixes(r, bucketARN+"/")
+			}
+		case len(st.conditionValues("s3:TlsVersion", "NumericLessThan")) > 0:
+			out.TLSVersionStatements = append(out.TLSVersionStatements, statementName(st, i))
 		}
 	}
 	return out, nil
+}
+
+// onlyInsecureTransportCondition reports whether a statement's only condition is
+// aws:SecureTransport false under Bool or BoolIfExists.
+func (s policyStatement) onlyInsecureTransportCondition() bool {
+	n := 0
+	for op, keys := range s.Condition {
+		for k, vals := range keys {
+			n++
+			if !strings.EqualFold(k, "aws:SecureTransport") || (!strings.EqualFold(op, "Bool") && !strings.EqualFold(op, "BoolIfExists")) ||
+				!slices.ContainsFunc(vals, func(v condValue) bool { return strings.EqualFold(string(v), "false") }) {
+				return false
+			}
+		}
+	}
+	return n > 0
+}
+
+// globMatch reports whether s matches pattern, where * matches any run of
+// characters and ? any one character, as in a policy's Resource element.
+func globMatch(pattern, s string) bool {
+	reach := globAfter(pattern, s)
+	return slices.Contains(reach, len(pattern))
+}
+
+// globCoversSuffixes reports whether pattern matches prefix followed by any
+// string at all: after matching prefix, only stars remain to be matched.
+func globCoversSuffixes(pattern, prefix string) bool {
+	for _, i := range globAfter(pattern, prefix) {
+		if i < len(pattern) && strings.Trim(pattern[i:], "*") == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// globAfter returns the positions in pattern reachable after matching all of s
+// (an NFA run: a star may match nothing, or one more character and stay).
+func globAfter(pattern, s string) []int {
+	closure := func(set []int) []int {
+		for j := 0; j < len(set); j++ {
+			if i := set[j]; i < len(pattern) && pattern[i] == '*' && !slices.Contains(set, i+1) {
+				set = append(set, i+1)
+			}
+		}
+		return set
+	}
+	cur := closure([]int{0})
+	for k := 0; k < len(s) && len(cur) > 0; k++ {
+		var next []int
+		for _, i := range cur {
+			if i >= len(pattern) {
+				continue
+			}
+			switch pattern[i] {
+			case '*':
+				next = append(next, i)
+			case '?':
+				next = append(next, i+1)
+			default:
+				if pattern[i] == s[k] {
+					next = append(next, i+1)
+				}
+			}
+		}
+		slices.Sort(next)
+		cur = closure(slices.Compact(next))
+	}
+	return cur
 }
 
 func statementName(st policyStatement, i int) string {

@@ -1,6 +1,9 @@
 package configchecks
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 var _ = register(Check{
 	ID:        "s3.deny_http",
@@ -18,8 +21,8 @@ var _ = register(Check{
 	Evaluate:    evalS3DenyHTTP,
 })
 
-// evalS3DenyHTTP reports every bucket: PASS when its policy denies non-TLS requests
-// to everyone.
+// evalS3DenyHTTP reports every bucket: PASS when its policy denies requests without
+// TLS to everyone, for the bucket and all of its objects.
 func evalS3DenyHTTP(st *State) []Result {
 	return forEachBucket(st, func(b Bucket) Result {
 		if !b.Policy.Known {
@@ -29,15 +32,32 @@ func evalS3DenyHTTP(st *State) []Result {
 			return result(StatusFail, b.ARN, b.Region, ev{"bucket": b.Name, "policy": nil},
 				"Bucket %s has no bucket policy, so requests over plain HTTP are accepted.", b.Name)
 		}
-		stmts, err := denyInsecureTransportStatements(b.Policy.Value)
+		d, err := denyInsecureTransport(b.Policy.Value, b.ARN)
 		if err != nil {
 			return unknownResult(b.ARN, b.Region, "the bucket policy of "+b.Name, "malformed policy document")
 		}
-		e := ev{"bucket": b.Name, "deny_insecure_transport_statements": stmts}
-		if len(stmts) > 0 {
-			return result(StatusPass, b.ARN, b.Region, e, "The policy of bucket %s denies requests without TLS (%s).", b.Name, strings.Join(stmts, ", "))
+		e := ev{"bucket": b.Name, "deny_insecure_transport_statements": d.Statements,
+			"covers_bucket": d.Bucket, "covers_objects": d.Objects, "deny_old_tls_statements": d.TLSVersionStatements}
+		switch {
+		case len(d.Statements) > 0 && d.Bucket && d.Objects:
+			return result(StatusPass, b.ARN, b.Region, e, "The policy of bucket %s denies requests without TLS to the bucket and its objects (%s).",
+				b.Name, strings.Join(d.Statements, ", "))
+		case len(d.Statements) > 0:
+			missing := "the bucket itself and its objects"
+			if d.Bucket {
+				missing = "its objects (" + b.ARN + "/*)"
+			} else if d.Objects {
+				missing = "the bucket itself (" + b.ARN + ")"
+			}
+			return result(StatusFail, b.ARN, b.Region, e, "The policy of bucket %s denies requests without TLS (%s), but their resources do not cover %s, so plain HTTP is accepted there.",
+				b.Name, strings.Join(d.Statements, ", "), missing)
 		}
-		return result(StatusFail, b.ARN, b.Region, e, "The policy of bucket %s has no statement denying requests without TLS (aws:SecureTransport false).", b.Name)
+		msg := fmt.Sprintf("The policy of bucket %s has no statement denying requests without TLS (aws:SecureTransport false) to everyone.", b.Name)
+		if len(d.TLSVersionStatements) > 0 {
+			msg += fmt.Sprintf(" Its statements on s3:TlsVersion (%s) deny only old TLS versions; a plain HTTP request has no TLS version, so they do not refuse it.",
+				strings.Join(d.TLSVersionStatements, ", "))
+		}
+		return result(StatusFail, b.ARN, b.Region, e, "%s", msg)
 	})
 }
 
