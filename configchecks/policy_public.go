@@ -49,9 +49,11 @@ type callerKey struct {
 	account bool // its values are the account ids that have access
 }
 
-// callerKeys are the keys of AWS's definition of a non-public policy.
-// aws:username (not unique across accounts), aws:PrincipalServiceName (any
-// caller of a service) and aws:SourceOrgID / aws:SourceOrgPaths are not in it.
+// callerKeys are the keys of AWS's definition of a non-public policy, plus
+// aws:SourceOrgID and aws:SourceOrgPaths, which pin a service acting for a
+// resource to one organization as aws:SourceAccount pins it to one account (IAM
+// Access Analyzer reads them so). aws:username (not unique across accounts) and
+// aws:PrincipalServiceName (any caller of a service) are not in it.
 // s3:DataAccessPointAccount is not read as an account with access: it delegates
 // access to the account's access points, whose own policies decide who.
 var callerKeys = []callerKey{
@@ -61,6 +63,8 @@ var callerKeys = []callerKey{
 	{"aws:SourceVpce", keyString, false},
 	{"aws:SourceOwner", keyString, true},
 	{"aws:SourceAccount", keyString, true},
+	{"aws:SourceOrgID", keyString, false},
+	{"aws:SourceOrgPaths", keyString, false},
 	{"aws:PrincipalAccount", keyString, true},
 	{"aws:PrincipalArn", keyARN, false},
 	{"aws:PrincipalOrgID", keyString, false},
