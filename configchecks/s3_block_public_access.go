@@ -17,7 +17,8 @@ var _ = register(Check{
 })
 
 // evalS3BlockPublicAccess passes the account when all four account-level settings are
-// on; otherwise it reports every bucket (PASS with all four bucket-level settings on).
+// on; otherwise it reports every bucket (PASS when each of the four settings is on for
+// the bucket or for the account: S3 enforces the two levels together).
 // With no bucket and the account-level setting incomplete, the account fails: the
 // next bucket would start unprotected.
 func evalS3BlockPublicAccess(st *State) []Result {
@@ -52,6 +53,9 @@ func evalS3BlockPublicAccess(st *State) []Result {
 				"All four Block Public Access settings are on for bucket %s.", b.Name))
 		case !acct.Known:
 			out = append(out, unknownResult(b.ARN, b.Region, "the account-level Block Public Access (bucket "+b.Name+" does not block all public access itself)", acct.Reason()))
+		case b.BlockPublicAccess.Value.Or(acct.Value).All():
+			out = append(out, result(StatusPass, b.ARN, b.Region, ev{"bucket_block_public_access": b.BlockPublicAccess.Value, "account_block_public_access": acct.Value},
+				"All four Block Public Access settings are on for bucket %s, some at the account level and the rest on the bucket.", b.Name))
 		default:
 			out = append(out, result(StatusFail, b.ARN, b.Region, ev{"bucket_block_public_access": b.BlockPublicAccess.Value, "account_block_public_access": acct.Value},
 				"Block Public Access is not fully enabled for bucket %s, nor for the account.", b.Name))

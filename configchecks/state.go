@@ -251,6 +251,18 @@ func (b BlockPublicAccess) All() bool {
 	return b.BlockPublicACLs && b.IgnorePublicACLs && b.BlockPublicPolicy && b.RestrictPublicBuckets
 }
 
+// Or returns the settings in force where b and c both apply: S3 enforces a setting
+// that is on at either level (account or bucket).
+func (b BlockPublicAccess) Or(c BlockPublicAccess) BlockPublicAccess {
+	return BlockPublicAccess{
+		Configured:            b.Configured || c.Configured,
+		BlockPublicACLs:       b.BlockPublicACLs || c.BlockPublicACLs,
+		IgnorePublicACLs:      b.IgnorePublicACLs || c.IgnorePublicACLs,
+		BlockPublicPolicy:     b.BlockPublicPolicy || c.BlockPublicPolicy,
+		RestrictPublicBuckets: b.RestrictPublicBuckets || c.RestrictPublicBuckets,
+	}
+}
+
 // Bucket is one S3 bucket and its protection settings.
 type Bucket struct {
 	Name   string `json:"name"`
