@@ -1284,7 +1284,7 @@ var builtin = prepare([]identifier{
 		KeywordAdjacent: true,
 		Validate:        validBENationalNumber,
 		Normalize:       digitsOnly,
-		Redact:          redactTail,
+		Redact:          redactBirthDateID,
 		Examples: []string{
 			"85.07.30-033.28",
 			"rijksregisternummer 17073003384",
@@ -1306,7 +1306,7 @@ var builtin = prepare([]identifier{
 		KeywordRequired: true,
 		KeywordAdjacent: true,
 		Validate:        validPESEL,
-		Redact:          redactTail,
+		Redact:          redactBirthDateID,
 		Examples: []string{
 			"PESEL: 44051401359",
 		},
@@ -1330,7 +1330,7 @@ var builtin = prepare([]identifier{
 		KeywordAdjacent: true,
 		Validate:        validPersonnummer,
 		Normalize:       normalizePersonnummer,
-		Redact:          redactTail,
+		Redact:          redactBirthDateID,
 		Examples: []string{
 			"19811228-9874",
 			"personnummer: 811228-9874",
@@ -1352,7 +1352,7 @@ var builtin = prepare([]identifier{
 		WeakForm:        isWeakHETU,
 		KeywordAdjacent: true,
 		Validate:        validHETU,
-		Redact:          redactTail,
+		Redact:          redactBirthDateID,
 		Examples: []string{
 			"131052-308T",
 			"010594Y899X",
@@ -1379,7 +1379,7 @@ var builtin = prepare([]identifier{
 		KeywordAdjacent: true,
 		Validate:        validCPR,
 		Normalize:       digitsOnly,
-		Redact:          redactTail,
+		Redact:          redactBirthDateID,
 		Examples: []string{
 			"CPR: 070761-4285",
 			"CPR-nr. 2902882134",
@@ -1445,7 +1445,7 @@ var builtin = prepare([]identifier{
 		KeywordAdjacent: true,
 		Validate:        validSVNR,
 		Normalize:       digitsOnly,
-		Redact:          redactTail,
+		Redact:          redactBirthDateID,
 		Examples: []string{
 			"SVNR: 1237 010180",
 			"Sozialversicherungsnummer 1237010180",
@@ -1468,7 +1468,7 @@ var builtin = prepare([]identifier{
 		KeywordRequired: true,
 		KeywordAdjacent: true,
 		Validate:        validAMKA,
-		Redact:          redactTail,
+		Redact:          redactBirthDateID,
 		Examples: []string{
 			"AMKA: 01018012342",
 		},
@@ -1490,7 +1490,7 @@ var builtin = prepare([]identifier{
 		KeywordRequired: true,
 		KeywordAdjacent: true,
 		Validate:        validCNP,
-		Redact:          redactTail,
+		Redact:          redactBirthDateID,
 		Examples: []string{
 			"CNP: 1800101221144",
 			"cnp 2960325041234",
@@ -1513,7 +1513,7 @@ var builtin = prepare([]identifier{
 		KeywordRequired: true,
 		KeywordAdjacent: true,
 		Validate:        validEGN,
-		Redact:          redactTail,
+		Redact:          redactBirthDateID,
 		Examples: []string{
 			"EGN: 7523169263",
 			"egn 0342011236",
@@ -1537,7 +1537,7 @@ var builtin = prepare([]identifier{
 		KeywordAdjacent: true,
 		Validate:        validCZBirthNumber,
 		Normalize:       digitsOnly,
-		Redact:          redactTail,
+		Redact:          redactBirthDateID,
 		Examples: []string{
 			"736028/5163",
 			"rodné číslo: 8553121236",

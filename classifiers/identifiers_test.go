@@ -306,6 +306,11 @@ func TestRedactors(t *testing.T) {
 		{"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c", "", "JWT", "eyJ****(152 chars)"},
 		{"943 476 5919", "nhs_number", "UK_NHS_NUMBER", "*** *** *919"},
 		{"AB1234563", "dea", "US_DEA_NUMBER", "******563"},
+		{"19811228-9874", "", "SE_PERSONNUMMER", "********-****"},
+		{"131052-308T", "", "FI_HETU", "******-****"},
+		{"85.07.30-033.28", "", "BE_NATIONAL_NUMBER", "**.**.**-***.**"},
+		{"736028/5163", "", "CZ_BIRTH_NUMBER", "******/****"},
+		{"7523169263", "egn", "BG_EGN", "**********"},
 	}
 	for _, tt := range examples {
 		t.Run(tt.id, func(t *testing.T) {
@@ -325,7 +330,8 @@ func TestRedactors(t *testing.T) {
 	tail := map[string]bool{}
 	for _, id := range builtin {
 		if reflect.ValueOf(id.Redact).Pointer() == reflect.ValueOf(redactTail).Pointer() ||
-			reflect.ValueOf(id.Redact).Pointer() == reflect.ValueOf(redactShape).Pointer() {
+			reflect.ValueOf(id.Redact).Pointer() == reflect.ValueOf(redactShape).Pointer() ||
+			reflect.ValueOf(id.Redact).Pointer() == reflect.ValueOf(redactBirthDateID).Pointer() {
 			tail[id.ID] = true
 		}
 	}
@@ -351,6 +357,87 @@ func TestRedactors(t *testing.T) {
 					t.Errorf("%s: %q of a secret has no mask", id.ID, m.Redacted)
 				}
 			}
+		}
+	}
+}
+
+// TestBirthDateIDRedaction checks the redaction rule of national ids whose
+// digits are mostly a birth date (redactBirthDateID): whoever knows the
+// birth date learns nothing from its masking, so of the other characters
+// (serial, check character) the redacted form may show at most one. Each
+// value is written with its layout: D a character of the birth date
+// (century signs and digits included), N any other letter or digit,
+// anything else a separator kept as it is. The table must list every
+// identifier that uses redactBirthDateID, and only those.
+func TestBirthDateIDRedaction(t *testing.T) {
+	e := newTestEngine(t)
+	tests := []struct {
+		id, field, raw, layout string
+	}{
+		{"SE_PERSONNUMMER", "", "19811228-9874", "DDDDDDDD-NNNN"},
+		{"SE_PERSONNUMMER", "personnummer", "811228-9874", "DDDDDD-NNNN"},
+		{"SE_PERSONNUMMER", "personnummer", "8112289874", "DDDDDDNNNN"},
+		{"SE_PERSONNUMMER", "personnummer", "198112289874", "DDDDDDDDNNNN"},
+		{"FI_HETU", "", "131052-308T", "DDDDDDDNNNN"},
+		{"FI_HETU", "", "010594Y899X", "DDDDDDDNNNN"},
+		{"FI_HETU", "hetu", "020304-5128", "DDDDDDDNNNN"},
+		{"DK_CPR", "cpr", "070761-4285", "DDDDDD-NNNN"},
+		{"DK_CPR", "cpr", "2902882134", "DDDDDDNNNN"},
+		{"CZ_BIRTH_NUMBER", "", "736028/5163", "DDDDDD/NNNN"},
+		{"CZ_BIRTH_NUMBER", "rodne_cislo", "8553121236", "DDDDDDNNNN"},
+		{"BG_EGN", "egn", "7523169263", "DDDDDDNNNN"},
+		{"BG_EGN", "egn", "0342011236", "DDDDDDNNNN"},
+		{"BE_NATIONAL_NUMBER", "", "85.07.30-033.28", "DD.DD.DD-NNN.NN"},
+		{"BE_NATIONAL_NUMBER", "rijksregisternummer", "17073003384", "DDDDDDNNNNN"},
+		{"PL_PESEL", "pesel", "44051401359", "DDDDDDNNNNN"},
+		{"GR_AMKA", "amka", "01018012342", "DDDDDDNNNNN"},
+		{"RO_CNP", "cnp", "1800101221144", "DDDDDDDNNNNNN"},
+		{"AT_SVNR", "svnr", "1237 010180", "NNNN DDDDDD"},
+		{"AT_SVNR", "svnr", "1237010180", "NNNNDDDDDD"},
+	}
+	listed := map[string]bool{}
+	for _, tt := range tests {
+		listed[tt.id] = true
+		t.Run(tt.id+"/"+tt.raw, func(t *testing.T) {
+			if len(tt.layout) != len(tt.raw) {
+				t.Fatalf("layout %q does not fit %q", tt.layout, tt.raw)
+			}
+			ms := find(e.Scan([]byte(tt.raw), tt.field), tt.id)
+			if len(ms) != 1 || ms[0].Start != 0 || ms[0].End != len(tt.raw) {
+				t.Fatalf("got %v, want one %s match of the whole value", ms, tt.id)
+			}
+			red := ms[0].Redacted
+			revealed := 0
+			if len(red) == len(tt.raw) {
+				// A redaction in place: count the non-date characters
+				// shown where they stand.
+				for i := range red {
+					if tt.layout[i] == 'N' && red[i] == tt.raw[i] {
+						revealed++
+					}
+				}
+			} else {
+				// Any other form: count every letter or digit it shows
+				// (a length hint aside) as a non-date character.
+				shown := strings.TrimSuffix(red, " chars)")
+				if i := strings.LastIndexByte(shown, '('); i >= 0 && i < len(shown)-1 && isAllDigits([]byte(shown[i+1:])) {
+					shown = shown[:i]
+				}
+				for i := 0; i < len(shown); i++ {
+					if isAlnum(shown[i]) {
+						revealed++
+					}
+				}
+			}
+			if revealed > 1 {
+				t.Errorf("%s redacts %q as %q: %d of its serial and check characters shown, want at most 1", tt.id, tt.raw, red, revealed)
+			}
+		})
+	}
+	for _, id := range builtin {
+		uses := reflect.ValueOf(id.Redact).Pointer() == reflect.ValueOf(redactBirthDateID).Pointer()
+		if uses != listed[id.ID] {
+			t.Errorf("%s: uses redactBirthDateID = %v, listed here = %v; keep the two in step", id.ID, uses, listed[id.ID])
 		}
 	}
 }

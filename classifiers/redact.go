@@ -8,8 +8,9 @@ import (
 // Redactors turn a raw matched value into the form kept in Match.Redacted.
 // Each keeps at most what the design allows (card: first and last four
 // digits; SSN, phone: last four; IBAN: country, check digits, last four;
-// access key id: first and last four; secrets: a length hint only). Any
-// input, however short or malformed, must yield a masked string.
+// access key id: first and last four; national ids built on a birth date:
+// their shape only; secrets: a length hint only). Any input, however short
+// or malformed, must yield a masked string.
 
 // maskAll fully masks a value, keeping only its length.
 func maskAll(n int) string { return "****(" + strconv.Itoa(n) + " chars)" }
@@ -161,6 +162,25 @@ func redactTail(v string) string {
 	}
 	return string(out)
 }
+
+// redactBirthDateID redacts a national id whose digits are mostly its
+// holder's birth date (SE personnummer, FI HETU, DK CPR, CZ/SK birth
+// number, BG EGN, BE national number, PL PESEL, GR AMKA, RO CNP, AT SVNR)
+// to its shape alone: "********-****", "******-****".
+//
+// The rule, for every such identifier: a redacted form keeps no letter or
+// digit of the value. Masking the date hides nothing from whoever knows
+// the holder's birth date, which colleagues, family and any data broker
+// do; what remains unknown is a serial of three or four digits and a
+// check character computed from everything else. redactTail's last four
+// are the whole remainder of a personnummer (the value itself), and even
+// one kept check character leaves few candidates: HETU's is mod 31, so
+// birth date plus check character leave about 29 values; PESEL's, EGN's
+// or a personnummer's Luhn digit divide the rest by ten. Only keeping
+// nothing leaves every identifier at 100 or more candidates (a Czech
+// birth number, divisible by 11, has about 900 for a given date).
+// Findings of one value stay recognisable by their fingerprint.
+func redactBirthDateID(v string) string { return redactShape(v) }
 
 // redactShape masks every letter and digit and keeps the separators, for
 // short values where any kept digit says too much: a date of birth
