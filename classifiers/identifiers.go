@@ -475,14 +475,15 @@ var builtin = prepare([]identifier{
 		ID:          "CREDIT_CARD_NUMBER",
 		Name:        "Payment card number",
 		Category:    CategoryFinancial,
-		Description: "A Visa, Mastercard, American Express, Discover, JCB or Diners Club card number (PAN).",
+		Description: "A Visa, Mastercard, American Express, Discover, UnionPay, JCB or Diners Club card number (PAN).",
 		Checks:      "13 to 19 digits, contiguous or in groups split by one consistent space or dash, not glued to a further group; issuer prefix and length; Luhn checksum. Published test numbers (4111 1111 1111 1111, 4242 4242 4242 4242, 5555 5555 5555 4444, 3782 822463 10005 and about 90 others from card networks and payment processors) are ignored; a PAN inside track data is reported as CARD_TRACK_DATA.",
 		// Groups: 4-4-4-4(-1..3), 4-6-4/5 (Amex, Diners) or contiguous.
 		// The leading two digits are a coarse issuer filter (2[2-7] keeps
-		// 20xx timestamps out); validPAN does the exact check.
-		Pattern:   `\b(?:4\d|5[1-5]|2[2-7]|3[04-9]|6[0245])(?:\d\d[ \-]\d{4}[ \-]\d{4}[ \-]\d{4}(?:[ \-]\d{1,3})?|\d\d[ \-]\d{6}[ \-]\d{4,5}|\d{11,17})\b`,
+		// 20xx timestamps out; 81 is UnionPay's second range); validPAN
+		// does the exact check.
+		Pattern:   `\b(?:4\d|5[1-5]|2[2-7]|3[04-9]|6[0245]|81)(?:\d\d[ \-]\d{4}[ \-]\d{4}[ \-]\d{4}(?:[ \-]\d{1,3})?|\d\d[ \-]\d{6}[ \-]\d{4,5}|\d{11,17})\b`,
 		Refine:    refineCard,
-		Keywords:  []string{"card", "credit", "debit", "visa", "mastercard", "amex", "american express", "discover", "jcb", "diners", "cc", "pan", "payment"},
+		Keywords:  []string{"card", "credit", "debit", "visa", "mastercard", "amex", "american express", "discover", "unionpay", "union pay", "jcb", "diners", "cc", "pan", "payment"},
 		Validate:  validPAN,
 		Normalize: digitsOnly,
 		Redact:    redactCard,
@@ -497,9 +498,17 @@ var builtin = prepare([]identifier{
 			"3528491186252761",
 			"36018955597976",
 			"4507529170342366716",
+			"6252601815908303",    // UnionPay 62, outside Discover's co-branded range
+			"6216613186091390999", // UnionPay 62, 19 digits
+			"8160308246281949",    // UnionPay 81
+			"8182199351819093788", // UnionPay 81, 19 digits
 		},
 		NonExamples: []string{
 			"4526018159083013",         // Luhn fails
+			"816579754323191",          // UnionPay 81 is 16 to 19 digits
+			"8160308246281948",         // Luhn fails
+			"6200000000000005",         // published UnionPay test number
+			"6205500000000000004",      // published UnionPay test number
 			"4661 3186-0913 9090",      // mixed separators
 			"1234567812345670",         // Luhn ok, no issuer
 			"20231115093000",           // timestamp

@@ -6,8 +6,8 @@ import "bytes"
 // expiry, IBAN, US bank accounts and routing numbers, SWIFT/BIC.
 
 // cardIssuerValid reports whether the digits d (ASCII) have the prefix and
-// length of a Visa, Mastercard, American Express, Discover, JCB or Diners
-// Club card.
+// length of a Visa, Mastercard, American Express, Discover, UnionPay, JCB
+// or Diners Club card.
 func cardIssuerValid(d []byte) bool {
 	n := len(d)
 	if n < 13 || n > 19 || !isAllDigits(d) {
@@ -20,7 +20,7 @@ func cardIssuerValid(d []byte) bool {
 		}
 		return v
 	}
-	p2, p3, p4, p6 := prefix(2), prefix(3), prefix(4), prefix(6)
+	p2, p3, p4 := prefix(2), prefix(3), prefix(4)
 	switch {
 	case d[0] == '4': // Visa
 		return n == 13 || n == 16 || n == 19
@@ -28,7 +28,9 @@ func cardIssuerValid(d []byte) bool {
 		return n == 16
 	case p2 == 34 || p2 == 37: // American Express
 		return n == 15
-	case p4 == 6011, 644 <= p3 && p3 <= 649, p2 == 65, 622126 <= p6 && p6 <= 622925: // Discover
+	case p4 == 6011, 644 <= p3 && p3 <= 649, p2 == 65: // Discover
+		return n >= 16
+	case p2 == 62, p2 == 81: // UnionPay, with Discover's co-branded 622126-622925
 		return n >= 16
 	case 3528 <= p4 && p4 <= 3589: // JCB
 		return n >= 16
@@ -109,7 +111,7 @@ var knownTestPANs = map[string]bool{
 	"30569309025904": true, "38520000023237": true, "36227206271667": true,
 	"3056930009020004": true, "38000000000006": true, "36006666333344": true,
 	"36070500001020": true, "36148900647913": true,
-	// UnionPay (Discover range)
+	// UnionPay
 	"6200000000000005": true, "6205500000000000004": true,
 }
 

@@ -48,6 +48,15 @@ func TestValidCard(t *testing.T) {
 		{"3782822463100050", false},        // Amex is 15 digits
 		{"6011111111111117", true},         // Discover
 		{"6445644564456445", true},         // Discover 644-649
+		{"6221760189555971", true},         // UnionPay in Discover's co-branded 622126-622925
+		{"6252601815908303", true},         // UnionPay 62, 16 digits
+		{"62487574911862528", true},        // UnionPay 62, 17 digits
+		{"6216613186091390999", true},      // UnionPay 62, 19 digits
+		{"629711471049745", false},         // UnionPay is 16 to 19 digits
+		{"8160308246281949", true},         // UnionPay 81, 16 digits
+		{"8182199351819093788", true},      // UnionPay 81, 19 digits
+		{"816579754323191", false},         // UnionPay 81, 15 digits
+		{"8260308246281948", false},        // 82 is no issuer (Luhn ok)
 		{"3530111333300000", true},         // JCB
 		{"30569309025904", true},           // Diners 14
 		{"36227206271667", true},           // Diners 36
@@ -473,8 +482,8 @@ func TestValidators(t *testing.T) {
 		bad  []string
 	}{
 		{"validPAN", validPAN,
-			[]string{"4526018159083012", "4661 3186 0913 9090", "379093786579753", "36018955597976", "4507529170342366716"},
-			[]string{"4111111111111111", "4242 4242 4242 4242", "5555-5555-5555-4444", "378282246310005", "4526018159083013", ""}},
+			[]string{"4526018159083012", "4661 3186 0913 9090", "379093786579753", "36018955597976", "4507529170342366716", "6252 6018 1590 8303", "8182199351819093788"},
+			[]string{"4111111111111111", "4242 4242 4242 4242", "5555-5555-5555-4444", "378282246310005", "4526018159083013", "6200000000000005", "6205500000000000004", ""}},
 		{"validTrack", validTrack,
 			[]string{"%B4526018159083012^LOVELACE/ADA^2712101000000000000000?", ";4526018159083012=27121010000000000?", "4526018159083012=2712201"},
 			[]string{"%B4526018159083012^LOVELACE/ADA^2713101?", ";4526018159083012=2712301?", ";4111111111111111=2712101?", ";4526018159083012=27", "%B4526018159083012", ""}},
@@ -650,11 +659,20 @@ func TestValidators(t *testing.T) {
 
 // TestKnownTestPANs checks the ignore list: every entry is a Luhn-valid
 // number of 13-19 digits (a typo would silently let a test number
-// through), and each is ignored by validPAN.
+// through) that validCard accepts, so that the entry has work to do, and
+// each is ignored by validPAN.
 func TestKnownTestPANs(t *testing.T) {
+	// Entries of issuer ranges cardIssuerValid does not know: listed all
+	// the same, in case a range is added.
+	unknownRange := map[string]bool{
+		"3088000000000017": true, // JCB's old 3088-3094 range
+	}
 	for pan := range knownTestPANs {
 		if len(pan) < 13 || len(pan) > 19 || !luhnValid([]byte(pan)) {
 			t.Errorf("knownTestPANs entry %q is not a Luhn-valid PAN", pan)
+		}
+		if got := validCard([]byte(pan)); got == unknownRange[pan] {
+			t.Errorf("knownTestPANs entry %q: validCard = %v, want %v", pan, got, !got)
 		}
 		if validPAN([]byte(pan)) {
 			t.Errorf("validPAN(%q) accepts a published test number", pan)

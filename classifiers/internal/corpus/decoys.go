@@ -18,7 +18,7 @@ func looksLikeCard(d string) bool {
 	if len(d) < 13 || len(d) > 19 {
 		return false
 	}
-	for _, p := range []string{"4", "51", "52", "53", "54", "55", "22", "23", "24", "25", "26", "27", "34", "37", "6", "35", "30", "36", "38", "39"} {
+	for _, p := range []string{"4", "51", "52", "53", "54", "55", "22", "23", "24", "25", "26", "27", "34", "37", "6", "35", "30", "36", "38", "39", "81"} {
 		if strings.HasPrefix(d, p) {
 			return luhnDigit(d[:len(d)-1]) == d[len(d)-1]
 		}
