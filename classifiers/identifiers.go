@@ -1403,7 +1403,7 @@ var builtin = prepare([]identifier{
 		Name:            "Portuguese tax number (NIF)",
 		Category:        CategoryPersonal,
 		Description:     "A Portuguese tax identification number (NIF, número de contribuinte) next to its label.",
-		Checks:          "Nine digits, a first digit for persons or entities (1-3, 5, 6, 8, 9), and the mod-11 check digit with weights 9..2.",
+		Checks:          "Nine digits, a prefix that is issued (1, 2, 3, 45 for persons; 5, 6, 70-72, 74, 75, 77-79, 90, 91, 98, 99 for entities; not the obsolete 8), and the mod-11 check digit with weights 9..2.",
 		Pattern:         `\b\d{9}\b`,
 		Refine:          refineIsolated("-./"),
 		Keywords:        []string{"nif", "contribuinte", "número de contribuinte", "numero de contribuinte", "nipc", "número fiscal"},
@@ -1414,11 +1414,17 @@ var builtin = prepare([]identifier{
 		Examples: []string{
 			"NIF: 123456789",
 			"contribuinte n.º 501964843",
+			"NIF: 457877898", // non-resident person
+			"NIF: 787017469", // ex officio, VAT refund
+			"NIF: 983307660", // non-resident without a permanent establishment
 		},
 		NonExamples: []string{
 			"123456789",
 			"NIF: 123456788",
 			"NIF: 423456780",
+			"NIF: 883783266", // sole trader, no longer valid
+			"NIF: 736166300", // 73 is not issued
+			"NIF: 926991027", // 92 is not issued
 		},
 	},
 	{

@@ -798,11 +798,33 @@ func validCPR(b []byte) bool {
 	return validDate(century+yy, num(d[2:4]), num(d[:2]))
 }
 
-// validPTNIF checks a Portuguese tax number (NIF): nine digits, a first
-// digit for persons or entities (1-3, 5, 6, 8, 9), and the mod-11 check
-// digit with weights 9..2.
+// validPTNIF checks a Portuguese tax number (NIF): nine digits, a prefix
+// the tax authority issues, and the mod-11 check digit with weights 9..2.
+// The prefixes: 1, 2, 3 (persons), 45 (non-resident persons), 5
+// (companies), 6 (public bodies), 70, 71, 72, 74, 75, 77, 78, 79
+// (estates, non-resident entities, investment funds, numbers assigned ex
+// officio, VAT refunds, Expo 98), 90, 91, 98, 99 (condominiums, irregular
+// companies, non-residents without a permanent establishment, civil
+// partnerships). 8 (sole traders) is no longer issued or valid.
 func validPTNIF(b []byte) bool {
-	if len(b) != 9 || !isAllDigits(b) || b[0] == '0' || b[0] == '4' || b[0] == '7' || distinct(b) < 3 {
+	if len(b) != 9 || !isAllDigits(b) || distinct(b) < 3 {
+		return false
+	}
+	switch b[0] {
+	case '1', '2', '3', '5', '6':
+	case '4':
+		if b[1] != '5' {
+			return false
+		}
+	case '7':
+		if b[1] == '3' || b[1] == '6' {
+			return false
+		}
+	case '9':
+		if b[1] != '0' && b[1] != '1' && b[1] != '8' && b[1] != '9' {
+			return false
+		}
+	default: // 0, and 8
 		return false
 	}
 	c := 11 - weightedSum(b, 9, 8, 7, 6, 5, 4, 3, 2)%11

@@ -773,7 +773,8 @@ var gens = []gen{
 	{id: "PT_NIF", required: true, labels: []string{"NIF: ", "contribuinte n.º "}, columns: []string{"nif", "numero_contribuinte"},
 		value: func(r *rand.Rand) (string, bool) {
 			for {
-				body := string("123568"[r.IntN(6)]) + digits(r, 7)
+				prefix := pick(r, []string{"1", "2", "3", "45", "5", "6", "70", "71", "72", "74", "75", "77", "78", "79", "90", "91", "98", "99"})
+				body := prefix + digits(r, 8-len(prefix))
 				c := 11 - weighted(body, 9, 8, 7, 6, 5, 4, 3, 2)%11
 				if c >= 10 {
 					c = 0
