@@ -548,7 +548,7 @@ func FuzzJWT(f *testing.F) {
 }
 
 func FuzzCredentials(f *testing.F) {
-	for _, s := range []string{"Basic YWxhZGRpbjpvcGVuc2VzYW1l", "https://u:p4ss@h.example.com", "postgres://:x@db", "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", "xoxb-1-2-abcdefghijklmnop", "://@", "Basic ="} {
+	for _, s := range []string{"Basic YWxhZGRpbjpvcGVuc2VzYW1l", "https://u:p4ss@h.example.com", "postgres://:x@db", "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", "xoxb-1-2-abcdefghijklmnop", "xapp-1-A1234567-12345678-0123456789abcdef0123456789abcdef", "xoxe-1-My0x", "xoxe.xoxp-1-", "://@", "Basic ="} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -300,6 +300,8 @@ func TestRedactors(t *testing.T) {
 		{"sk_live_4eC39HqLyjWDarjtT1zdp7dc", "", "STRIPE_SECRET_KEY", "sk_live_****(24 chars)"},
 		{"AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY", "", "GOOGLE_API_KEY", "AIza****(35 chars)"},
 		{"xoxb-263594206564-2343594206574-FGqddMF8t08v8N7Oq4i57vs1", "", "SLACK_TOKEN", "xoxb-****(51 chars)"},
+		{"xapp-1-A02BCD3EFGH-2223334445556-30877432d1026706d7e805da846a32c3bb81e3c29b62179273c8eb5bb682575e", "", "SLACK_TOKEN", "xapp-****(92 chars)"},
+		{"xoxe.xoxp-1-Mi0xLTEwNTE4MzQ3MzgyOTktNzM3NjMxMTY1NjY3MC0xMDY1MTMzMzg3MjYyLThlNzJlMzEwMjc1ZGZmNmMxNWMwYzhlOWRmNDY5NjExYTExZjUxMjUyMjdjMzcxMmRhODZhNzhjNDllYTIwZTMtMTgzODQyNTEzNQ", "", "SLACK_TOKEN", "xoxe.xoxp-****(164 chars)"},
 		{"https://hooks.slack.com/services/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", "", "SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/****(46 chars)"},
 		{"postgres://app:s3cr3t-Pa55@db.internal.example.com", "", "DATABASE_URL_WITH_PASSWORD", "postgres://****:****@db.internal.example.com"},
 		{"Basic YWxhZGRpbjpvcGVuc2VzYW1l", "", "HTTP_BASIC_AUTH", "Basic ****(24 chars)"},

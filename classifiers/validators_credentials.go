@@ -424,16 +424,68 @@ func validGitHubToken(b []byte) bool {
 	return v == uint64(crc32.ChecksumIEEE(body))
 }
 
-// validSlackToken checks a Slack token xox?-…: at least three dash-separated
-// parts after the prefix, the last of at least 16 characters of which at
-// least eight are distinct (placeholders such as xoxb-xxxx fail).
+// validSlackToken checks a Slack token by its prefix:
+//
+//   - xoxa-, xoxb-, xoxo-, xoxp-, xoxr-, xoxs-: at least three
+//     dash-separated parts after the prefix, the last of at least 16
+//     characters of which at least eight are distinct (placeholders such as
+//     xoxb-xxxx fail);
+//   - xapp- (app-level token): a version digit, the app id (A and
+//     upper-case letters or digits), a number and a secret of at least 32
+//     letters and digits, at least eight distinct;
+//   - xoxe- (refresh token), xoxe.xoxb-, xoxe.xoxp- (rotating access
+//     tokens): a version digit and one payload, unpadded base64 of at least
+//     64 letters and digits, at least 16 distinct.
 func validSlackToken(b []byte) bool {
-	if len(b) < 5 {
+	switch {
+	case bytes.HasPrefix(b, []byte("xoxe.xoxb-")), bytes.HasPrefix(b, []byte("xoxe.xoxp-")):
+		return validSlackVersioned(b[len("xoxe.xoxb-"):])
+	case bytes.HasPrefix(b, []byte("xoxe-")):
+		return validSlackVersioned(b[len("xoxe-"):])
+	case bytes.HasPrefix(b, []byte("xapp-")):
+		parts := bytes.Split(b[len("xapp-"):], []byte{'-'})
+		if len(parts) != 4 || !isSlackVersion(parts[0]) {
+			return false
+		}
+		app, num, secret := parts[1], parts[2], parts[3]
+		if len(app) < 8 || app[0] != 'A' || len(num) < 8 || !isAllDigits(num) || len(secret) < 32 || distinct(secret) < 8 {
+			return false
+		}
+		for _, c := range app {
+			if !isUpper(c) && !isDigit(c) {
+				return false
+			}
+		}
+		return isAllAlnum(secret)
+	case len(b) < 5:
 		return false
 	}
 	parts := bytes.Split(b[5:], []byte{'-'})
 	last := parts[len(parts)-1]
 	return len(parts) >= 3 && len(last) >= 16 && distinct(last) >= 8
+}
+
+// validSlackVersioned checks the part of a refresh or rotating Slack
+// token after its prefix: a version digit, a dash and one payload of at
+// least 64 letters and digits with at least 16 distinct.
+func validSlackVersioned(b []byte) bool {
+	v, payload, ok := bytes.Cut(b, []byte{'-'})
+	return ok && isSlackVersion(v) && len(payload) >= 64 && isAllAlnum(payload) && distinct(payload) >= 16
+}
+
+// isSlackVersion reports whether b is the one-digit version of a Slack
+// token format ("1" in xapp-1-…, xoxe-1-…).
+func isSlackVersion(b []byte) bool { return len(b) == 1 && isDigit(b[0]) }
+
+// isAllAlnum reports whether b is non-empty and holds only ASCII letters
+// and digits.
+func isAllAlnum(b []byte) bool {
+	for _, c := range b {
+		if !isAlnum(c) {
+			return false
+		}
+	}
+	return len(b) > 0
 }
 
 // validRandomTail checks that the part of a key after its last '_' or '/'

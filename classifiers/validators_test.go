@@ -627,8 +627,22 @@ func TestValidators(t *testing.T) {
 			[]string{"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", "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"},
 			[]string{"ghp_Zx9Qw3Er5Ty7Ui1Op3As5Df7Gh9Jk20KCJdi", "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "ghp_Zx9Qw3Er5Ty7Ui1Op3As5Df7Gh9Jk20KCJ!h", ""}},
 		{"validSlackToken", validSlackToken,
-			[]string{"xoxb-263594206564-2343594206574-FGqddMF8t08v8N7Oq4i57vs1"},
-			[]string{"xoxb-xxxxxxxxxxxx-xxxxxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxx", "xoxb-123-abc", "xoxb", ""}},
+			[]string{"xoxb-263594206564-2343594206574-FGqddMF8t08v8N7Oq4i57vs1",
+				"xapp-1-A02BCD3EFGH-2223334445556-30877432d1026706d7e805da846a32c3bb81e3c29b62179273c8eb5bb682575e",
+				"xoxe-1-My0xLTY0ODM1MDMwNTY0MTMtOTUzNzY3MjQyMzg4NC05Njk2NTMyODcxMDEyLTVkMmNjZTgwMzhhMzlkNWUwODUzOTY0YjUwYWYwM2I5NzE3MjJmMjQ0ZjU4ZDY2OWNiZWUzNzcyYTA3NzAyMTc",
+				"xoxe.xoxp-1-Mi0xLTEwNTE4MzQ3MzgyOTktNzM3NjMxMTY1NjY3MC0xMDY1MTMzMzg3MjYyLThlNzJlMzEwMjc1ZGZmNmMxNWMwYzhlOWRmNDY5NjExYTExZjUxMjUyMjdjMzcxMmRhODZhNzhjNDllYTIwZTMtMTgzODQyNTEzNQ",
+				"xoxe.xoxb-1-Mi0xLTQyNzg0OTgwODQxMjQtMTE4MjQ0OTM1MzQ4Ny00MDE2NDAwNTI0Mjc4LWQwMzI0MWI0ZDQxOWIxYjY3M2JkNDc1NWQwNWFkNzg1M2MxZjc2ZWI5NzcwNmNhODI4YmNhMDM4NTgxM2RiYWQtOTgxNjkzNDA2MA"},
+			[]string{"xoxb-xxxxxxxxxxxx-xxxxxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxx", "xoxb-123-abc", "xoxb", "",
+				"xapp-your-app-token",
+				"xapp-1-A02BCD3EFGH-2223334445556", // no secret
+				"xapp-1-a02bcd3efgh-2223334445556-30877432d1026706d7e805da846a32c3bb81e3c2",  // app id not A…
+				"xapp-12-A02BCD3EFGH-2223334445556-30877432d1026706d7e805da846a32c3bb81e3c2", // version of two digits
+				"xapp-1-A02BCD3EFGH-2223334445556-0000000000000000000000000000000000000000",  // placeholder secret
+				"xoxe-1-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+				"xoxe-1-My0xLTY0ODM1MDMwNTY0MTMtOTUzNzY3MjQy", // payload too short
+				"xoxe-x-My0xLTY0ODM1MDMwNTY0MTMtOTUzNzY3MjQyMzg4NC05Njk2NTMyODcxMDEyLTVkMmNjZTgwMzhhMzlkNWUw",
+				"xoxe-1-My0xLTY0ODM1MDMwNTY0MTMtOTUzNzY3MjQyMzg4NC05Njk2NTMyODcxMDEyLTVkMmNj-ZTgwMzhhMzlkNWUwODUzOTY0YjUw", // two payloads
+				"xoxe.xoxp-1-", "xoxe.xoxp", "xoxe-", "xapp-"}},
 		{"validGoogleAPIKey", validGoogleAPIKey,
 			[]string{"AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY"},
 			[]string{"AIzaAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "AIzaSyD", ""}},

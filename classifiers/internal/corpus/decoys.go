@@ -206,6 +206,10 @@ var keywordDecoys = []func(r *rand.Rand) string{
 	},
 	func(r *rand.Rand) string { return "aws_secret_access_key_sha1 = " + chars(r, hexLower, 40) },
 	func(r *rand.Rand) string { return "github_token: ghp_" + chars(r, alnum, 36) }, // checksum fails
+	func(r *rand.Rand) string {
+		return pick(r, []string{"SLACK_APP_TOKEN=xapp-your-app-token", "slack app token: xapp-1-" + strings.Repeat("x", 11) + "-" + strings.Repeat("x", 13) + "-" + strings.Repeat("x", 64),
+			"SLACK_REFRESH_TOKEN=xoxe-1-" + strings.Repeat("x", 146), "slack token: xoxe.xoxp-1-..."})
+	},
 	func(r *rand.Rand) string { return "DATABASE_URL=postgres://app:${DB_PASSWORD}@db.internal.example.com" },
 	func(r *rand.Rand) string { return "Authorization: Bearer " + chars(r, hexLower, 40) },
 	func(r *rand.Rand) string {

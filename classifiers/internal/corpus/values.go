@@ -384,7 +384,16 @@ var gens = []gen{
 		}},
 	{id: "SLACK_TOKEN", labels: []string{"SLACK_BOT_TOKEN=", "slack token: "}, columns: []string{"slack_token", "bot_token"},
 		value: func(r *rand.Rand) (string, bool) {
-			if r.IntN(2) == 0 {
+			switch r.IntN(6) {
+			case 0:
+				return "xapp-1-A" + chars(r, upperNum, 10) + "-" + digits(r, 13) + "-" + chars(r, hexLower, 64), false
+			case 1:
+				// Refresh and rotating tokens carry unpadded base64 of
+				// "N-1-<ids>-<hex>", which holds letters and digits only.
+				ids := digits(r, 13) + "-" + digits(r, 13) + "-" + digits(r, 13) + "-" + chars(r, hexLower, 64)
+				prefix := pick(r, []string{"xoxe-", "xoxe.xoxp-", "xoxe.xoxb-"})
+				return prefix + "1-" + base64.RawStdEncoding.EncodeToString([]byte("2-1-"+ids)), false
+			case 2, 3:
 				return "xoxb-" + digits(r, 12) + "-" + digits(r, 13) + "-" + chars(r, alnum, 24), false
 			}
 			return pick(r, []string{"xoxp-", "xoxa-", "xoxs-"}) + digits(r, 12) + "-" + digits(r, 12) + "-" + digits(r, 13) + "-" + chars(r, hexLower, 32), false
