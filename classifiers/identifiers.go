@@ -617,7 +617,7 @@ var builtin = prepare([]identifier{
 		Name:        "International bank account number",
 		Category:    CategoryFinancial,
 		Description: "An IBAN of any of the 89 countries in the SWIFT IBAN registry.",
-		Checks:      "Registered country code and exactly its length (a following word is not taken in); ISO 7064 mod-97 remainder 1. Groups of four split by single spaces are accepted.",
+		Checks:      "Registered country code and exactly its length (a following word is not taken in); check digits 02-98 (00, 01 and 99 are never issued); ISO 7064 mod-97 remainder 1. Groups of four split by single spaces are accepted.",
 		Pattern:     `\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b`,
 		// Its groups of four with optional spaces were half of the
 		// multi-pattern DFA's states on ordinary data.
@@ -646,6 +646,9 @@ var builtin = prepare([]identifier{
 			"DE89370400440532013000AB",    // runs on
 			"XX89370400440532013000",      // no such country
 			"DE89-3704-0044-0532-0130-00", // dashes are not IBAN grouping
+			"DE99370400440532000016",      // mod-97 holds, but 99 is never issued
+			"DE00370400440532000052",      // mod-97 holds, but 00 is never issued
+			"DE01 3704 0044 0532 0000 34", // mod-97 holds, but 01 is never issued
 		},
 	},
 	{

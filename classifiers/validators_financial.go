@@ -300,14 +300,19 @@ func ibanMod97(s []byte) int {
 }
 
 // validIBAN checks an IBAN candidate, in electronic form or grouped by
-// spaces: registered country, its exact length, numeric check digits, and
-// mod-97 remainder 1.
+// spaces: registered country, its exact length, check digits 02-98, and
+// mod-97 remainder 1. Check digits are computed as 98 minus a remainder
+// mod 97, so 00, 01 and 99 are never issued, although 00 and 97, 01 and
+// 98, 02 and 99 leave the same remainder.
 func validIBAN(b []byte) bool {
 	s := stripSpaces(b)
 	if len(s) < 15 || len(s) > 34 {
 		return false
 	}
 	if !isUpper(s[0]) || !isUpper(s[1]) || !isDigit(s[2]) || !isDigit(s[3]) {
+		return false
+	}
+	if check := num(s[2:4]); check < 2 || check > 98 {
 		return false
 	}
 	if n, ok := ibanLengths[string(s[:2])]; !ok || n != len(s) {

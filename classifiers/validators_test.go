@@ -131,6 +131,12 @@ func TestValidIBAN(t *testing.T) {
 		{"de89370400440532013000", false}, // lower case
 		{"DE89370400440532013000X", false},
 		{"DE00370400440532013000", false},
+		{"DE99370400440532000016", false},      // mod-97 holds; check digits 99 are never issued
+		{"DE00370400440532000052", false},      // mod-97 holds; 00 is never issued
+		{"DE01370400440532000034", false},      // mod-97 holds; 01 is never issued
+		{"DE01 3704 0044 0532 0000 34", false}, // grouped
+		{"DE02370400440532000016", true},       // the issued form of DE99…16
+		{"DE98370400440532000034", true},       // the issued form of DE01…34
 		{"", false},
 	}
 	for _, tt := range tests {
