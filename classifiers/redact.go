@@ -7,7 +7,7 @@ import (
 
 // Redactors turn a raw matched value into the form kept in Match.Redacted.
 // Each keeps at most what the design allows (card: first and last four
-// digits; SSN, phone: last four; IBAN: country, check digits, last four;
+// digits; SSN, phone: last four; IBAN: country code and last four;
 // access key id: first and last four; national ids built on a birth date:
 // their shape only; secrets: a length hint only). Any input, however short
 // or malformed, must yield a masked string.
@@ -88,14 +88,18 @@ func redactPhone(v string) string {
 	return "***-***-" + string(d[len(d)-4:])
 }
 
-// redactIBAN keeps the country code, the check digits and the last four
-// characters, in print grouping: "DE89 **** **** **** **30 00".
+// redactIBAN keeps the country code and the last four characters, in
+// print grouping: "DE** **** **** **** **30 00". The check digits are
+// masked too: kept, they divide the candidates for the hidden digits by
+// 97, and a short IBAN hides few (NO** **** ***7 947 hides seven, four of
+// them the bank code, one of a few hundred: the three left, mod 97 and
+// the national check digit leave about one candidate).
 func redactIBAN(v string) string {
 	s := stripSpaces([]byte(v))
 	if len(s) < 12 {
 		return maskAll(len(v))
 	}
-	for i := 4; i < len(s)-4; i++ {
+	for i := 2; i < len(s)-4; i++ {
 		s[i] = '*'
 	}
 	return group(s, []int{4})
