@@ -1209,8 +1209,8 @@ var builtin = prepare([]identifier{
 		Name:            "French social security number (NIR)",
 		Category:        CategoryPersonal,
 		Description:     "A French social security number (NIR, numéro INSEE), as on the carte Vitale.",
-		Checks:          "Sex 1, 2, 7 or 8; year; month 01-12, 20-42 or 50-99; department (2A/2B for Corsica); commune; order; key 97 − (number mod 97). Written in its groups (1 85 05 78 006 084 91) it needs no keyword; 15 contiguous digits need one.",
-		Pattern:         `\b[1278] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}\b`,
+		Checks:          "Sex 1 or 2 (3, 4, 7 or 8 in a provisional number); year; month 01-12, 20-42 or 50-99; department (2A/2B for Corsica); commune; order; key 97 − (number mod 97). Written in its groups (1 85 05 78 006 084 91) it needs no keyword; 15 contiguous digits need one.",
+		Pattern:         `\b[1-478] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}\b`,
 		Refine:          refineIsolated(" -./"),
 		Keywords:        []string{"nir", "insee", "numéro de sécurité sociale", "sécurité sociale", "securite sociale", "carte vitale", "numéro ss", "numero ss"},
 		WeakForm:        hasNoSpace,
@@ -1222,11 +1222,15 @@ var builtin = prepare([]identifier{
 		Examples: []string{
 			"1 85 05 78 006 084 91",
 			"NIR: 269034935012344",
+			"3 85 05 78 006 084 88", // provisional number
+			"NIR: 403129945678966",
 		},
 		NonExamples: []string{
 			"1 85 05 78 006 084 92",
-			"185057800608491", // contiguous without keyword
-			"3 85 05 78 006 084 91",
+			"185057800608491",       // contiguous without keyword
+			"3 85 05 78 006 084 91", // key of the number with sex 1
+			"5 85 05 78 006 084 85", // no sex 5
+			"6 85 05 78 006 084 35", // no sex 6
 		},
 	},
 	{

@@ -518,9 +518,11 @@ func validTFN(b []byte) bool {
 }
 
 // validNIR checks a French social security number (NIR, numéro INSEE):
-// sex 1, 2, 7 or 8; birth year; month 01-12, 20-42 or 50-99; department
-// (2A/2B for Corsica); commune; order; and the key 97 - (number mod 97).
-// Written with spaces, the groups must be 1 2 2 2 3 3 2.
+// sex 1 or 2, or 3, 4, 7 or 8 in a provisional number (of a person still
+// being registered, often born abroad); birth year; month 01-12, 20-42 or
+// 50-99; department (2A/2B for Corsica); commune; order; and the key
+// 97 - (number mod 97). Written with spaces, the groups must be
+// 1 2 2 2 3 3 2.
 func validNIR(b []byte) bool {
 	s := b
 	if bytes.IndexByte(b, ' ') >= 0 {
@@ -536,7 +538,7 @@ func validNIR(b []byte) bool {
 		}
 		s = stripSpaces(b)
 	}
-	if len(s) != 15 || bytes.IndexByte([]byte("1278"), s[0]) < 0 {
+	if len(s) != 15 || bytes.IndexByte([]byte("123478"), s[0]) < 0 {
 		return false
 	}
 	n := make([]byte, 13)

@@ -690,7 +690,7 @@ var gens = []gen{
 		value: func(r *rand.Rand) (string, bool) {
 			dt := randomDate(r, 1940, 2005)
 			dep := fmt.Sprintf("%02d", 1+r.IntN(95))
-			body := fmt.Sprintf("%c%02d%02d%s%03d%03d", "12"[r.IntN(2)], dt.y%100, dt.m, dep, 1+r.IntN(999), 1+r.IntN(999))
+			body := fmt.Sprintf("%c%02d%02d%s%03d%03d", "12341278"[r.IntN(8)], dt.y%100, dt.m, dep, 1+r.IntN(999), 1+r.IntN(999))
 			key := fmt.Sprintf("%02d", 97-mod97(body))
 			if r.IntN(3) == 0 {
 				return body + key, true
