@@ -1579,42 +1579,87 @@ func literalOf(re *syntax.Regexp) (lit, bool) {
 	return lit{s: string(b), fold: re.Flags&syntax.FoldCase != 0}, len(b) > 0
 }
 
-// joinLit extends every literal of run by sub, a literal or a class of at
-// most a few ASCII bytes, if the result stays small and of one case mode.
+// joinLit extends every literal of run by the strings sub matches (see
+// literalSet), if the result stays small and of one case mode.
 func joinLit(run []lit, sub *syntax.Regexp) ([]lit, bool) {
-	var tails []lit
-	switch sub.Op {
+	tails, ok := literalSet(sub)
+	if !ok {
+		return nil, false
+	}
+	return joinTails(run, tails)
+}
+
+// literalSet returns every string re matches, if re matches few and only
+// ASCII ones: a literal, a class of at most a few ASCII bytes, and
+// concatenations, alternations and optional parts of those. The parser
+// factors common prefixes out of alternations (xoxb|xoxe|xapp reads
+// x(?:ox[be]|app)), so an alternation of literals is a concatenation of
+// literals and alternations.
+func literalSet(re *syntax.Regexp) ([]lit, bool) {
+	switch re.Op {
 	case syntax.OpLiteral:
-		l, ok := literalOf(sub)
-		if !ok {
-			return nil, false
-		}
-		tails = []lit{l}
+		l, ok := literalOf(re)
+		return []lit{l}, ok
+	case syntax.OpEmptyMatch:
+		return []lit{{}}, true
 	case syntax.OpCharClass:
-		n := 0
-		for k := 0; k+1 < len(sub.Rune); k += 2 {
-			lo, hi := sub.Rune[k], sub.Rune[k+1]
-			if hi >= utf8.RuneSelf || n+int(hi-lo+1) > 8 {
+		var out []lit
+		for k := 0; k+1 < len(re.Rune); k += 2 {
+			lo, hi := re.Rune[k], re.Rune[k+1]
+			if hi >= utf8.RuneSelf || len(out)+int(hi-lo+1) > 8 {
 				return nil, false
 			}
 			for r := lo; r <= hi; r++ {
-				tails = append(tails, lit{s: string(rune(r))})
-				n++
+				out = append(out, lit{s: string(rune(r))})
 			}
 		}
-	default:
-		return nil, false
+		return out, true
+	case syntax.OpCapture:
+		return literalSet(re.Sub[0])
+	case syntax.OpQuest:
+		ls, ok := literalSet(re.Sub[0])
+		return append(ls, lit{}), ok && len(ls) < maxAnchors
+	case syntax.OpConcat:
+		out := []lit{{}}
+		for _, sub := range re.Sub {
+			var ok bool
+			if out, ok = joinLit(out, sub); !ok {
+				return nil, false
+			}
+		}
+		return out, true
+	case syntax.OpAlternate:
+		var out []lit
+		for _, sub := range re.Sub {
+			ls, ok := literalSet(sub)
+			if !ok || len(out)+len(ls) > maxAnchors {
+				return nil, false
+			}
+			out = append(out, ls...)
+		}
+		return out, true
 	}
+	return nil, false
+}
+
+// joinTails extends every literal of run by every literal of tails.
+func joinTails(run, tails []lit) ([]lit, bool) {
 	if len(run)*len(tails) > maxAnchors {
 		return nil, false
 	}
 	var out []lit
 	for _, h := range run {
 		for _, t := range tails {
-			if h.s != "" && h.fold != t.fold {
+			switch {
+			case t.s == "":
+				out = append(out, h)
+			case h.s == "":
+				out = append(out, t)
+			case h.fold != t.fold:
 				return nil, false
+			default:
+				out = append(out, lit{s: h.s + t.s, fold: t.fold})
 			}
-			out = append(out, lit{s: h.s + t.s, fold: t.fold})
 		}
 	}
 	return out, true
