@@ -771,3 +771,35 @@ func TestScanMulti4Overlap(t *testing.T) {
 		}
 	}
 }
+
+// TestCredentialAnchors checks that the credential identifiers whose every match
+// holds one of a few prefixes are anchored on them: without anchors a bounded
+// repetition such as SLACK_TOKEN's {10,250} enters the multi-pattern pass and
+// multiplies its states (the Slack pattern's alternation of prefixes once hid them).
+func TestCredentialAnchors(t *testing.T) {
+	want := map[string]string{
+		"SLACK_TOKEN":       "xapp-",
+		"GITHUB_TOKEN":      "hp_",
+		"STRIPE_SECRET_KEY": "sk_live_",
+		"AWS_ACCESS_KEY_ID": "AKIA",
+		"GOOGLE_API_KEY":    "AIza",
+	}
+	for _, id := range builtin {
+		prefix, ok := want[id.ID]
+		if !ok {
+			continue
+		}
+		delete(want, id.ID)
+		re, err := syntax.Parse(id.Pattern, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lits, ok := anchorLiterals(re)
+		if !ok || !slices.ContainsFunc(lits, func(l *syntax.Regexp) bool { return string(l.Rune) == prefix }) {
+			t.Errorf("%s: anchors %v, want them to include %q", id.ID, lits, prefix)
+		}
+	}
+	for id := range want {
+		t.Errorf("%s: not in the builtin table", id)
+	}
+}
