@@ -165,6 +165,7 @@ type postureView struct {
 	} `json:"encryption"`
 	KMSError         string   `json:"kms_error"`         // RDS
 	PolicyPrincipals []string `json:"policy_principals"` // S3, DynamoDB resource policies
+	ACLGrantees      []string `json:"acl_grantees"`      // S3: "canonical user ID:PERMISSION"
 	SharedSnapshots  []string `json:"shared_snapshots"`  // RDS: "snap: 111122223333,…"
 	ItemCount        int64    `json:"item_count"`        // DynamoDB
 	Sampling         *struct {
@@ -218,6 +219,10 @@ func (j *ExposureJoin) row(a AssetRow) ExposureRow {
 		if !ownPrincipal(pr, a.AccountID) {
 			ext[pr] = true
 		}
+	}
+	for _, g := range p.ACLGrantees {
+		grantee, _, _ := strings.Cut(g, ":")
+		ext["ACL "+grantee] = true
 	}
 	for _, s := range p.SharedSnapshots {
 		for _, id := range accountIDRe().FindAllString(s, -1) {

@@ -262,6 +262,9 @@ func TestExposureExposureClasses(t *testing.T) {
 		{"org-wide policy", func(a *AssetRow) {
 			a.Posture = `{"policy_principals":["* if aws:PrincipalOrgID"]}`
 		}, ExposureShared, []string{"* if aws:PrincipalOrgID"}},
+		{"bucket ACL grant to another account", func(a *AssetRow) {
+			a.Posture = `{"acl_grantees":["canonical user 79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be:READ","canonical user 79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be:READ_ACP"]}`
+		}, ExposureShared, []string{"ACL canonical user 79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"}},
 		{"rds shared snapshot", func(a *AssetRow) {
 			a.Service = "rds"
 			a.Posture = `{"shared_snapshots":["snap-1: 111122223333,444455556666","snap-2: 123456789012"]}`

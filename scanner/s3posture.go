@@ -3,6 +3,7 @@ package scanner
 import (
 	"context"
 	"errors"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -70,6 +71,7 @@ type BucketPosture struct {
 	PolicyPrincipals         []string          `json:"policy_principals,omitempty"` // see PolicyPrincipals
 	PolicyError              string            `json:"policy_error,omitempty"`
 	PublicACLGrants          []string          `json:"public_acl_grants,omitempty"`
+	ACLGrantees              []string          `json:"acl_grantees,omitempty"` // see crossAccountGrants
 	ACLError                 string            `json:"acl_error,omitempty"`
 	Versioning               string            `json:"versioning"` // Enabled, Suspended, Disabled
 	MFADelete                string            `json:"mfa_delete"` // Enabled, Disabled
@@ -295,6 +297,7 @@ func (s *S3Scanner) bucketPosture(ctx context.Context, bucket, region string, ac
 			incomplete[4] = "acl"
 		} else {
 			p.PublicACLGrants = publicGrants(out.Grants)
+			p.ACLGrantees = crossAccountGrants(out.Owner, out.Grants)
 		}
 	})
 	wg.Go(func() {
@@ -395,6 +398,32 @@ const (
 	allUsersURI           = "http://acs.amazonaws.com/groups/global/AllUsers"
 	authenticatedUsersURI = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
 )
+
+// crossAccountGrants lists the ACL grants to other AWS accounts, which share the
+// bucket without making it public, as "canonical user ID:PERMISSION" (a grantee
+// named by e-mail address is listed without the address), sorted. Grants to the
+// bucket owner and to groups (public, or S3 log delivery) are left out. A bucket
+// whose ACLs are disabled (Object Ownership "bucket owner enforced") reports only
+// its owner's grant.
+func crossAccountGrants(owner *s3types.Owner, grants []s3types.Grant) []string {
+	var out []string
+	for _, g := range grants {
+		if g.Grantee == nil {
+			continue
+		}
+		switch g.Grantee.Type {
+		case s3types.TypeCanonicalUser:
+			id := aws.ToString(g.Grantee.ID)
+			if id != "" && (owner == nil || id != aws.ToString(owner.ID)) {
+				out = append(out, "canonical user "+id+":"+string(g.Permission))
+			}
+		case s3types.TypeAmazonCustomerByEmail:
+			out = append(out, "grantee by e-mail address:"+string(g.Permission))
+		}
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
+}
 
 // publicGrants lists ACL grants to AllUsers or AuthenticatedUsers as
 // "AllUsers:READ", sorted.

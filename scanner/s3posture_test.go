@@ -5,6 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 func TestPublicStatements(t *testing.T) {
@@ -180,5 +183,39 @@ func TestPolicyPrincipals(t *testing.T) {
 	}
 	if _, err := PolicyPrincipals("{"); err == nil {
 		t.Fatal("malformed policy accepted")
+	}
+}
+
+// TestCrossAccountGrants checks which bucket ACL grants share the bucket with other
+// accounts: canonical users other than the owner and e-mail grantees (listed without
+// the address), not the owner, the public groups or S3 log delivery.
+func TestCrossAccountGrants(t *testing.T) {
+	owner := &s3types.Owner{ID: aws.String("owner-id")}
+	grant := func(typ s3types.Type, id, uri string, perm s3types.Permission) s3types.Grant {
+		g := s3types.Grant{Grantee: &s3types.Grantee{Type: typ}, Permission: perm}
+		if id != "" {
+			g.Grantee.ID = aws.String(id)
+		}
+		if uri != "" {
+			g.Grantee.URI = aws.String(uri)
+		}
+		if typ == s3types.TypeAmazonCustomerByEmail {
+			g.Grantee.EmailAddress = aws.String("someone@example.com")
+		}
+		return g
+	}
+	got := crossAccountGrants(owner, []s3types.Grant{
+		grant(s3types.TypeCanonicalUser, "owner-id", "", s3types.PermissionFullControl),
+		grant(s3types.TypeCanonicalUser, "other-id", "", s3types.PermissionRead),
+		grant(s3types.TypeGroup, "", allUsersURI, s3types.PermissionRead),
+		grant(s3types.TypeGroup, "", "http://acs.amazonaws.com/groups/s3/LogDelivery", s3types.PermissionWrite),
+		grant(s3types.TypeAmazonCustomerByEmail, "", "", s3types.PermissionWrite),
+	})
+	want := []string{"canonical user other-id:READ", "grantee by e-mail address:WRITE"}
+	if !slices.Equal(got, want) {
+		t.Errorf("crossAccountGrants = %q, want %q", got, want)
+	}
+	if strings.Contains(strings.Join(got, " "), "@") {
+		t.Error("an e-mail address reached the posture")
 	}
 }
