@@ -111,3 +111,18 @@ func TestS3Classified(t *testing.T) {
 		t.Errorf("exports: %q does not name both gaps", r.StatusExtended)
 	}
 }
+
+// TestS3ClassifiedKeyManagerUnknown checks that a sensitive SSE-KMS bucket whose key
+// manager could not be read is reported unknown, not as lacking a customer key.
+func TestS3ClassifiedKeyManagerUnknown(t *testing.T) {
+	st := &State{AccountID: "123456789012"}
+	st.S3.Buckets = Observed([]Bucket{{Name: "b", ARN: "arn:aws:s3:::b", Region: "us-east-1"}})
+	st.DataScan = DataScan{Ran: true, Services: []string{"s3"}, Stores: []DataStore{{
+		ARN: "arn:aws:s3:::b", Service: "s3", Region: "us-east-1", Status: "COMPLETE", Identifiers: []string{"US_SSN"},
+		Encryption: Observed(StoreEncryption{Type: "SSE-KMS", KMSKeyARN: "arn:aws:kms:us-east-1:111122223333:key/k"}),
+		Exposure:   Observed(BucketExposure{}),
+	}}}
+	if rs := evalS3Classified(st); len(rs) != 1 || rs[0].Status != StatusError {
+		t.Errorf("%+v, want ERROR", rs)
+	}
+}

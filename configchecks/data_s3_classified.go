@@ -62,6 +62,10 @@ func evalS3Classified(st *State) []Result {
 			continue
 		}
 		e["encryption"], e["public"], e["public_reason"] = d.Encryption.Value, d.Exposure.Value.Public, d.Exposure.Value.Reason
+		if enc := d.Encryption.Value; enc.KeyManager == "" && (enc.Type == "SSE-KMS" || enc.Type == "DSSE-KMS") && !d.Exposure.Value.Public {
+			out = append(out, unknownResult(b.ARN, b.Region, "who manages the KMS key "+enc.KMSKeyARN+" of "+storeLabel(d), "kms DescribeKey did not say"))
+			continue
+		}
 		var gaps []string
 		if d.Encryption.Value.KeyManager != "CUSTOMER" {
 			gaps = append(gaps, "not encrypted with a customer managed KMS key (encryption "+d.Encryption.Value.Type+")")

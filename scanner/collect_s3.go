@@ -53,13 +53,7 @@ func (c *stateCollector) bucketState(ctx context.Context, sc *S3Scanner, ref buc
 		Region:            ref.region,
 		BlockPublicAccess: bpaAttr(p.BlockPublicAccess, "s3 GetPublicAccessBlock"),
 	}
-	if p.Encryption.Error != "" {
-		b.Encryption = configchecks.Unknown[configchecks.BucketEncryption]("s3 GetBucketEncryption: " + p.Encryption.Error)
-	} else {
-		b.Encryption = configchecks.Observed(configchecks.BucketEncryption{
-			Type: p.Encryption.Type, KMSKeyARN: p.Encryption.KMSKeyARN, KeyManager: p.Encryption.KeyManager,
-		})
-	}
+	b.Encryption = bucketEncryptionAttr(p.Encryption)
 	if p.VersioningError != "" {
 		b.Versioning = configchecks.Unknown[configchecks.BucketVersioning]("s3 GetBucketVersioning: " + p.VersioningError)
 	} else {
@@ -100,4 +94,15 @@ func bpaAttr(b BlockPublicAccess, op string) configchecks.Attr[configchecks.Bloc
 		BlockPublicPolicy:     b.BlockPublicPolicy,
 		RestrictPublicBuckets: b.RestrictPublicBuckets,
 	})
+}
+
+// bucketEncryptionAttr converts a bucket's default encryption into the state model.
+// An error with a known type is kms DescribeKey's: the bucket's encryption is
+// known, only who manages its key is not (KeyManager stays empty), so the checks
+// that need the manager say so and the others are not left unknown.
+func bucketEncryptionAttr(e BucketEncryption) configchecks.Attr[configchecks.BucketEncryption] {
+	if e.Error != "" && e.Type == EncryptionUnknown {
+		return configchecks.Unknown[configchecks.BucketEncryption]("s3 GetBucketEncryption: " + e.Error)
+	}
+	return configchecks.Observed(configchecks.BucketEncryption{Type: e.Type, KMSKeyARN: e.KMSKeyARN, KeyManager: e.KeyManager})
 }
