@@ -335,6 +335,29 @@ func fixedValues(kind keyKind, values []string) bool {
 	return !coversAll(v4, netip.IPv4Unspecified()) && !coversAll(v6, netip.IPv6Unspecified())
 }
 
+// CoverAllAddresses reports whether CIDRs (or single addresses) together cover
+// every IPv4 address or every IPv6 address: "0.0.0.0/0" alone, or "0.0.0.0/1" with
+// "128.0.0.0/1". Values that do not parse are ignored.
+func CoverAllAddresses(cidrs []string) bool {
+	var v4, v6 []netip.Prefix
+	for _, v := range cidrs {
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			a, aerr := netip.ParseAddr(v)
+			if aerr != nil {
+				continue
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		if p = p.Masked(); p.Addr().Is4() {
+			v4 = append(v4, p)
+		} else {
+			v6 = append(v6, p)
+		}
+	}
+	return coversAll(v4, netip.IPv4Unspecified()) || coversAll(v6, netip.IPv6Unspecified())
+}
+
 // coversAll reports whether prefixes of one address family together cover the
 // whole space that starts at first.
 func coversAll(prefixes []netip.Prefix, first netip.Addr) bool {

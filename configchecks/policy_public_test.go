@@ -140,3 +140,21 @@ func FuzzPolicy(f *testing.F) {
 		}
 	})
 }
+
+func TestCoverAllAddresses(t *testing.T) {
+	for _, c := range []struct {
+		cidrs []string
+		want  bool
+	}{
+		{[]string{"0.0.0.0/0"}, true},
+		{[]string{"128.0.0.0/1", "0.0.0.0/1"}, true},
+		{[]string{"0.0.0.0/1", "128.0.0.0/2"}, false},
+		{[]string{"::/1", "8000::/1"}, true},
+		{[]string{"0.0.0.0/1", "8000::/1"}, false},
+		{[]string{"10.0.0.0/8", "not a cidr"}, false},
+	} {
+		if got := CoverAllAddresses(c.cidrs); got != c.want {
+			t.Errorf("%q: %v, want %v", c.cidrs, got, c.want)
+		}
+	}
+}

@@ -173,6 +173,18 @@ func TestOpenRules(t *testing.T) {
 	if got := openRules(sg, 3306); !slices.Equal(got, []string{"sg-1: tcp 3000-4000 from ::/0", "sg-1: all from 0.0.0.0/0"}) {
 		t.Errorf("3306: %v", got)
 	}
+	halves := []ec2types.SecurityGroup{
+		{GroupId: aws.String("sg-a"), IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(5432), ToPort: aws.Int32(5432),
+			IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/1")}}}}},
+		{GroupId: aws.String("sg-b"), IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("-1"),
+			IpRanges: []ec2types.IpRange{{CidrIp: aws.String("128.0.0.0/1")}}}}},
+	}
+	if got := coveringRules(halves, 5432); len(got) != 1 || !strings.Contains(got[0], "sg-a: tcp 5432-5432 from 0.0.0.0/1") || !strings.Contains(got[0], "sg-b: all from 128.0.0.0/1") {
+		t.Errorf("two halves of the internet in two groups: %q", got)
+	}
+	if got := coveringRules(halves[:1], 5432); got != nil {
+		t.Errorf("half of the internet: %q, want none", got)
+	}
 	rt := ec2types.RouteTable{Routes: []ec2types.Route{{GatewayId: aws.String("local")}, {GatewayId: aws.String("igw-9"), State: ec2types.RouteStateBlackhole}}}
 	if internetGateway(rt) != "" {
 		t.Error("blackhole route counted")

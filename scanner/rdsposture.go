@@ -13,6 +13,8 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
+
+	"github.com/cairnsec/cairn/configchecks"
 )
 
 // DBPosture is everything Cairn observed about an RDS instance's or Aurora
@@ -310,6 +312,7 @@ func (s *RDSScanner) posture(ctx context.Context, t *dbTarget, rc *regionCache) 
 // internet on the database port.
 func (s *RDSScanner) securityGroupPosture(ctx context.Context, region string, rc *regionCache, ids []string, port int, p *DBPosture) {
 	var errs []string
+	var groups []ec2types.SecurityGroup
 	for _, id := range ids {
 		sg, err := rc.securityGroups.get(id, func() (ec2types.SecurityGroup, error) {
 			out, err := s.ec2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{id}},
@@ -330,8 +333,56 @@ func (s *RDSScanner) securityGroupPosture(ctx context.Context, region string, rc
 			p.VPCID = aws.ToString(sg.VpcId)
 		}
 		p.OpenSecurityGroupRules = append(p.OpenSecurityGroupRules, openRules(sg, port)...)
+		groups = append(groups, sg)
+	}
+	if len(p.OpenSecurityGroupRules) == 0 {
+		p.OpenSecurityGroupRules = coveringRules(groups, port)
 	}
 	p.SecurityGroupError = strings.Join(errs, "; ")
+}
+
+// coveringRules describes the inbound rules of groups that admit, on port, address
+// ranges which together cover every IPv4 or every IPv6 address without any one of
+// them being 0.0.0.0/0 or ::/0 ("0.0.0.0/1" and "128.0.0.0/1"); nil when they do not.
+func coveringRules(groups []ec2types.SecurityGroup, port int) []string {
+	var cidrs, rules []string
+	for _, sg := range groups {
+		id := aws.ToString(sg.GroupId)
+		for _, perm := range sg.IpPermissions {
+			ports, ok := admitsPort(perm, port)
+			if !ok {
+				continue
+			}
+			for _, r := range perm.IpRanges {
+				cidrs = append(cidrs, aws.ToString(r.CidrIp))
+				rules = append(rules, id+": "+ports+" from "+aws.ToString(r.CidrIp))
+			}
+			for _, r := range perm.Ipv6Ranges {
+				cidrs = append(cidrs, aws.ToString(r.CidrIpv6))
+				rules = append(rules, id+": "+ports+" from "+aws.ToString(r.CidrIpv6))
+			}
+		}
+	}
+	if !configchecks.CoverAllAddresses(cidrs) {
+		return nil
+	}
+	return []string{strings.Join(rules, ", ") + " (together every address)"}
+}
+
+// admitsPort reports whether an inbound permission admits TCP traffic to port, and
+// describes its ports ("all", "tcp 5432-5432").
+func admitsPort(perm ec2types.IpPermission, port int) (string, bool) {
+	switch aws.ToString(perm.IpProtocol) {
+	case "-1", "all":
+		return "all", true
+	case "tcp", "6":
+		from, to := aws.ToInt32(perm.FromPort), aws.ToInt32(perm.ToPort)
+		if int(from) > port || int(to) < port {
+			return "", false
+		}
+		return fmt.Sprintf("tcp %d-%d", from, to), true
+	}
+	return "", false
 }
 
 // openRules lists the inbound rules of sg that admit 0.0.0.0/0 or ::/0 on
@@ -340,18 +391,8 @@ func openRules(sg ec2types.SecurityGroup, port int) []string {
 	var out []string
 	id := aws.ToString(sg.GroupId)
 	for _, perm := range sg.IpPermissions {
-		proto := aws.ToString(perm.IpProtocol)
-		var ports string
-		switch proto {
-		case "-1", "all":
-			ports = "all"
-		case "tcp", "6":
-			from, to := aws.ToInt32(perm.FromPort), aws.ToInt32(perm.ToPort)
-			if int(from) > port || int(to) < port {
-				continue
-			}
-			ports = fmt.Sprintf("tcp %d-%d", from, to)
-		default:
+		ports, ok := admitsPort(perm, port)
+		if !ok {
 			continue
 		}
 		for _, r := range perm.IpRanges {
