@@ -346,6 +346,10 @@ type RegionState struct {
 
 	// Databases are the RDS instances and Aurora clusters, with their posture.
 	Databases Attr[[]Database] `json:"databases"`
+	// OtherSnapshots are the manual DB and DB cluster snapshots of databases not in
+	// Databases: deleted ones, and those of engines Cairn does not read (Oracle, SQL
+	// Server, Db2), with their sharing.
+	OtherSnapshots Attr[OtherSnapshots] `json:"other_db_snapshots"`
 	// FileSystems are the EFS file systems.
 	FileSystems Attr[[]FileSystem] `json:"file_systems"`
 	// Instances are the EC2 instances that are not terminated.
@@ -609,6 +613,24 @@ type StoreEncryption struct {
 	KMSKeyARN string `json:"kms_key_arn,omitempty"`
 	// KeyManager is AWS or CUSTOMER for KMS keys, "" otherwise.
 	KeyManager string `json:"key_manager,omitempty"`
+}
+
+// OtherSnapshots are a region's manual snapshots of databases not in Databases.
+type OtherSnapshots struct {
+	// Checked is how many had their sharing read; Truncated is set when more exist
+	// than were checked.
+	Checked   int  `json:"checked"`
+	Truncated bool `json:"truncated,omitempty"`
+	// Public lists the snapshots restorable by every AWS account.
+	Public []DBSnapshot `json:"public,omitempty"`
+}
+
+// DBSnapshot is a manual DB or DB cluster snapshot.
+type DBSnapshot struct {
+	ID       string `json:"id"`
+	ARN      string `json:"arn"`
+	Kind     string `json:"kind"`      // instance or cluster
+	SourceDB string `json:"source_db"` // the identifier of the database it was taken of
 }
 
 // Database is an RDS DB instance or Aurora / Multi-AZ DB cluster. Cluster member

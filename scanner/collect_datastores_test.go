@@ -167,6 +167,15 @@ func seedNonCompliantDataStores(s *seeder) {
 	s.ok(r.CreateDBSnapshot(ctx, &rds.CreateDBSnapshotInput{DBInstanceIdentifier: aws.String("legacy"), DBSnapshotIdentifier: aws.String("legacy-export")}))
 	s.ok(r.ModifyDBSnapshotAttribute(ctx, &rds.ModifyDBSnapshotAttributeInput{DBSnapshotIdentifier: aws.String("legacy-export"),
 		AttributeName: aws.String("restore"), ValuesToAdd: []string{"all"}}))
+	// A database deleted after a public manual snapshot was taken of it: the
+	// snapshot outlives it, and only the region-wide snapshot listing sees it.
+	s.ok(r.CreateDBInstance(ctx, &rds.CreateDBInstanceInput{
+		DBInstanceIdentifier: aws.String("retired"), Engine: aws.String("postgres"), DBInstanceClass: aws.String("db.t3.micro"), AllocatedStorage: aws.Int32(20),
+	}))
+	s.ok(r.CreateDBSnapshot(ctx, &rds.CreateDBSnapshotInput{DBInstanceIdentifier: aws.String("retired"), DBSnapshotIdentifier: aws.String("retired-final")}))
+	s.ok(r.ModifyDBSnapshotAttribute(ctx, &rds.ModifyDBSnapshotAttributeInput{DBSnapshotIdentifier: aws.String("retired-final"),
+		AttributeName: aws.String("restore"), ValuesToAdd: []string{"all"}}))
+	s.ok(r.DeleteDBInstance(ctx, &rds.DeleteDBInstanceInput{DBInstanceIdentifier: aws.String("retired"), SkipFinalSnapshot: aws.Bool(true)}))
 	s.ok(efs.NewFromConfig(s.cfg).CreateFileSystem(ctx, &efs.CreateFileSystemInput{CreationToken: aws.String("scratch"), Encrypted: aws.Bool(false)}))
 	s.ok(s.ec2.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String(testAMI), MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
 		MetadataOptions: &ec2types.InstanceMetadataOptionsRequest{HttpTokens: ec2types.HttpTokensStateOptional}}))

@@ -15,18 +15,28 @@ import (
 // configuration checks. It reuses the data scan's discovery and posture (rds.go,
 // rdsposture.go), without logging in to any database, so the checks and the assets
 // table judge encryption, exposure and backups the same way.
-func (c *stateCollector) collectDatabases(ctx context.Context, region string) configchecks.Attr[[]configchecks.Database] {
+//
+// It also reads the manual snapshots of the region's other databases (deleted, or
+// of engines Cairn does not read): those are unknown when the databases are.
+func (c *stateCollector) collectDatabases(ctx context.Context, region string) (configchecks.Attr[[]configchecks.Database], configchecks.Attr[configchecks.OtherSnapshots]) {
 	s := NewRDSScanner(c.cfg, c.ao, nil, DBOptions{Regions: []string{region}}, c.log)
 	targets, err := s.discover(ctx, region)
 	if err != nil {
-		return configchecks.Unknown[[]configchecks.Database](reason("rds DescribeDBInstances/DescribeDBClusters", err))
+		why := reason("rds DescribeDBInstances/DescribeDBClusters", err)
+		return configchecks.Unknown[[]configchecks.Database](why), configchecks.Unknown[configchecks.OtherSnapshots](why)
 	}
 	rc := newRegionCache()
 	out := make([]configchecks.Database, 0, len(targets))
+	live := map[string]bool{}
 	for _, t := range targets {
 		out = append(out, databaseOf(t, s.posture(ctx, t, rc)))
+		live[t.id] = true
 	}
-	return configchecks.Observed(out)
+	orphans, err := s.otherSnapshots(ctx, region, live)
+	if err != nil {
+		return configchecks.Observed(out), configchecks.Unknown[configchecks.OtherSnapshots](err.Error())
+	}
+	return configchecks.Observed(out), configchecks.Observed(orphans)
 }
 
 // databaseOf converts a target's posture into the checks' model.

@@ -109,7 +109,7 @@ func CollectAccountState(ctx context.Context, cfg aws.Config, ao AWSOptions, reg
 		rs := &st.Regional[i]
 		r := rs.Name
 		tasks = append(tasks,
-			task{"rds " + r, func(ctx context.Context) { rs.Databases = c.collectDatabases(ctx, r) }},
+			task{"rds " + r, func(ctx context.Context) { rs.Databases, rs.OtherSnapshots = c.collectDatabases(ctx, r) }},
 			task{"efs " + r, func(ctx context.Context) { rs.FileSystems = c.collectFileSystems(ctx, r) }},
 			task{"ec2 instances " + r, func(ctx context.Context) { c.collectInstances(ctx, rs) }},
 			task{"dynamodb " + r, func(ctx context.Context) { rs.Tables = c.collectTables(ctx, r) }},

@@ -463,6 +463,12 @@ func TestConfigChecks(t *testing.T) {
 			t.Errorf("%s: %v, want one FAIL saying %q", id, rs, want)
 		}
 	}
+	// The public snapshot of a deleted database is found by the region-wide listing.
+	if rs := bad["rds.snapshots_not_public"]; !slices.ContainsFunc(rs, func(r configchecks.Result) bool {
+		return r.Status == configchecks.StatusFail && strings.Contains(r.StatusExtended, "retired-final") && strings.HasSuffix(r.ResourceARN, ":snapshot:retired-final")
+	}) {
+		t.Errorf("rds.snapshots_not_public: %v, want a FAIL for the public snapshot retired-final of a deleted database", rs)
+	}
 	if rs := empty["monitoring.vpc_changes"]; len(rs) != 1 || !strings.Contains(rs[0].StatusExtended, "no multi-region trail") {
 		t.Errorf("empty account: monitoring.vpc_changes: %v", rs)
 	}

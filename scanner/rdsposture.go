@@ -148,6 +148,90 @@ func (p *DBPosture) derivePublic() {
 	}
 }
 
+// restoreAttribute returns the restore attribute of a manual snapshot of a DB
+// instance (kind "instance") or cluster: the account ids it is shared with, "all"
+// when it is public.
+func (s *RDSScanner) restoreAttribute(ctx context.Context, kind, id, region string) ([]string, error) {
+	inRegion := func(o *rds.Options) { o.Region = region }
+	var attrs []string
+	if kind == "instance" {
+		out, err := s.rds.DescribeDBSnapshotAttributes(ctx, &rds.DescribeDBSnapshotAttributesInput{DBSnapshotIdentifier: aws.String(id)}, inRegion)
+		if err != nil {
+			return nil, err
+		}
+		if out.DBSnapshotAttributesResult != nil {
+			for _, a := range out.DBSnapshotAttributesResult.DBSnapshotAttributes {
+				if aws.ToString(a.AttributeName) == "restore" {
+					attrs = append(attrs, a.AttributeValues...)
+				}
+			}
+		}
+		return attrs, nil
+	}
+	out, err := s.rds.DescribeDBClusterSnapshotAttributes(ctx, &rds.DescribeDBClusterSnapshotAttributesInput{DBClusterSnapshotIdentifier: aws.String(id)}, inRegion)
+	if err != nil {
+		return nil, err
+	}
+	if out.DBClusterSnapshotAttributesResult != nil {
+		for _, a := range out.DBClusterSnapshotAttributesResult.DBClusterSnapshotAttributes {
+			if aws.ToString(a.AttributeName) == "restore" {
+				attrs = append(attrs, a.AttributeValues...)
+			}
+		}
+	}
+	return attrs, nil
+}
+
+// otherSnapshots lists a region's manual DB and DB cluster snapshots whose
+// database is not in live (identifiers of the instances and clusters evaluated),
+// up to MaxSnapshots of them, and reads which are public: snapshots of deleted
+// databases and of engines Cairn does not read. A public one is a copy of a
+// database anyone can restore, which the per-database check never sees.
+func (s *RDSScanner) otherSnapshots(ctx context.Context, region string, live map[string]bool) (configchecks.OtherSnapshots, error) {
+	inRegion := func(o *rds.Options) { o.Region = region }
+	var found []configchecks.DBSnapshot
+	instances := rds.NewDescribeDBSnapshotsPaginator(s.rds, &rds.DescribeDBSnapshotsInput{SnapshotType: aws.String("manual")})
+	for instances.HasMorePages() {
+		out, err := instances.NextPage(ctx, inRegion)
+		if err != nil {
+			return configchecks.OtherSnapshots{}, fmt.Errorf("rds DescribeDBSnapshots: %s", describeErr(err))
+		}
+		for _, sn := range out.DBSnapshots {
+			if db := aws.ToString(sn.DBInstanceIdentifier); !live[db] {
+				found = append(found, configchecks.DBSnapshot{ID: aws.ToString(sn.DBSnapshotIdentifier), ARN: aws.ToString(sn.DBSnapshotArn), Kind: "instance", SourceDB: db})
+			}
+		}
+	}
+	clusters := rds.NewDescribeDBClusterSnapshotsPaginator(s.rds, &rds.DescribeDBClusterSnapshotsInput{SnapshotType: aws.String("manual")})
+	for clusters.HasMorePages() {
+		out, err := clusters.NextPage(ctx, inRegion)
+		if err != nil {
+			return configchecks.OtherSnapshots{}, fmt.Errorf("rds DescribeDBClusterSnapshots: %s", describeErr(err))
+		}
+		for _, sn := range out.DBClusterSnapshots {
+			if db := aws.ToString(sn.DBClusterIdentifier); !live[db] {
+				found = append(found, configchecks.DBSnapshot{ID: aws.ToString(sn.DBClusterSnapshotIdentifier), ARN: aws.ToString(sn.DBClusterSnapshotArn), Kind: "cluster", SourceDB: db})
+			}
+		}
+	}
+	slices.SortFunc(found, func(a, b configchecks.DBSnapshot) int { return strings.Compare(a.ID, b.ID) })
+	var o configchecks.OtherSnapshots
+	if len(found) > s.opts.MaxSnapshots {
+		found, o.Truncated = found[:s.opts.MaxSnapshots], true
+	}
+	for _, sn := range found {
+		attrs, err := s.restoreAttribute(ctx, sn.Kind, sn.ID, region)
+		if err != nil {
+			return configchecks.OtherSnapshots{}, fmt.Errorf("snapshot %s: %s", sn.ID, describeErr(err))
+		}
+		o.Checked++
+		if slices.Contains(attrs, "all") {
+			o.Public = append(o.Public, sn)
+		}
+	}
+	return o, nil
+}
+
 // snapshotsCapped says that only some manual snapshots were checked for sharing.
 func (p *DBPosture) snapshotsCapped() string {
 	return fmt.Sprintf("sharing checked for the first %d manual snapshots only", p.SnapshotsChecked)
@@ -525,29 +609,7 @@ func (s *RDSScanner) snapshotPosture(ctx context.Context, t *dbTarget, p *DBPost
 		ids, p.SnapshotsTruncated = ids[:s.opts.MaxSnapshots], true
 	}
 	for _, id := range ids {
-		var attrs []string
-		var err error
-		if t.kind == "instance" {
-			var out *rds.DescribeDBSnapshotAttributesOutput
-			out, err = s.rds.DescribeDBSnapshotAttributes(ctx, &rds.DescribeDBSnapshotAttributesInput{DBSnapshotIdentifier: aws.String(id)}, inRegion)
-			if err == nil && out.DBSnapshotAttributesResult != nil {
-				for _, a := range out.DBSnapshotAttributesResult.DBSnapshotAttributes {
-					if aws.ToString(a.AttributeName) == "restore" {
-						attrs = append(attrs, a.AttributeValues...)
-					}
-				}
-			}
-		} else {
-			var out *rds.DescribeDBClusterSnapshotAttributesOutput
-			out, err = s.rds.DescribeDBClusterSnapshotAttributes(ctx, &rds.DescribeDBClusterSnapshotAttributesInput{DBClusterSnapshotIdentifier: aws.String(id)}, inRegion)
-			if err == nil && out.DBClusterSnapshotAttributesResult != nil {
-				for _, a := range out.DBClusterSnapshotAttributesResult.DBClusterSnapshotAttributes {
-					if aws.ToString(a.AttributeName) == "restore" {
-						attrs = append(attrs, a.AttributeValues...)
-					}
-				}
-			}
-		}
+		attrs, err := s.restoreAttribute(ctx, t.kind, id, t.region)
 		if err != nil {
 			errs = append(errs, id+": "+describeErr(err))
 			continue
