@@ -1218,7 +1218,7 @@ var builtin = prepare([]identifier{
 		KeywordAdjacent: true,
 		Validate:        validNIR,
 		Normalize:       upperAlnum,
-		Redact:          redactTail,
+		Redact:          redactBirthDateID,
 		Examples: []string{
 			"1 85 05 78 006 084 91",
 			"NIR: 269034935012344",

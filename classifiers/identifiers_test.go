@@ -292,7 +292,7 @@ func TestRedactors(t *testing.T) {
 		{"2341 2341 2346", "", "IN_AADHAAR", "**** **** 2346"},
 		{"123.456.789-09", "", "BR_CPF", "***.***.**9-09"},
 		{"RSSMRA85T10A562S", "", "IT_FISCAL_CODE", "************562S"},
-		{"1 85 05 78 006 084 91", "", "FR_INSEE_NIR", "* ** ** ** *** *84 91"},
+		{"1 85 05 78 006 084 91", "", "FR_INSEE_NIR", "* ** ** ** *** *** **"},
 		{"123", "cvv", "CARD_CVV", "***"},
 		{"09/27", "exp", "CARD_EXPIRY", "**/**"},
 		{"%B4526018159083012^LOVELACE/ADA^2712101000000000000000?", "", "CARD_TRACK_DATA", "****(55 chars)"},
@@ -368,7 +368,9 @@ func TestRedactors(t *testing.T) {
 // birth date learns nothing from its masking, so of the other characters
 // (serial, check character) the redacted form may show at most one. Each
 // value is written with its layout: D a character of the birth date
-// (century signs and digits included), N any other letter or digit,
+// (century signs and digits included; for the French NIR also the sex and
+// the birthplace, which whoever knows the person knows too), N any other
+// letter or digit,
 // anything else a separator kept as it is. The table must list every
 // identifier that uses redactBirthDateID, and only those.
 func TestBirthDateIDRedaction(t *testing.T) {
@@ -394,6 +396,8 @@ func TestBirthDateIDRedaction(t *testing.T) {
 		{"PL_PESEL", "pesel", "44051401359", "DDDDDDNNNNN"},
 		{"GR_AMKA", "amka", "01018012342", "DDDDDDNNNNN"},
 		{"RO_CNP", "cnp", "1800101221144", "DDDDDDDNNNNNN"},
+		{"FR_INSEE_NIR", "", "1 85 05 78 006 084 91", "D DD DD DD DDD NNN NN"},
+		{"FR_INSEE_NIR", "nir", "269034935012344", "DDDDDDDDDDNNNNN"},
 		{"AT_SVNR", "svnr", "1237 010180", "NNNN DDDDDD"},
 		{"AT_SVNR", "svnr", "1237010180", "NNNNDDDDDD"},
 	}
