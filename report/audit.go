@@ -460,10 +460,11 @@ func buildCover(d AuditData, o AuditOptions, days []string) AuditCover {
 
 func buildScope(d AuditData, o AuditOptions, scanDay map[string]string) AuditScope {
 	s := AuditScope{SOC2Version: SOC2Version}
-	notRead := map[string]int{}
+	type scanAccount struct{ scan, account string }
+	notRead := map[scanAccount]int{}
 	for _, ob := range d.Objects {
 		if ob.Status != "COMPLETE" {
-			notRead[ob.ScanID] += ob.Objects
+			notRead[scanAccount{ob.ScanID, ob.AccountID}] += ob.Objects
 		}
 	}
 	var services []string
@@ -472,7 +473,7 @@ func buildScope(d AuditData, o AuditOptions, scanDay map[string]string) AuditSco
 		s.Scans = append(s.Scans, ScanEntry{
 			ScanID: sc.ScanID, AccountID: sc.AccountID, Day: scanDay[sc.ScanID],
 			StartedAt: sc.StartedAt, FinishedAt: sc.FinishedAt, Status: sc.Status,
-			Assets: sc.Assets, Objects: sc.Objects, NotRead: notRead[sc.ScanID], Findings: sc.Findings,
+			Assets: sc.Assets, Objects: sc.Objects, NotRead: notRead[scanAccount{sc.ScanID, sc.AccountID}], Findings: sc.Findings,
 		})
 		var opts map[string]any
 		dec := json.NewDecoder(strings.NewReader(sc.Options))

@@ -42,9 +42,11 @@ type FindingStat struct {
 	Matches    int64  `json:"matches"`
 }
 
-// ObjectStat counts the object_results rows of one (scan, status, reason).
+// ObjectStat counts the object_results rows of one (scan, account, status,
+// reason).
 type ObjectStat struct {
 	ScanID    string `json:"scan_id"`
+	AccountID string `json:"account_id"`
 	Status    string `json:"status"`
 	Reason    string `json:"reason"`
 	Objects   int    `json:"objects"`
@@ -138,10 +140,14 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 	if err != nil {
 		return d, err
 	}
-	selected := map[string]bool{}
-	multi := map[string]bool{} // scan ids of runs written in several parts
+	// An --org run (and each shard of a sharded run) writes many accounts
+	// under one scan id: a row belongs to the report when its (scan id,
+	// account) was selected, never by its scan id alone.
 	type scanKey struct{ scan, account string }
+	selectedIDs := map[string]bool{} // scan ids with a selected account, to pick files
+	multi := map[string]bool{}       // scan ids of runs written in several parts
 	byID := map[scanKey]ScanRow{}
+	selected := func(scan, account string) bool { _, ok := byID[scanKey{scan, account}]; return ok }
 	for _, p := range scanFiles {
 		rows, ev, err := readEvidence[ScanRow](dir, p)
 		if err != nil {
@@ -157,7 +163,7 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 				continue
 			}
 			used = true
-			selected[s.ScanID] = true
+			selectedIDs[s.ScanID] = true
 			// A run split into shards writes one row per shard and account
 			// under one scan id: they merge into one row per account.
 			k := scanKey{s.ScanID, s.AccountID}
@@ -202,7 +208,7 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 	// scan: files are named <scan_id>[-<part>].parquet.
 	ofScan := func(p string) bool {
 		name := strings.TrimSuffix(filepath.Base(p), ".parquet")
-		for id := range selected {
+		for id := range selectedIDs {
 			if name == id || strings.HasPrefix(name, id+"-") {
 				return true
 			}
@@ -230,7 +236,7 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 	if err := each(TableAssets, func(p string) (EvidenceFile, error) {
 		rows, ev, err := readEvidence[AssetRow](dir, p)
 		for _, r := range rows {
-			if selected[r.ScanID] {
+			if selected(r.ScanID, r.AccountID) {
 				d.Assets = append(d.Assets, r)
 				if j := joinOf(r.ScanID, r.AccountID); j != nil {
 					j.AddAsset(r)
@@ -244,7 +250,7 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 	if err := each(TableControlResults, func(p string) (EvidenceFile, error) {
 		rows, ev, err := readEvidence[ControlResultRow](dir, p)
 		for _, r := range rows {
-			if selected[r.ScanID] {
+			if selected(r.ScanID, r.AccountID) {
 				d.Controls = append(d.Controls, r)
 				if j := joinOf(r.ScanID, r.AccountID); j != nil {
 					j.AddControl(r)
@@ -256,20 +262,20 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 		return d, err
 	}
 
-	type fkey struct{ scan, asset, id string }
+	type fkey struct{ scan, account, asset, id string }
 	fstats := map[fkey]*FindingStat{}
 	locs := map[fkey]map[string]bool{}
 	if err := each(TableFindings, func(p string) (EvidenceFile, error) {
 		rows, ev, err := readEvidence[findingCols](dir, p)
 		for _, r := range rows {
-			if !selected[r.ScanID] {
+			if !selected(r.ScanID, r.AccountID) {
 				continue
 			}
 			if j := joinOf(r.ScanID, r.AccountID); j != nil {
 				j.AddFinding(FindingRow{AssetARN: r.AssetARN, Location: r.Location, Identifier: r.Identifier,
 					Category: r.Category, Count: r.Count, FieldSensitive: r.FieldSensitive})
 			}
-			k := fkey{r.ScanID, r.AssetARN, r.Identifier}
+			k := fkey{r.ScanID, r.AccountID, r.AssetARN, r.Identifier}
 			s := fstats[k]
 			if s == nil {
 				s = &FindingStat{ScanID: r.ScanID, AccountID: r.AccountID, AssetARN: r.AssetARN,
@@ -289,24 +295,24 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 		d.Findings = append(d.Findings, *s)
 	}
 	slices.SortFunc(d.Findings, func(a, b FindingStat) int {
-		return cmpStrings(a.ScanID, b.ScanID, a.AssetARN, b.AssetARN, a.Identifier, b.Identifier)
+		return cmpStrings(a.ScanID, b.ScanID, a.AccountID, b.AccountID, a.AssetARN, b.AssetARN, a.Identifier, b.Identifier)
 	})
 
-	type okey struct{ scan, status, reason string }
+	type okey struct{ scan, account, status, reason string }
 	ostats := map[okey]*ObjectStat{}
 	if err := each(TableObjectResults, func(p string) (EvidenceFile, error) {
 		rows, ev, err := readEvidence[objectCols](dir, p)
 		for _, r := range rows {
-			if !selected[r.ScanID] {
+			if !selected(r.ScanID, r.AccountID) {
 				continue
 			}
 			if j := joinOf(r.ScanID, r.AccountID); j != nil {
 				j.AddObject(ObjectResultRow{AssetARN: r.AssetARN, Location: r.Location, Status: r.Status})
 			}
-			k := okey{r.ScanID, r.Status, r.Reason}
+			k := okey{r.ScanID, r.AccountID, r.Status, r.Reason}
 			s := ostats[k]
 			if s == nil {
-				s = &ObjectStat{ScanID: r.ScanID, Status: r.Status, Reason: r.Reason}
+				s = &ObjectStat{ScanID: r.ScanID, AccountID: r.AccountID, Status: r.Status, Reason: r.Reason}
 				ostats[k] = s
 			}
 			s.Objects++
@@ -320,7 +326,7 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 		d.Objects = append(d.Objects, *s)
 	}
 	slices.SortFunc(d.Objects, func(a, b ObjectStat) int {
-		return cmpStrings(a.ScanID, b.ScanID, a.Status, b.Status, a.Reason, b.Reason)
+		return cmpStrings(a.ScanID, b.ScanID, a.AccountID, b.AccountID, a.Status, b.Status, a.Reason, b.Reason)
 	})
 
 	// The exposures table comes from a later version of the scanner; when
@@ -331,7 +337,7 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 	if err := each(tableExposures, func(p string) (EvidenceFile, error) {
 		rows, ev, err := readEvidence[ExposureRecord](dir, p)
 		for _, r := range rows {
-			if selected[r.ScanID] {
+			if selected(r.ScanID, r.AccountID) {
 				exposures = append(exposures, r)
 			}
 		}
