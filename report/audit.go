@@ -278,15 +278,27 @@ type result struct {
 // a pure function of its arguments: the same rows give the same model.
 func BuildAuditReport(d AuditData, o AuditOptions) *AuditReport {
 	r := &AuditReport{Title: cmp.Or(o.Title, "Cairn evidence report")}
-	scanDay := map[string]string{}
-	scanAccount := map[string]string{}
-	latest := map[string]ScanRow{} // account → its latest scan
+	// One day per run: every account (and shard) of a run is dated by the
+	// run's day, so an --org run that crosses midnight is on one day.
+	scanDay := maps.Clone(d.RunDays)
+	if scanDay == nil {
+		scanDay = map[string]string{}
+	}
 	for _, s := range d.Scans {
+		if _, ok := d.RunDays[s.ScanID]; ok {
+			continue
+		}
 		day := s.StartedAt.UTC().Format(time.DateOnly)
 		if s.StartedAt.IsZero() {
 			day = o.From.UTC().Format(time.DateOnly)
 		}
-		scanDay[s.ScanID] = day
+		if prev, ok := scanDay[s.ScanID]; !ok || day < prev {
+			scanDay[s.ScanID] = day
+		}
+	}
+	scanAccount := map[string]string{}
+	latest := map[string]ScanRow{} // account → its latest scan
+	for _, s := range d.Scans {
 		scanAccount[s.ScanID] = s.AccountID
 		if l, ok := latest[s.AccountID]; !ok || s.StartedAt.After(l.StartedAt) ||
 			(s.StartedAt.Equal(l.StartedAt) && s.ScanID > l.ScanID) {

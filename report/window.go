@@ -22,7 +22,10 @@ const tableExposures = "exposures"
 // AuditFilter selects the scans a window report covers.
 type AuditFilter struct {
 	// From and To are the first and last day of the observation window,
-	// inclusive, taken as UTC dates. A scan belongs to the day it started.
+	// inclusive, taken as UTC dates. A run belongs to one day, that of the
+	// dt partition of its first scans file (the UTC day its first process
+	// started): every account of an --org run, and every shard of a sharded
+	// run, is on that day, even those started after midnight.
 	From, To time.Time
 	// Accounts keeps only scans of these AWS accounts; empty keeps all.
 	Accounts []string
@@ -81,6 +84,11 @@ type AuditData struct {
 	Findings  []FindingStat
 	Objects   []ObjectStat
 	Exposures []ExposureRecord
+	// RunDays maps the scan id of each selected run to the day it belongs
+	// to (YYYY-MM-DD, see AuditFilter). BuildAuditReport dates every row of
+	// the run by it; a scan id missing here is dated by its earliest
+	// started_at.
+	RunDays map[string]string
 	// Derived counts the data.* control rows of sharded runs that the report
 	// evaluated from the merged rows (see LoadAuditData); they are in Controls.
 	Derived int
@@ -135,10 +143,34 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 	var d AuditData
 	from, to := f.From.UTC().Format(time.DateOnly), f.To.UTC().Format(time.DateOnly)
 	inWindow := func(day string) bool { return day >= from && day <= to }
+	first, last := WindowPartitions(f.From, f.To)
 
-	scanFiles, err := windowFiles(dir, TableScans, from, to)
+	// A run belongs to one day, its RunDay: the dt partition of its first
+	// scans file. The scans of the day before the window are read to find
+	// the runs that began then; the files of the day after it, to find the
+	// parts of the window's runs that began after midnight.
+	scanFiles, err := windowFiles(dir, TableScans, first, last)
 	if err != nil {
 		return d, err
+	}
+	type scanFile struct {
+		rows []ScanRow
+		ev   EvidenceFile
+	}
+	var read []scanFile
+	d.RunDays = map[string]string{}
+	for _, p := range scanFiles {
+		rows, ev, err := readEvidence[ScanRow](dir, p)
+		if err != nil {
+			return d, err
+		}
+		read = append(read, scanFile{rows, ev})
+		day := partitionDay(p)
+		for _, s := range rows {
+			if prev, ok := d.RunDays[s.ScanID]; !ok || day < prev {
+				d.RunDays[s.ScanID] = day
+			}
+		}
 	}
 	// An --org run (and each shard of a sharded run) writes many accounts
 	// under one scan id: a row belongs to the report when its (scan id,
@@ -148,18 +180,10 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 	multi := map[string]bool{}       // scan ids of runs written in several parts
 	byID := map[scanKey]ScanRow{}
 	selected := func(scan, account string) bool { _, ok := byID[scanKey{scan, account}]; return ok }
-	for _, p := range scanFiles {
-		rows, ev, err := readEvidence[ScanRow](dir, p)
-		if err != nil {
-			return d, err
-		}
+	for _, sf := range read {
 		used := false
-		for _, s := range rows {
-			day := s.StartedAt.UTC().Format(time.DateOnly)
-			if s.StartedAt.IsZero() {
-				day = strings.TrimPrefix(filepath.Base(filepath.Dir(p)), PartitionKey+"=")
-			}
-			if !inWindow(day) || !keep(f.Accounts, s.AccountID) || !keep(f.ScanIDs, s.ScanID) {
+		for _, s := range sf.rows {
+			if !inWindow(d.RunDays[s.ScanID]) || !keep(f.Accounts, s.AccountID) || !keep(f.ScanIDs, s.ScanID) {
 				continue
 			}
 			used = true
@@ -174,9 +198,10 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 			byID[k] = s
 		}
 		if used {
-			d.Evidence = append(d.Evidence, ev)
+			d.Evidence = append(d.Evidence, sf.ev)
 		}
 	}
+	maps.DeleteFunc(d.RunDays, func(id string, _ string) bool { return !selectedIDs[id] })
 	if len(byID) == 0 {
 		return d, fmt.Errorf("%w: %s to %s in %s", ErrNoScans, from, to, dir)
 	}
@@ -216,7 +241,7 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 		return false
 	}
 	each := func(table string, fn func(path string) (EvidenceFile, error)) error {
-		files, err := windowFiles(dir, table, from, to)
+		files, err := windowFiles(dir, table, from, last)
 		if err != nil {
 			return err
 		}
@@ -416,6 +441,20 @@ func MergeScanRows(a, b ScanRow) ScanRow {
 	return m
 }
 
+// WindowPartitions returns the first and last dt partition that the window
+// report of from..to reads: one day more on each side, since a run belongs to
+// the day of its first scans file and its later parts (shards started after
+// midnight) may sit in the next day's partition. A copy of a remote history
+// (cairn report --history s3://…) must hold these partitions.
+func WindowPartitions(from, to time.Time) (first, last string) {
+	return from.UTC().AddDate(0, 0, -1).Format(time.DateOnly), to.UTC().AddDate(0, 0, 1).Format(time.DateOnly)
+}
+
+// partitionDay is the day of the dt partition a history file is in.
+func partitionDay(path string) string {
+	return strings.TrimPrefix(filepath.Base(filepath.Dir(path)), PartitionKey+"=")
+}
+
 func keep(allow []string, v string) bool { return len(allow) == 0 || slices.Contains(allow, v) }
 
 // windowFiles lists the files of table in the partitions from..to.
@@ -425,7 +464,7 @@ func windowFiles(dir, table, from, to string) ([]string, error) {
 		return nil, err
 	}
 	return slices.DeleteFunc(files, func(p string) bool {
-		day := strings.TrimPrefix(filepath.Base(filepath.Dir(p)), PartitionKey+"=")
+		day := partitionDay(p)
 		return day < from || day > to
 	}), nil
 }

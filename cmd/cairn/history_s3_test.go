@@ -38,8 +38,9 @@ func TestReportAndVerifyS3History(t *testing.T) {
 	}
 
 	// The two-day history, uploaded as cairn scan --out s3://… lays it out,
-	// plus a scan the day after the window and a stray object, which the
-	// report must not download.
+	// plus a scan two days after the window (the report reads one day past
+	// it, for the late shards of the window's runs: report.WindowPartitions)
+	// and a stray object, which the report must not download.
 	hist := writeTwoDayHistory(t)
 	var local []string
 	for _, table := range report.Tables() {
@@ -52,7 +53,7 @@ func TestReportAndVerifyS3History(t *testing.T) {
 			put(prefix+"/"+filepath.ToSlash(rel), b)
 			local = append(local, filepath.ToSlash(rel))
 			if table == report.TableScans {
-				put(prefix+"/"+strings.Replace(filepath.ToSlash(rel), "dt=2026-11-24", "dt=2026-11-25", 1), b)
+				put(prefix+"/"+strings.Replace(filepath.ToSlash(rel), "dt=2026-11-24", "dt=2026-11-26", 1), b)
 			}
 		}
 	}

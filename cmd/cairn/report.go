@@ -72,7 +72,11 @@ func newReportCmd() *cobra.Command {
 					return &exitError{code: exitIncomplete, err: fmt.Errorf("history: %w", err)}
 				}
 				defer os.RemoveAll(dir)
-				if _, err := downloadWindow(ctx, h, loc, f.Format(time.DateOnly), t.Format(time.DateOnly), dir); err != nil {
+				// One day more on each side: a run belongs to the day of its
+				// first scans file, and its later parts may sit in the next
+				// day's partition (report.WindowPartitions).
+				first, last := report.WindowPartitions(f, t)
+				if _, err := downloadWindow(ctx, h, loc, first, last, dir); err != nil {
 					return &exitError{code: exitIncomplete, err: err}
 				}
 			}
