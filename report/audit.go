@@ -262,8 +262,15 @@ func statusRank(s string) int {
 	return 0
 }
 
-// assetKey names a store in one scan.
-type assetKey struct{ scan, arn string }
+// assetKey names a store in one scan of one account.
+type assetKey struct{ scan, account, arn string }
+
+// storeKey names a store across the scans of its account.
+type storeKey struct{ account, arn string }
+
+// scanAccount names one account's part of a scan: an --org run writes many
+// accounts under one scan id.
+type scanAccount struct{ scan, account string }
 
 // result is one control outcome for one resource in one scan: a row of
 // control_results or a derived control.
@@ -271,7 +278,7 @@ type result struct {
 	checkID, title, severity, source string
 	cis, soc2                        []string
 	status, detail, resource, day    string
-	scanID                           string
+	scanID, account                  string
 }
 
 // BuildAuditReport turns the rows of a window into the document model. It is
@@ -296,16 +303,7 @@ func BuildAuditReport(d AuditData, o AuditOptions) *AuditReport {
 			scanDay[s.ScanID] = day
 		}
 	}
-	scanAccount := map[string]string{}
-	latest := map[string]ScanRow{} // account → its latest scan
-	for _, s := range d.Scans {
-		scanAccount[s.ScanID] = s.AccountID
-		if l, ok := latest[s.AccountID]; !ok || s.StartedAt.After(l.StartedAt) ||
-			(s.StartedAt.Equal(l.StartedAt) && s.ScanID > l.ScanID) {
-			latest[s.AccountID] = s
-		}
-	}
-	isLatest := func(scanID string) bool { return latest[scanAccount[scanID]].ScanID == scanID }
+	isLatest := latestObservations(d)
 	days := sortedSet(slices.Collect(maps.Values(scanDay)))
 
 	r.Cover = buildCover(d, o, days)
@@ -315,11 +313,11 @@ func BuildAuditReport(d AuditData, o AuditOptions) *AuditReport {
 	// findings, encryption and exposure from the exposures table if any.
 	classes := map[assetKey][]string{}
 	for _, a := range d.Assets {
-		k := assetKey{a.ScanID, a.AssetARN}
+		k := assetKey{a.ScanID, a.AccountID, a.AssetARN}
 		classes[k] = append(classes[k], a.DataClasses...)
 	}
 	for _, f := range d.Findings {
-		k := assetKey{f.ScanID, f.AssetARN}
+		k := assetKey{f.ScanID, f.AccountID, f.AssetARN}
 		classes[k] = append(classes[k], f.Identifier)
 	}
 	for k, c := range classes {
@@ -327,7 +325,7 @@ func BuildAuditReport(d AuditData, o AuditOptions) *AuditReport {
 	}
 	exposure := map[assetKey]ExposureRecord{}
 	for _, e := range d.Exposures {
-		exposure[assetKey{e.ScanID, e.AssetARN}] = e
+		exposure[assetKey{e.ScanID, e.AccountID, e.AssetARN}] = e
 	}
 	source := "assets"
 	if len(d.Exposures) > 0 {
@@ -338,7 +336,7 @@ func BuildAuditReport(d AuditData, o AuditOptions) *AuditReport {
 		encryption string
 	}
 	postureOf := func(a AssetRow) posture {
-		if e, ok := exposure[assetKey{a.ScanID, a.AssetARN}]; ok {
+		if e, ok := exposure[assetKey{a.ScanID, a.AccountID, a.AssetARN}]; ok {
 			return posture{e.Public, e.Encryption}
 		}
 		return posture{a.Public, a.Encryption}
@@ -347,35 +345,39 @@ func BuildAuditReport(d AuditData, o AuditOptions) *AuditReport {
 	// Every control outcome of the window: the check rows, then the
 	// controls derived from the stores.
 	var results []result
-	// ran[scan][check]: the scan's control_results already hold that check
-	// (the scanner's data.* checks); the report then derives nothing for it.
-	ran := map[string]map[string]bool{}
+	// ran[(scan, account)][check]: that account's control_results of the
+	// scan already hold the check (the scanner's data.* checks); the report
+	// then derives nothing for it in that account. Another account of the
+	// same --org run may lack them (its checks did not run).
+	ran := map[scanAccount]map[string]bool{}
 	for _, c := range d.Controls {
-		if ran[c.ScanID] == nil {
-			ran[c.ScanID] = map[string]bool{}
+		k := scanAccount{c.ScanID, c.AccountID}
+		if ran[k] == nil {
+			ran[k] = map[string]bool{}
 		}
-		ran[c.ScanID][c.CheckID] = true
+		ran[k][c.CheckID] = true
 		results = append(results, result{
 			checkID: c.CheckID, title: c.Title, severity: c.Severity, source: "check",
 			cis: c.CISIDs, soc2: c.SOC2Criteria, status: c.Status, detail: c.StatusExtended,
-			resource: c.ResourceARN, day: scanDay[c.ScanID], scanID: c.ScanID,
+			resource: c.ResourceARN, day: scanDay[c.ScanID], scanID: c.ScanID, account: c.AccountID,
 		})
 	}
 	for _, a := range d.Assets {
-		sensitive := len(classes[assetKey{a.ScanID, a.AssetARN}]) > 0
+		ak := assetKey{a.ScanID, a.AccountID, a.AssetARN}
+		sensitive := len(classes[ak]) > 0
 		p := postureOf(a)
 		add := func(dc derivedControl, status, detail string) {
-			if ran[a.ScanID][dc.id] {
+			if ran[scanAccount{a.ScanID, a.AccountID}][dc.id] {
 				return
 			}
 			results = append(results, result{
 				checkID: dc.id, title: dc.title, severity: dc.severity, source: "data", soc2: dc.soc2,
-				status: status, detail: detail, resource: a.AssetARN, day: scanDay[a.ScanID], scanID: a.ScanID,
+				status: status, detail: detail, resource: a.AssetARN, day: scanDay[a.ScanID], scanID: a.ScanID, account: a.AccountID,
 			})
 		}
 		name := cmp.Or(a.Name, a.AssetARN)
 		if sensitive {
-			cls := strings.Join(classes[assetKey{a.ScanID, a.AssetARN}], ", ")
+			cls := strings.Join(classes[ak], ", ")
 			switch {
 			case strings.HasPrefix(a.PublicReason, "UNKNOWN"):
 				add(derivedControls[0], "ERROR", fmt.Sprintf("Whether %s is public could not be determined (%s); it holds %s.", name, a.PublicReason, cls))
@@ -472,7 +474,6 @@ func buildCover(d AuditData, o AuditOptions, days []string) AuditCover {
 
 func buildScope(d AuditData, o AuditOptions, scanDay map[string]string) AuditScope {
 	s := AuditScope{SOC2Version: SOC2Version}
-	type scanAccount struct{ scan, account string }
 	notRead := map[scanAccount]int{}
 	for _, ob := range d.Objects {
 		if ob.Status != "COMPLETE" {
@@ -643,13 +644,13 @@ func lastOf(s []string) string {
 }
 
 func buildSummary(d AuditData, r *AuditReport, results []result, days []string, classes map[assetKey][]string,
-	isLatest func(string) bool, posture func(AssetRow) (bool, string)) AuditSummary {
+	isLatest func(assetKey) bool, posture func(AssetRow) (bool, string)) AuditSummary {
 	var s AuditSummary
 
-	// Findings by category, latest scan of each account.
+	// Findings by category, as of each store's latest scan.
 	byCat := map[string]int{}
 	for _, f := range d.Findings {
-		if isLatest(f.ScanID) {
+		if isLatest(assetKey{f.ScanID, f.AccountID, f.AssetARN}) {
 			byCat[cmp.Or(f.Category, "OTHER")] += f.Locations
 		}
 	}
@@ -661,11 +662,12 @@ func buildSummary(d AuditData, r *AuditReport, results []result, days []string, 
 	// Stores by exposure, latest scan.
 	var pubSens, unencSens, safeSens, none, notRead, stores int
 	for _, a := range d.Assets {
-		if !isLatest(a.ScanID) {
+		k := assetKey{a.ScanID, a.AccountID, a.AssetARN}
+		if !isLatest(k) {
 			continue
 		}
 		stores++
-		sensitive := len(classes[assetKey{a.ScanID, a.AssetARN}]) > 0
+		sensitive := len(classes[k]) > 0
 		public, encryption := posture(a)
 		switch {
 		case sensitive && public:
@@ -739,27 +741,29 @@ func buildSummary(d AuditData, r *AuditReport, results []result, days []string, 
 	return s
 }
 
-func buildInventory(d AuditData, isLatest func(string) bool, scanDay map[string]string, posture func(AssetRow) (bool, string)) AuditInventory {
+func buildInventory(d AuditData, isLatest func(assetKey) bool, scanDay map[string]string, posture func(AssetRow) (bool, string)) AuditInventory {
 	inv := AuditInventory{Rows: []InventoryRow{}}
-	publicDays := map[string][]string{}
-	latestAsset := map[string]AssetRow{}
+	publicDays := map[storeKey][]string{}
+	latestAsset := map[storeKey]AssetRow{}
 	for _, a := range d.Assets {
+		sk := storeKey{a.AccountID, a.AssetARN}
 		if pub, _ := posture(a); pub {
-			publicDays[a.AssetARN] = append(publicDays[a.AssetARN], scanDay[a.ScanID])
+			publicDays[sk] = append(publicDays[sk], scanDay[a.ScanID])
 		}
-		if isLatest(a.ScanID) {
-			latestAsset[a.AssetARN] = a
+		if isLatest(assetKey{a.ScanID, a.AccountID, a.AssetARN}) {
+			latestAsset[sk] = a
 		}
 	}
 	for _, f := range d.Findings {
-		if !isLatest(f.ScanID) {
+		if !isLatest(assetKey{f.ScanID, f.AccountID, f.AssetARN}) {
 			continue
 		}
-		a, ok := latestAsset[f.AssetARN]
+		sk := storeKey{f.AccountID, f.AssetARN}
+		a, ok := latestAsset[sk]
 		row := InventoryRow{
 			Class: f.Identifier, Category: f.Category, Store: f.AssetARN,
 			Locations: f.Locations, Matches: f.Matches, LastSeen: scanDay[f.ScanID],
-			PublicDays: sortedSet(publicDays[f.AssetARN]), Encryption: "UNKNOWN",
+			PublicDays: sortedSet(publicDays[sk]), Encryption: "UNKNOWN",
 		}
 		if ok {
 			row.Store = cmp.Or(a.Name, a.AssetARN)
@@ -783,4 +787,87 @@ func sortedSet(s []string) []string {
 		out = []string{}
 	}
 	return out
+}
+
+// latestObservations returns whether a (scan, account, store) is the store's
+// latest observation in the window, the one the data inventory and the
+// latest-scan charts show. A store is observed by the scans whose assets or
+// findings rows name it; the latest is the one with the latest start (ties:
+// the greater scan id). So a later scan that did not look at the store (it
+// FAILED, or ran with --only for another service) leaves the store as an
+// earlier scan saw it. A store is gone, and shown nowhere, when a later
+// COMPLETE scan of its account covered it (see covers) and did not find it:
+// it was deleted, or has moved out of scope.
+func latestObservations(d AuditData) func(assetKey) bool {
+	scans := map[scanAccount]ScanRow{}
+	for _, s := range d.Scans {
+		scans[scanAccount{s.ScanID, s.AccountID}] = s
+	}
+	later := func(a, b scanAccount) bool {
+		sa, sb := scans[a], scans[b]
+		if c := sa.StartedAt.Compare(sb.StartedAt); c != 0 {
+			return c > 0
+		}
+		return a.scan > b.scan
+	}
+	latest := map[storeKey]scanAccount{}
+	observe := func(scan, account, arn string) {
+		k, o := storeKey{account, arn}, scanAccount{scan, account}
+		if cur, ok := latest[k]; !ok || later(o, cur) {
+			latest[k] = o
+		}
+	}
+	for _, a := range d.Assets {
+		observe(a.ScanID, a.AccountID, a.AssetARN)
+	}
+	for _, f := range d.Findings {
+		observe(f.ScanID, f.AccountID, f.AssetARN)
+	}
+	// The latest assets row of each store: its service and region say which
+	// later scans covered it. A store seen in findings only is never gone.
+	row := map[storeKey]AssetRow{}
+	for _, a := range d.Assets {
+		if k := (storeKey{a.AccountID, a.AssetARN}); latest[k] == (scanAccount{a.ScanID, a.AccountID}) {
+			row[k] = a
+		}
+	}
+	byAccount := map[string][]ScanRow{}
+	for _, s := range d.Scans {
+		if s.Status == "COMPLETE" {
+			byAccount[s.AccountID] = append(byAccount[s.AccountID], s)
+		}
+	}
+	gone := map[storeKey]bool{}
+	for k, a := range row {
+		for _, s := range byAccount[k.account] {
+			if later(scanAccount{s.ScanID, s.AccountID}, latest[k]) && covers(s, a) {
+				gone[k] = true
+				break
+			}
+		}
+	}
+	return func(k assetKey) bool {
+		sk := storeKey{k.account, k.arn}
+		return !gone[sk] && latest[sk] == scanAccount{k.scan, k.account}
+	}
+}
+
+// covers reports whether scan s looked for every store of the asset's
+// service and region in its account: the service is among its options'
+// "only", no store filter (buckets, rds_identifiers, dynamodb_tables)
+// narrowed it, and its regions, when recorded, hold the asset's. A scan
+// whose options cannot be read covers nothing.
+func covers(s ScanRow, a AssetRow) bool {
+	var o struct {
+		Buckets        []string `json:"buckets"`
+		RDSIdentifiers []string `json:"rds_identifiers"`
+		DynamoDBTables []string `json:"dynamodb_tables"`
+	}
+	if json.Unmarshal([]byte(s.Options), &o) != nil || !slices.Contains(ServicesOf(s.Options), a.Service) {
+		return false
+	}
+	if len(o.Buckets) > 0 || len(o.RDSIdentifiers) > 0 || len(o.DynamoDBTables) > 0 {
+		return false
+	}
+	return a.Region == "" || len(s.Regions) == 0 || slices.Contains(s.Regions, a.Region)
 }
