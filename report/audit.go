@@ -46,9 +46,18 @@ const MaxAuditExceptions = 500
 
 // Cell values of the day × control grid besides the control statuses.
 const (
-	GridNotRun = ""    // no scan that day evaluated the control
-	GridNA     = "N/A" // NOT_APPLICABLE
+	GridNotRun = ""        // the day's scans did not evaluate the control
+	GridNA     = "N/A"     // NOT_APPLICABLE
+	GridNoScan = "NO_SCAN" // no scan of any account in the report that day
+	// GridPartial ends a cell of a day on which some account of the report
+	// had no scan (none, or only a FAILED one): "PASS*" is the worst status of
+	// the accounts scanned that day, and says nothing of the others.
+	GridPartial = "*"
 )
+
+// MaxGridWindowDays is the longest window whose every day gets a grid
+// column; a longer window's grid has its scan days only.
+const MaxGridWindowDays = 400
 
 // AuditReport is the document model of a window report: plain values built
 // from the history rows by BuildAuditReport and drawn by WriteAuditPDF. It
@@ -141,7 +150,9 @@ type CriterionSection struct {
 	Narrative string `json:"narrative"`
 	// Controls are the checks mapped to the criterion that ran in the window.
 	Controls []ControlLine `json:"controls"`
-	// Days are the scan days of the window; Grid has one cell per day.
+	// Days are the days of the window, with or without a scan (only the
+	// scan days when the window is longer than MaxGridWindowDays); Grid has
+	// one cell per day.
 	Days []string  `json:"days"`
 	Grid []GridRow `json:"grid"`
 	// Exceptions are the FAIL and ERROR results, one per (control,
@@ -167,8 +178,10 @@ type ControlLine struct {
 	Other  int    `json:"other"`
 }
 
-// GridRow is one control's status per scan day: the worst of its results
-// that day (FAIL, ERROR, PASS, MANUAL, N/A), or GridNotRun.
+// GridRow is one control's status per day: the worst of its results that
+// day over every account scanned (FAIL, ERROR, PASS, MANUAL, N/A), followed by
+// GridPartial when some account of the report was not scanned that day; or
+// GridNotRun, or GridNoScan.
 type GridRow struct {
 	CheckID string   `json:"check_id"`
 	Cells   []string `json:"cells"`
@@ -307,6 +320,7 @@ func BuildAuditReport(d AuditData, o AuditOptions) *AuditReport {
 	days := sortedSet(slices.Collect(maps.Values(scanDay)))
 
 	r.Cover = buildCover(d, o, days)
+	grid := gridDays(d, o, scanDay, days)
 	r.Scope = buildScope(d, o, scanDay)
 
 	// Sensitive data per (scan, asset): classes from the asset row and its
@@ -425,7 +439,7 @@ func BuildAuditReport(d AuditData, o AuditOptions) *AuditReport {
 		}
 	}
 	for _, id := range criteria {
-		r.Criteria = append(r.Criteria, buildCriterion(id, results, days, remediation))
+		r.Criteria = append(r.Criteria, buildCriterion(id, results, grid, remediation))
 	}
 
 	post := func(a AssetRow) (bool, string) {
@@ -536,14 +550,59 @@ func buildScope(d AuditData, o AuditOptions, scanDay map[string]string) AuditSco
 	s.Limits = []string{
 		"Objects, rows and items are sampled with the parameters above: finding nothing in a store is not proof that it holds no sensitive data.",
 		"A store or object that could not be read is reported as such (ERROR, SKIPPED, PARTIAL), never as clean.",
-		"Each scan observes the account at one time; the day grids show the state on scan days only.",
+		"Each scan observes the account at one time; the day grids show the state on scan days only (days without a scan are marked as such).",
 		"No raw sensitive value appears in this report or in the history it was made from.",
 	}
 	return s
 }
 
-func buildCriterion(id string, results []result, days []string, remediation map[string]string) CriterionSection {
+// dayCoverage is the grid's days and how each was scanned.
+type dayCoverage struct {
+	days []string
+	// noScan and partial are, per day, whether no account of the report had
+	// a scan that day, and whether some account had none but others did.
+	noScan, partial []bool
+}
+
+// gridDays returns the days of the grid: every day of the window (when it
+// is at most MaxGridWindowDays long) and every scan day, so that days
+// without a scan show as gaps; and which of them some account of the report
+// was not scanned on. An account counts as scanned on a day when it has a
+// scan that day that did not fail.
+func gridDays(d AuditData, o AuditOptions, scanDay map[string]string, scanDays []string) dayCoverage {
+	all := slices.Clone(scanDays)
+	from, to := o.From.UTC(), o.To.UTC()
+	if !o.From.IsZero() && !to.Before(from) && to.Sub(from) < MaxGridWindowDays*24*time.Hour {
+		for t := from; !t.After(to); t = t.AddDate(0, 0, 1) {
+			all = append(all, t.Format(time.DateOnly))
+		}
+	}
+	c := dayCoverage{days: sortedSet(all)}
+	accounts := map[string]bool{}
+	hasScan := map[string]bool{}
+	scanned := map[string]map[string]bool{}
+	for _, s := range d.Scans {
+		accounts[s.AccountID] = true
+		day := scanDay[s.ScanID]
+		hasScan[day] = true
+		if s.Status == "FAILED" {
+			continue
+		}
+		if scanned[day] == nil {
+			scanned[day] = map[string]bool{}
+		}
+		scanned[day][s.AccountID] = true
+	}
+	for _, day := range c.days {
+		c.noScan = append(c.noScan, !hasScan[day])
+		c.partial = append(c.partial, hasScan[day] && len(scanned[day]) < len(accounts))
+	}
+	return c
+}
+
+func buildCriterion(id string, results []result, cov dayCoverage, remediation map[string]string) CriterionSection {
 	title, _ := configchecks.SOC2Title(id)
+	days := cov.days
 	sec := CriterionSection{ID: id, Title: title, Narrative: criterionNarrative[id], Days: days}
 	dayIndex := map[string]int{}
 	for i, d := range days {
@@ -594,7 +653,16 @@ func buildCriterion(id string, results []result, days []string, remediation map[
 	sec.Controls = []ControlLine{}
 	for _, k := range slices.Sorted(maps.Keys(lines)) {
 		sec.Controls = append(sec.Controls, *lines[k])
-		sec.Grid = append(sec.Grid, GridRow{CheckID: k, Cells: grid[k]})
+		cells := grid[k]
+		for i := range cells {
+			switch {
+			case cov.noScan[i]:
+				cells[i] = GridNoScan
+			case cov.partial[i] && cells[i] != GridNotRun:
+				cells[i] += GridPartial
+			}
+		}
+		sec.Grid = append(sec.Grid, GridRow{CheckID: k, Cells: cells})
 	}
 	if sec.Grid == nil {
 		sec.Grid = []GridRow{}

@@ -334,10 +334,26 @@ var gridColours = map[string][3]int{
 	"MANUAL":   {215, 220, 235},
 	GridNA:     {235, 235, 235},
 	GridNotRun: {255, 255, 255},
+	GridNoScan: {200, 200, 200},
+}
+
+// gridColour is the fill of a grid cell: its status's colour, also when
+// the cell is marked partial.
+func gridColour(cell string) [3]int {
+	col, ok := gridColours[strings.TrimSuffix(cell, GridPartial)]
+	if !ok {
+		col = gridColours[GridNA]
+	}
+	return col
 }
 
 func gridLabel(cell string) string {
+	if c, ok := strings.CutSuffix(cell, GridPartial); ok && c != "" {
+		return gridLabel(c) + GridPartial
+	}
 	switch cell {
+	case GridNoScan:
+		return "none"
 	case "ERROR":
 		return "ERR"
 	case "MANUAL":
@@ -354,14 +370,19 @@ func (d *auditDoc) legend() {
 	x := pageMargin
 	for _, e := range []struct{ cell, text string }{
 		{"PASS", "pass"}, {"FAIL", "fail"}, {"ERROR", "could not evaluate"}, {"MANUAL", "manual review"},
-		{GridNA, "not applicable"}, {GridNotRun, "not evaluated that day"},
+		{GridNA, "not applicable"}, {GridNotRun, "not evaluated that day"}, {GridNoScan, "no scan that day"},
+		{"PASS" + GridPartial, "some account of the report not scanned that day: the status of those scanned"},
 	} {
-		col := gridColours[e.cell]
+		w := p.GetStringWidth(e.text) + 4
+		if x > pageMargin && x+9+w > pageMargin+contentWidth {
+			x = pageMargin
+			p.Ln(5)
+		}
+		col := gridColour(e.cell)
 		p.SetFillColor(col[0], col[1], col[2])
 		p.SetDrawColor(170, 170, 170)
 		p.SetXY(x, p.GetY())
 		p.CellFormat(9, 4, gridLabel(e.cell), "1", 0, "C", true, 0, "")
-		w := p.GetStringWidth(e.text) + 4
 		p.CellFormat(w, 4, e.text, "", 0, "L", false, 0, "")
 		x += 9 + w
 	}
@@ -404,7 +425,7 @@ func (d *auditDoc) criterion(c CriterionSection) {
 	}, rows)
 
 	p.Ln(3)
-	d.subheading("Status by scan day")
+	d.subheading("Status by day")
 	d.grid(c)
 
 	p.Ln(3)
@@ -470,10 +491,7 @@ func (d *auditDoc) grid(c CriterionSection) {
 			p.SetFillColor(255, 255, 255)
 			p.CellFormat(nameW, rowH, fitText(p, clean(row.CheckID), nameW), "1", 0, "L", false, 0, "")
 			for _, cell := range row.Cells[start:end] {
-				col, ok := gridColours[cell]
-				if !ok {
-					col = gridColours[GridNA]
-				}
+				col := gridColour(cell)
 				p.SetFillColor(col[0], col[1], col[2])
 				p.CellFormat(cellW, rowH, gridLabel(cell), "1", 0, "C", true, 0, "")
 			}
