@@ -355,6 +355,35 @@ func BuildAuditReport(d AuditData, o AuditOptions) *AuditReport {
 		}
 		return posture{a.Public, a.Encryption}
 	}
+	// classOf is the store's exposure and encryption class as the exposures
+	// table names them (report/exposures.go), from its exposures row if any,
+	// else from the assets row.
+	classOf := func(a AssetRow) (exposureClass, encryptionClass string) {
+		e, ok := exposure[assetKey{a.ScanID, a.AccountID, a.AssetARN}]
+		switch {
+		case ok && e.Exposure != "":
+			exposureClass = e.Exposure
+		case a.Public || (ok && e.Public):
+			exposureClass = ExposurePublic
+		case strings.HasPrefix(a.PublicReason, "UNKNOWN"):
+			exposureClass = ExposureUnknown
+		default:
+			exposureClass = ExposurePrivate
+		}
+		enc := a.Encryption
+		if ok {
+			enc = e.Encryption
+		}
+		switch strings.ToUpper(enc) {
+		case ProtectionNone:
+			encryptionClass = ProtectionNone
+		case "", ProtectionUnknown:
+			encryptionClass = ProtectionUnknown
+		default:
+			encryptionClass = enc
+		}
+		return exposureClass, encryptionClass
+	}
 
 	// Every control outcome of the window: the check rows, then the
 	// controls derived from the stores.
@@ -446,7 +475,7 @@ func BuildAuditReport(d AuditData, o AuditOptions) *AuditReport {
 		p := postureOf(a)
 		return p.public, p.encryption
 	}
-	r.Summary = buildSummary(d, r, results, days, classes, isLatest, post)
+	r.Summary = buildSummary(d, r, results, days, classes, isLatest, classOf)
 	r.Inventory = buildInventory(d, isLatest, scanDay, post)
 	r.Inventory.Source = source
 	r.Inventory.Note = d.ExposuresNote
@@ -712,7 +741,7 @@ func lastOf(s []string) string {
 }
 
 func buildSummary(d AuditData, r *AuditReport, results []result, days []string, classes map[assetKey][]string,
-	isLatest func(assetKey) bool, posture func(AssetRow) (bool, string)) AuditSummary {
+	isLatest func(assetKey) bool, classOf func(AssetRow) (exposure, encryption string)) AuditSummary {
 	var s AuditSummary
 
 	// Findings by category, as of each store's latest scan.
@@ -722,13 +751,15 @@ func buildSummary(d AuditData, r *AuditReport, results []result, days []string, 
 			byCat[cmp.Or(f.Category, "OTHER")] += f.Locations
 		}
 	}
-	cat := Chart{Title: "Locations with sensitive data, by category (latest scan)"}
+	cat := Chart{Title: "Locations with sensitive data, by category (each store's latest scan)"}
 	for _, k := range slices.Sorted(maps.Keys(byCat)) {
 		cat.Bars = append(cat.Bars, Bar{Label: k, Value: float64(byCat[k]), Text: num(byCat[k])})
 	}
 
-	// Stores by exposure, latest scan.
-	var pubSens, unencSens, safeSens, none, notRead, stores int
+	// Stores by exposure, each as of its latest scan: each sensitive store
+	// in the first bar it fits. UNKNOWN exposure or encryption is never
+	// counted as private or encrypted (the exposures table's rule).
+	var pubSens, sharedSens, unencSens, unknownSens, safeSens, none, notRead, stores int
 	for _, a := range d.Assets {
 		k := assetKey{a.ScanID, a.AccountID, a.AssetARN}
 		if !isLatest(k) {
@@ -736,12 +767,16 @@ func buildSummary(d AuditData, r *AuditReport, results []result, days []string, 
 		}
 		stores++
 		sensitive := len(classes[k]) > 0
-		public, encryption := posture(a)
+		exposure, encryption := classOf(a)
 		switch {
-		case sensitive && public:
+		case sensitive && exposure == ExposurePublic:
 			pubSens++
-		case sensitive && strings.EqualFold(encryption, "NONE"):
+		case sensitive && exposure == ExposureShared:
+			sharedSens++
+		case sensitive && encryption == ProtectionNone:
 			unencSens++
+		case sensitive && (exposure == ExposureUnknown || encryption == ProtectionUnknown):
+			unknownSens++
 		case sensitive:
 			safeSens++
 		default:
@@ -751,20 +786,30 @@ func buildSummary(d AuditData, r *AuditReport, results []result, days []string, 
 			notRead++
 		}
 	}
-	exp := Chart{Title: "Data stores by exposure (latest scan)", Bars: []Bar{
+	exp := Chart{Title: "Data stores by exposure (each store's latest scan)", Bars: []Bar{
 		{Label: "Public, sensitive data", Value: float64(pubSens), Text: num(pubSens), Alert: pubSens > 0},
+		{Label: "Shared, sensitive data", Value: float64(sharedSens), Text: num(sharedSens), Alert: sharedSens > 0},
 		{Label: "Unencrypted, sensitive data", Value: float64(unencSens), Text: num(unencSens), Alert: unencSens > 0},
+		{Label: "Posture unknown, sensitive data", Value: float64(unknownSens), Text: num(unknownSens), Alert: unknownSens > 0},
 		{Label: "Sensitive, private, encrypted", Value: float64(safeSens), Text: num(safeSens)},
 		{Label: "No sensitive data found", Value: float64(none), Text: num(none)},
 		{Label: "Not fully examined", Value: float64(notRead), Text: num(notRead), Alert: notRead > 0},
 	}}
 
-	// Public stores with sensitive data per scan day.
-	perDay := map[string]int{}
+	// Public stores with sensitive data per scan day: distinct stores, so
+	// that two scans of a day count a store once.
+	public := map[string]map[storeKey]bool{}
 	for _, res := range results {
 		if res.checkID == CheckSensitiveNotPublic && res.status == "FAIL" {
-			perDay[res.day]++
+			if public[res.day] == nil {
+				public[res.day] = map[storeKey]bool{}
+			}
+			public[res.day][storeKey{res.account, res.resource}] = true
 		}
+	}
+	perDay := map[string]int{}
+	for day, stores := range public {
+		perDay[day] = len(stores)
 	}
 	trend := Chart{Title: "Public data stores holding sensitive data, per scan day"}
 	for _, day := range days {
@@ -802,7 +847,7 @@ func buildSummary(d AuditData, r *AuditReport, results []result, days []string, 
 	s.Figures = []KeyValue{
 		{"Observation window", r.Cover.From + " to " + r.Cover.To},
 		{"Scans", fmt.Sprintf("%s on %s days", num(r.Cover.Scans), num(r.Cover.ScanDays))},
-		{"Data stores (latest scan)", fmt.Sprintf("%s, of which %s public with sensitive data", num(stores), num(pubSens))},
+		{"Data stores (each one's latest scan)", fmt.Sprintf("%s, of which %s public with sensitive data", num(stores), num(pubSens))},
 		{"Control results", fmt.Sprintf("%s, of which %s FAIL and %s ERROR", num(len(results)), num(fails), num(errs))},
 		{"Exceptions listed", num(exceptions) + " (counted once per criterion)"},
 	}

@@ -63,8 +63,11 @@ type ExposureRecord struct {
 	AssetARN    string   `parquet:"asset_arn"`
 	DataClasses []string `parquet:"data_classes,list"`
 	Encryption  string   `parquet:"encryption"`
-	Public      bool     `parquet:"public"`
-	RiskScore   float64  `parquet:"risk_score"`
+	// Exposure is PUBLIC, SHARED, UNKNOWN or PRIVATE; empty in files that
+	// predate the column.
+	Exposure  string  `parquet:"exposure"`
+	Public    bool    `parquet:"public"`
+	RiskScore float64 `parquet:"risk_score"`
 }
 
 // EvidenceFile is one history file a report was built from: its path
@@ -402,7 +405,7 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 			d.Derived += len(derived)
 			for _, e := range j.Rows() {
 				d.Exposures = append(d.Exposures, ExposureRecord{ScanID: e.ScanID, AccountID: e.AccountID, AssetARN: e.AssetARN,
-					DataClasses: e.DataClasses, Encryption: e.Encryption, Public: e.Public, RiskScore: e.RiskScore})
+					DataClasses: e.DataClasses, Encryption: e.Encryption, Exposure: e.Exposure, Public: e.Public, RiskScore: e.RiskScore})
 			}
 		}
 	}

@@ -87,8 +87,8 @@ func TestAccountFilterOfOrgRun(t *testing.T) {
 			findings: []FindingRow{ssnFinding("a-bucket")},
 			objects:  []ObjectResultRow{{AssetARN: "arn:aws:s3:::a-bucket", Location: "x.csv", Status: "COMPLETE"}}},
 		runAccount{acct: accountB, start: day, assets: []AssetRow{bucketWithSSN("b-public", true, "NONE")},
-			findings: []FindingRow{ssnFinding("b-public")},
-			objects:  []ObjectResultRow{{AssetARN: "arn:aws:s3:::b-public", Location: "y.csv", Status: "SKIPPED", Reason: "ACCESS_DENIED"}},
+			findings:  []FindingRow{ssnFinding("b-public")},
+			objects:   []ObjectResultRow{{AssetARN: "arn:aws:s3:::b-public", Location: "y.csv", Status: "SKIPPED", Reason: "ACCESS_DENIED"}},
 			exposures: []ExposureRow{{AssetARN: "arn:aws:s3:::b-public", Encryption: ProtectionNone, Exposure: ExposurePublic, Public: true}},
 			controls:  []ControlResultRow{cc61("iam.root_mfa", "FAIL", "arn:aws:iam::"+accountB+":root")}},
 	)
