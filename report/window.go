@@ -129,8 +129,8 @@ type objectCols struct {
 }
 
 // LoadAuditData reads the scans of the history under dir that f selects, and
-// every row of theirs in the other tables. Only the partitions of the window
-// are listed. Each file read is hashed (SHA-256) into Evidence, so the report
+// every row of theirs in the other tables. Only the partitions of the window,
+// and one day either side of it (WindowPartitions), are listed. Each file read is hashed (SHA-256) into Evidence, so the report
 // can name exactly what it rests on. Findings are summed per (scan, asset,
 // identifier) as they are read, so memory follows the number of stores, not
 // of findings rows.
