@@ -909,8 +909,8 @@ func sortedSet(s []string) []string {
 // the greater scan id). So a later scan that did not look at the store (it
 // FAILED, or ran with --only for another service) leaves the store as an
 // earlier scan saw it. A store is gone, and shown nowhere, when a later
-// COMPLETE scan of its account covered it (see covers) and did not find it:
-// it was deleted, or has moved out of scope.
+// COMPLETE scan of its account covered it (scanScope.covers) and did not
+// find it: it was deleted, or has moved out of scope.
 func latestObservations(d AuditData) func(assetKey) bool {
 	scans := map[scanAccount]ScanRow{}
 	for _, s := range d.Scans {
@@ -944,16 +944,32 @@ func latestObservations(d AuditData) func(assetKey) bool {
 			row[k] = a
 		}
 	}
-	byAccount := map[string][]ScanRow{}
+	// Each account's COMPLETE scans, latest first, with their scope parsed
+	// once.
+	byAccount := map[string][]scanScope{}
 	for _, s := range d.Scans {
 		if s.Status == "COMPLETE" {
-			byAccount[s.AccountID] = append(byAccount[s.AccountID], s)
+			byAccount[s.AccountID] = append(byAccount[s.AccountID], scopeOf(s))
 		}
+	}
+	for _, l := range byAccount {
+		slices.SortFunc(l, func(a, b scanScope) int {
+			if later(a.key, b.key) {
+				return -1
+			}
+			if later(b.key, a.key) {
+				return 1
+			}
+			return 0
+		})
 	}
 	gone := map[storeKey]bool{}
 	for k, a := range row {
 		for _, s := range byAccount[k.account] {
-			if later(scanAccount{s.ScanID, s.AccountID}, latest[k]) && covers(s, a) {
+			if !later(s.key, latest[k]) {
+				break
+			}
+			if s.covers(a) {
 				gone[k] = true
 				break
 			}
@@ -965,22 +981,40 @@ func latestObservations(d AuditData) func(assetKey) bool {
 	}
 }
 
-// covers reports whether scan s looked for every store of the asset's
-// service and region in its account: the service is among its options'
-// "only", no store filter (buckets, rds_identifiers, dynamodb_tables)
-// narrowed it, and its regions, when recorded, hold the asset's. A scan
-// whose options cannot be read covers nothing.
-func covers(s ScanRow, a AssetRow) bool {
+// scanScope is what a scan looked for: its services, whether a store filter
+// narrowed it, and its regions.
+type scanScope struct {
+	key      scanAccount
+	services []string
+	narrowed bool
+	regions  []string
+}
+
+// scopeOf reads a scan's scope from its options: the services of "only",
+// narrowed when a store filter (buckets, rds_identifiers, dynamodb_tables)
+// is set. A scan whose options cannot be read has no service.
+func scopeOf(s ScanRow) scanScope {
+	sc := scanScope{key: scanAccount{s.ScanID, s.AccountID}, regions: s.Regions}
 	var o struct {
 		Buckets        []string `json:"buckets"`
 		RDSIdentifiers []string `json:"rds_identifiers"`
 		DynamoDBTables []string `json:"dynamodb_tables"`
 	}
-	if json.Unmarshal([]byte(s.Options), &o) != nil || !slices.Contains(ServicesOf(s.Options), a.Service) {
+	if json.Unmarshal([]byte(s.Options), &o) != nil {
+		return sc
+	}
+	sc.services = ServicesOf(s.Options)
+	sc.narrowed = len(o.Buckets) > 0 || len(o.RDSIdentifiers) > 0 || len(o.DynamoDBTables) > 0
+	return sc
+}
+
+// covers reports whether the scan looked for every store of the asset's
+// service and region in its account: the service is among its services,
+// no store filter narrowed it, and its regions, when recorded, hold the
+// asset's.
+func (sc scanScope) covers(a AssetRow) bool {
+	if sc.narrowed || !slices.Contains(sc.services, a.Service) {
 		return false
 	}
-	if len(o.Buckets) > 0 || len(o.RDSIdentifiers) > 0 || len(o.DynamoDBTables) > 0 {
-		return false
-	}
-	return a.Region == "" || len(s.Regions) == 0 || slices.Contains(s.Regions, a.Region)
+	return a.Region == "" || len(sc.regions) == 0 || slices.Contains(sc.regions, a.Region)
 }
