@@ -393,7 +393,11 @@ func (s *S3Scanner) list(ctx context.Context, b bucketRef, in *s3.ListObjectsV2I
 			if size == 0 && strings.HasSuffix(key, "/") {
 				continue // folder marker
 			}
-			smp.Add(ObjectRef{Key: key, Size: size, StorageClass: string(o.StorageClass), ETag: aws.ToString(o.ETag), LastModified: aws.ToTime(o.LastModified)})
+			class := string(o.StorageClass)
+			if class == "" {
+				class = "STANDARD" // a listing always knows it; S3 may leave STANDARD out
+			}
+			smp.Add(ObjectRef{Key: key, Size: size, StorageClass: class, ETag: aws.ToString(o.ETag), LastModified: aws.ToTime(o.LastModified)})
 			if smp.Listed >= s.opts.MaxKeysListed && (i < len(page.Contents)-1 || p.HasMorePages()) {
 				return true, nil
 			}
@@ -413,9 +417,6 @@ func (s *S3Scanner) readObject(ctx context.Context, b bucketRef, arn string, o O
 		AssetARN: arn, Location: o.Key, Size: o.Size, StorageClass: o.StorageClass,
 		Encryption: o.Encryption, // the inventory's, until a GET answers
 		Status:     StatusSkipped, ObservedAt: time.Now().UTC(),
-	}
-	if res.StorageClass == "" {
-		res.StorageClass = "STANDARD"
 	}
 	if o.Size == 0 {
 		res.Status, res.Format = StatusComplete, string(readers.FormatText)
@@ -437,6 +438,14 @@ func (s *S3Scanner) readObject(ctx context.Context, b bucketRef, arn string, o O
 	}
 	if out.ServerSideEncryption != "" {
 		res.Encryption = string(out.ServerSideEncryption)
+	}
+	if res.StorageClass == "" {
+		// An inventory without the StorageClass field: the GET tells it,
+		// and S3 leaves the header out for STANDARD only.
+		res.StorageClass = string(out.StorageClass)
+		if res.StorageClass == "" {
+			res.StorageClass = "STANDARD"
+		}
 	}
 	if out.SSECustomerAlgorithm != nil {
 		res.Encryption = "SSE-C"

@@ -49,6 +49,12 @@ const (
 // not read (ORC).
 var errInventoryFormat = errors.New("inventory format not supported (Cairn reads CSV and Parquet inventories)")
 
+// errInventoryNoSize is returned for an inventory configured without the
+// optional Size field, or with a current object whose size is blank: object
+// sizes are unknown, so neither the empty objects nor the bucket's byte
+// totals can be told from it, and the bucket is listed instead.
+var errInventoryNoSize = errors.New("the inventory has no Size for its objects (sizes unknown)")
+
 // inventoryFolderRE matches the dated folder of one inventory delivery.
 var inventoryFolderRE = regexp.MustCompile(`/(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}Z)/$`)
 
@@ -189,6 +195,9 @@ func (s *S3Scanner) readInventory(ctx context.Context, b bucketRef, loc s3Locati
 		if _, ok := cols["Key"]; !ok {
 			return res, fmt.Errorf("manifest %s: the CSV schema has no Key field", manifestLoc)
 		}
+		if _, ok := cols["Size"]; !ok {
+			return res, fmt.Errorf("manifest %s: %w", manifestLoc, errInventoryNoSize)
+		}
 		read = func(ctx context.Context, f s3Location, _ int64, rows *inventoryRows) error {
 			return s.readInventoryCSV(ctx, b, f, cols, rows)
 		}
@@ -321,7 +330,13 @@ func (s *S3Scanner) readInventoryCSV(ctx context.Context, b bucketRef, f s3Locat
 		if err != nil || key == "" {
 			continue
 		}
-		size, _ := strconv.ParseInt(field(rec, "Size"), 10, 64)
+		size, err := strconv.ParseInt(field(rec, "Size"), 10, 64)
+		current := field(rec, "IsLatest") != "false" && field(rec, "IsDeleteMarker") != "true"
+		if err != nil && current {
+			// A current object whose size is not given is not known to be
+			// empty (delete markers have no size).
+			return errInventoryNoSize
+		}
 		o := ObjectRef{
 			Key: key, Size: size, StorageClass: field(rec, "StorageClass"), ETag: field(rec, "ETag"),
 			Encryption: inventoryEncryption(field(rec, "EncryptionStatus")),
@@ -329,7 +344,6 @@ func (s *S3Scanner) readInventoryCSV(ctx context.Context, b bucketRef, f s3Locat
 		if t, err := time.Parse(time.RFC3339, field(rec, "LastModifiedDate")); err == nil {
 			o.LastModified = t.UTC()
 		}
-		current := field(rec, "IsLatest") != "false" && field(rec, "IsDeleteMarker") != "true"
 		if err := rows.add(o, current); err != nil {
 			return err
 		}
@@ -372,6 +386,9 @@ func (s *S3Scanner) readInventoryParquet(ctx context.Context, b bucketRef, f s3L
 		return -1
 	}
 	sizeCol, classCol, etagCol, encCol := idx("size"), idx("storage_class"), idx("e_tag"), idx("encryption_status")
+	if sizeCol < 0 {
+		return errInventoryNoSize
+	}
 	modCol, latestCol, deleteCol := idx("last_modified_date"), idx("is_latest"), idx("is_delete_marker")
 
 	r := parquet.NewReader(pf)
@@ -381,7 +398,7 @@ func (s *S3Scanner) readInventoryParquet(ctx context.Context, b bucketRef, f s3L
 		n, err := r.ReadRows(buf)
 		for _, row := range buf[:n] {
 			var o ObjectRef
-			current := true
+			current, sized := true, false
 			for _, v := range row {
 				if v.IsNull() {
 					continue
@@ -390,7 +407,7 @@ func (s *S3Scanner) readInventoryParquet(ctx context.Context, b bucketRef, f s3L
 				case keyCol:
 					o.Key = string(v.ByteArray())
 				case sizeCol:
-					o.Size = v.Int64()
+					o.Size, sized = v.Int64(), true
 				case classCol:
 					o.StorageClass = string(v.ByteArray())
 				case etagCol:
@@ -407,6 +424,9 @@ func (s *S3Scanner) readInventoryParquet(ctx context.Context, b bucketRef, f s3L
 			}
 			if o.Key == "" {
 				continue
+			}
+			if current && !sized {
+				return errInventoryNoSize // see readInventoryCSV
 			}
 			if aerr := rows.add(o, current); aerr != nil {
 				return aerr
