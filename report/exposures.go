@@ -48,7 +48,15 @@ type ExposureJoin struct {
 	assets   []AssetRow
 	findings map[string]*findingTally // by asset ARN
 	controls map[string]*controlTally // by resource ARN
-	skipped  map[string]int64         // SKIPPED objects by asset ARN
+	objects  map[string]*objectTally  // by asset ARN
+}
+
+// objectTally counts an asset's object_results rows for sampled_fraction.
+type objectTally struct {
+	skipped      int64 // SKIPPED objects of the whole bucket or root part (S3)
+	read         int64 // rows not SKIPPED, for services whose rows are tables
+	rows         int64 // rows seen
+	prefixFailed bool  // a prefix part of a split bucket could not be listed
 }
 
 type findingTally struct {
@@ -66,7 +74,7 @@ type controlTally struct {
 // NewExposureJoin returns an empty join.
 func NewExposureJoin() *ExposureJoin {
 	return &ExposureJoin{
-		findings: map[string]*findingTally{}, controls: map[string]*controlTally{}, skipped: map[string]int64{},
+		findings: map[string]*findingTally{}, controls: map[string]*controlTally{}, objects: map[string]*objectTally{},
 	}
 }
 
@@ -91,12 +99,49 @@ func (j *ExposureJoin) AddFinding(f FindingRow) {
 	}
 }
 
-// AddObject records a sampled object's outcome: an object that was
-// SKIPPED (not read) does not count as sampled. Archive entries
-// ("key!inner") are parts of an object already counted and are ignored.
+// Kinds of object_results rows (ObjectResultRow.Kind).
+const (
+	KindObject       = "OBJECT"
+	KindArchiveEntry = "ARCHIVE_ENTRY"
+	KindPrefix       = "PREFIX"
+	KindTable        = "TABLE"
+	KindDatabase     = "DATABASE"
+)
+
+// AddObject records a sampled object's outcome for sampled_fraction. An S3
+// object of the bucket (or of a split bucket's root part) that was SKIPPED
+// (not read) does not count as sampled; archive entries are parts of an
+// object already counted, and the rows of a split bucket's prefix parts are
+// not in the root part's counts, so both are left out, except that a prefix
+// part whose listing failed leaves the bucket's size unknown. For rows
+// written before the kind column existed, an archive entry is told by the
+// '!' of its location (which a key may also contain). A DB or DynamoDB
+// table counts as read when its row is not SKIPPED.
 func (j *ExposureJoin) AddObject(o ObjectResultRow) {
-	if o.Status == "SKIPPED" && !strings.Contains(o.Location, "!") {
-		j.skipped[o.AssetARN]++
+	t := j.objects[o.AssetARN]
+	if t == nil {
+		t = &objectTally{}
+		j.objects[o.AssetARN] = t
+	}
+	t.rows++
+	switch {
+	case o.Kind == KindTable:
+		if o.Status != "SKIPPED" {
+			t.read++
+		}
+	case o.Kind == KindDatabase:
+	case o.Kind == KindPrefix:
+		if o.Status == "SKIPPED" {
+			t.prefixFailed = true
+		}
+	case o.Part != "", o.Kind == KindArchiveEntry:
+	case o.Kind == KindObject || !strings.Contains(o.Location, "!"):
+		if o.Status == "SKIPPED" {
+			t.skipped++
+		}
+		if o.Kind == "" && o.Status != "SKIPPED" {
+			t.read++ // an older row: an S3 object, or a table
+		}
 	}
 }
 
@@ -243,7 +288,11 @@ func (j *ExposureJoin) row(a AssetRow) ExposureRow {
 		r.Exposure = ExposurePrivate
 	}
 
-	r.SampledFraction = sampledFraction(a, p, j.skipped[a.AssetARN])
+	t := j.objects[a.AssetARN]
+	if t == nil {
+		t = &objectTally{}
+	}
+	r.SampledFraction = sampledFraction(a, p, *t)
 	found := math.Min(math.Max(a.SensitivityScore/100, 0), 1)
 	if found == 0 && len(r.DataClasses) > 0 {
 		found = 0.2 // a class was found but the score was not computed
@@ -308,8 +357,13 @@ func detail(s string) string {
 
 // sampledFraction is how much of the store was sampled and read, 0..1.
 // Skipped objects do not count; a store whose size is unknown, or that
-// could not be read, counts as not sampled.
-func sampledFraction(a AssetRow, p postureView, skipped int64) float64 {
+// could not be read, counts as not sampled. For a bucket split by prefix it
+// is the root part's fraction (the asset row's counts are the root part's),
+// and 0 when a prefix part could not be listed: the bucket's size is then
+// unknown. For RDS it is the tables read (object rows not SKIPPED) over the
+// tables found: tables never attempted are not in sampled_objects either
+// (without object rows, sampled_objects is all there is).
+func sampledFraction(a AssetRow, p postureView, t objectTally) float64 {
 	var num, den float64
 	switch a.Service {
 	case "dynamodb":
@@ -318,10 +372,21 @@ func sampledFraction(a AssetRow, p postureView, skipped int64) float64 {
 		} else if p.Sampling != nil && p.Sampling.Items > 0 {
 			return 1 // DynamoDB's item count estimate lags: items were read, none counted
 		} else {
-			num, den = float64(max(a.SampledObjects-skipped, 0)), float64(a.ObjectCount)
+			num, den = float64(a.SampledObjects), float64(a.ObjectCount)
+			if t.rows > 0 {
+				num = float64(min(t.read, a.SampledObjects))
+			}
+		}
+	case "rds":
+		num, den = float64(a.SampledObjects), float64(a.ObjectCount)
+		if t.rows > 0 {
+			num = float64(t.read)
 		}
 	default:
-		num, den = float64(max(a.SampledObjects-skipped, 0)), float64(max(a.BucketObjects, a.ObjectCount))
+		if t.prefixFailed {
+			return 0
+		}
+		num, den = float64(max(a.SampledObjects-t.skipped, 0)), float64(max(a.BucketObjects, a.ObjectCount))
 	}
 	if den <= 0 {
 		if a.Status == "COMPLETE" {

@@ -434,7 +434,7 @@ var contract = map[string][]col{
 		{"scan_id", kString}, {"account_id", kString}, {"observed_at", kTimestamp},
 		{"asset_arn", kString}, {"location", kString}, {"format", kString}, {"status", kString},
 		{"reason", kString}, {"size", kInt64}, {"bytes_read", kInt64}, {"storage_class", kString},
-		{"encryption", kString}, {"findings", kInt64},
+		{"encryption", kString}, {"findings", kInt64}, {"kind", kString}, {"part", kString},
 	},
 	TableFindings: {
 		{"scan_id", kString}, {"account_id", kString}, {"observed_at", kTimestamp},

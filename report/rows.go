@@ -84,6 +84,13 @@ type ObjectResultRow struct {
 	StorageClass string    `parquet:"storage_class"`
 	Encryption   string    `parquet:"encryption"`
 	Findings     int64     `parquet:"findings"` // matches in this object, all identifiers
+	// Kind is what the row stands for: OBJECT, ARCHIVE_ENTRY, PREFIX (a
+	// prefix part of a split bucket as a whole), TABLE, DATABASE; empty in
+	// files written before the column existed.
+	Kind string `parquet:"kind"`
+	// Part is the prefix of the split bucket's prefix part that wrote the
+	// row; empty for whole buckets, root parts and other services.
+	Part string `parquet:"part"`
 }
 
 // FindingRow is one row of the findings table: one per (location,

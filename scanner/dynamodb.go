@@ -274,7 +274,7 @@ func (s *DynamoDBScanner) scanTable(ctx context.Context, account, region, name s
 		p.PublicReason = "UNKNOWN: table not described (" + reason + ")"
 		asset.PublicReason = p.PublicReason
 		asset.Posture = postureJSON(p)
-		res := ObjectResult{AssetARN: asset.ARN, Location: name, Format: "dynamodb", Status: StatusSkipped, Reason: reason, ObservedAt: started}
+		res := ObjectResult{AssetARN: asset.ARN, Location: name, Format: "dynamodb", Status: StatusSkipped, Reason: reason, ObservedAt: started, Kind: ObjectKindTable}
 		results <- result{object: &res}
 		results <- storeResult(ctx, &asset)
 		return
@@ -427,7 +427,7 @@ func dynamoSegments(itemCount int64, sample int) int {
 func (s *DynamoDBScanner) sampleItems(ctx context.Context, region, arn, table string, p *TablePosture) (ObjectResult, []Finding, *ItemSampling) {
 	res := ObjectResult{
 		AssetARN: arn, Location: table, Format: "dynamodb:scan-segment", Size: p.SizeBytes,
-		Status: StatusSkipped, ObservedAt: time.Now().UTC(),
+		Status: StatusSkipped, ObservedAt: time.Now().UTC(), Kind: ObjectKindTable,
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.opts.TableTimeout)
 	defer cancel()

@@ -19,7 +19,7 @@ import (
 // TestPlanBucketsAndParts splits a bucket above the threshold by its
 // top-level prefixes, leaves a small one whole, and checks that scanning
 // the parts reads every key exactly once, with the asset row from the root
-// part only.
+// part only; every object row says which part wrote it.
 func TestPlanBucketsAndParts(t *testing.T) {
 	srv, cfg := mototest.StartSeeded(t)
 	ctx := context.Background()
@@ -74,8 +74,13 @@ func TestPlanBucketsAndParts(t *testing.T) {
 		if _, err := s.Scan(ctx, "123456789012", sink); err != nil {
 			t.Fatal(err)
 		}
-		for k := range sink.objects {
+		for k, o := range sink.objects {
 			seen[strings.TrimPrefix(k, "arn:aws:s3:::big/")]++
+			// The join tells the prefix parts' rows from the root part's
+			// by these, not by the location.
+			if o.Kind != scanner.ObjectKindObject || o.Part != p.Prefix {
+				t.Errorf("part %+v: row %s has kind %q, part %q; want %s, %q", p, o.Location, o.Kind, o.Part, scanner.ObjectKindObject, p.Prefix)
+			}
 		}
 		if a, ok := sink.assets["big"]; ok {
 			assets++

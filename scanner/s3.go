@@ -292,7 +292,7 @@ func (s *S3Scanner) scanBucketPart(ctx context.Context, b bucketRef, accountBPA 
 	}
 
 	sample := smp.Sample(s.opts.SampleObjects)
-	rs := s.readSample(ctx, b, arn, sample, sem, results)
+	rs := s.readSample(ctx, b, arn, "", sample, sem, results)
 	asset.SampledObjects, asset.SampledBytes = rs.objects, rs.bytes
 	if rs.skipped > 0 {
 		if asset.Status == StatusComplete {
@@ -318,13 +318,13 @@ func (s *S3Scanner) scanPrefixPart(ctx context.Context, b bucketRef, prefix stri
 		// Nothing of this part can be read: one SKIPPED row says so, so the
 		// part is never taken for clean.
 		results <- result{object: &ObjectResult{AssetARN: arn, Location: prefix, Status: StatusSkipped,
-			Reason: ReasonListFailed, ObservedAt: time.Now().UTC()}}
+			Reason: ReasonListFailed, ObservedAt: time.Now().UTC(), Kind: ObjectKindPrefix, Part: prefix}}
 		s.log.Warn("s3: prefix listing failed", "bucket", b.name, "prefix", prefix, "error", describeErr(err))
 	}
 	if truncated {
 		s.log.Info("s3: prefix listing capped", "bucket", b.name, "prefix", prefix, "keys", smp.Listed)
 	}
-	s.readSample(ctx, b, arn, smp.Sample(s.opts.SampleObjects), sem, results)
+	s.readSample(ctx, b, arn, prefix, smp.Sample(s.opts.SampleObjects), sem, results)
 }
 
 // sampleRead is what reading a sample produced.
@@ -335,8 +335,9 @@ type sampleRead struct {
 }
 
 // readSample reads the sampled objects, bounded by sem, and sends their
-// object results and findings.
-func (s *S3Scanner) readSample(ctx context.Context, b bucketRef, arn string, sample []ObjectRef, sem chan struct{}, results chan<- result) sampleRead {
+// object results and findings. part is the prefix of a split bucket's prefix
+// part ("" otherwise), recorded on every object result.
+func (s *S3Scanner) readSample(ctx context.Context, b bucketRef, arn, part string, sample []ObjectRef, sem chan struct{}, results chan<- result) sampleRead {
 	tally := storeTally{}
 	var sampled, sampledBytes int64
 	var mu sync.Mutex
@@ -367,6 +368,7 @@ func (s *S3Scanner) readSample(ctx context.Context, b bucketRef, arn string, sam
 			}
 			mu.Unlock()
 			for i := range objResults {
+				objResults[i].Part = part
 				results <- result{object: &objResults[i]}
 			}
 			for i := range findings {
@@ -416,7 +418,7 @@ func (s *S3Scanner) readObject(ctx context.Context, b bucketRef, arn string, o O
 	res := ObjectResult{
 		AssetARN: arn, Location: o.Key, Size: o.Size, StorageClass: o.StorageClass,
 		Encryption: o.Encryption, // the inventory's, until a GET answers
-		Status:     StatusSkipped, ObservedAt: time.Now().UTC(),
+		Status:     StatusSkipped, ObservedAt: time.Now().UTC(), Kind: ObjectKindObject,
 	}
 	if o.Size == 0 {
 		res.Status, res.Format = StatusComplete, string(readers.FormatText)
@@ -492,7 +494,7 @@ func (s *S3Scanner) readObject(ctx context.Context, b bucketRef, arn string, o O
 		results = append(results, ObjectResult{
 			AssetARN: arn, Location: o.Key + "!" + e.Entry, Format: string(e.Format), Status: string(e.Status),
 			Reason: string(e.Reason), BytesRead: e.Bytes, StorageClass: res.StorageClass,
-			Encryption: res.Encryption, ObservedAt: res.ObservedAt,
+			Encryption: res.Encryption, ObservedAt: res.ObservedAt, Kind: ObjectKindArchiveEntry,
 		})
 	}
 	return results, findings

@@ -134,7 +134,22 @@ type ObjectResult struct {
 	Encryption   string
 	Findings     int64
 	ObservedAt   time.Time
+	// Kind says what the row stands for (ObjectKind…), so that readers never
+	// guess it from the location: an S3 key may itself contain '!'.
+	Kind string
+	// Part is, for the rows written by a prefix part of a bucket split by
+	// prefix, that prefix; empty otherwise (whole bucket, root part).
+	Part string
 }
+
+// Kinds of object result (ObjectResult.Kind, object_results.kind).
+const (
+	ObjectKindObject       = "OBJECT"        // an S3 object
+	ObjectKindArchiveEntry = "ARCHIVE_ENTRY" // an entry of an archive (location key!inner/path) not fully read
+	ObjectKindPrefix       = "PREFIX"        // a prefix part of a split bucket, as a whole (location: the prefix)
+	ObjectKindTable        = "TABLE"         // a SQL table (db/schema.table) or a DynamoDB table
+	ObjectKindDatabase     = "DATABASE"      // a database, or the DB instance, that could not be sampled at all
+)
 
 // Finding is one identifier found at one location, already aggregated and
 // redacted: it never holds a raw value.

@@ -244,7 +244,7 @@ func (s *RDSScanner) sampleTarget(ctx context.Context, t *dbTarget, asset *Asset
 		}
 		res := ObjectResult{
 			AssetARN: t.arn, Location: location, Format: family, Status: StatusSkipped,
-			Reason: reason, ObservedAt: time.Now().UTC(),
+			Reason: reason, ObservedAt: time.Now().UTC(), Kind: ObjectKindDatabase,
 		}
 		results <- result{object: &res}
 		run.failed = true
@@ -296,7 +296,7 @@ func (s *RDSScanner) sampleTarget(ctx context.Context, t *dbTarget, asset *Asset
 		if ctx.Err() != nil {
 			// Out of time: the databases not reached are recorded, not dropped.
 			res := ObjectResult{AssetARN: t.arn, Location: db, Format: run.info.Dialect, Status: StatusSkipped,
-				Reason: ReasonTimeout, ObservedAt: time.Now().UTC()}
+				Reason: ReasonTimeout, ObservedAt: time.Now().UTC(), Kind: ObjectKindDatabase}
 			results <- result{object: &res}
 			continue
 		}
@@ -332,7 +332,7 @@ func (s *RDSScanner) sampleDatabase(ctx context.Context, t *dbTarget, family str
 	asset *Asset, run *targetRun, results chan<- result) (bool, string) {
 	// skipDB records a database that could not be sampled at all.
 	skipDB := func(reason, detail string) string {
-		res := ObjectResult{AssetARN: t.arn, Location: db, Format: run.info.Dialect, Status: StatusSkipped, Reason: reason, ObservedAt: time.Now().UTC()}
+		res := ObjectResult{AssetARN: t.arn, Location: db, Format: run.info.Dialect, Status: StatusSkipped, Reason: reason, ObservedAt: time.Now().UTC(), Kind: ObjectKindDatabase}
 		results <- result{object: &res}
 		run.partial = true
 		s.log.Warn("rds: database not sampled", "id", t.id, "db", db, "reason", reason, "detail", detail)
@@ -390,7 +390,7 @@ func (s *RDSScanner) sampleDatabase(ctx context.Context, t *dbTarget, family str
 				var findings []Finding
 				if c == nil {
 					res = ObjectResult{AssetARN: t.arn, Location: tbl.location(), Format: run.info.Dialect,
-						Status: StatusSkipped, Reason: ReasonConnectionFailed, Size: tbl.sizeBytes, ObservedAt: time.Now().UTC()}
+						Status: StatusSkipped, Reason: ReasonConnectionFailed, Size: tbl.sizeBytes, ObservedAt: time.Now().UTC(), Kind: ObjectKindTable}
 				} else {
 					res, findings = s.sampleTable(ctx, c, t, tbl, sampleParams{})
 				}
@@ -431,7 +431,7 @@ func (s *RDSScanner) sampleDatabase(ctx context.Context, t *dbTarget, family str
 	// Out of time: the tables never attempted are recorded, not dropped.
 	for _, tbl := range unsent {
 		res := ObjectResult{AssetARN: t.arn, Location: tbl.location(), Format: run.info.Dialect,
-			Status: StatusSkipped, Reason: ReasonTimeout, Size: tbl.sizeBytes, ObservedAt: time.Now().UTC()}
+			Status: StatusSkipped, Reason: ReasonTimeout, Size: tbl.sizeBytes, ObservedAt: time.Now().UTC(), Kind: ObjectKindTable}
 		run.info.TablesSkipped++
 		run.unreadTables++
 		results <- result{object: &res}
@@ -444,7 +444,7 @@ func (s *RDSScanner) sampleDatabase(ctx context.Context, t *dbTarget, family str
 func (s *RDSScanner) sampleTable(ctx context.Context, c sqlConn, t *dbTarget, tbl *sqlTable, p sampleParams) (ObjectResult, []Finding) {
 	res := ObjectResult{
 		AssetARN: t.arn, Location: tbl.location(), Format: c.flavor(), Size: tbl.sizeBytes,
-		Status: StatusSkipped, ObservedAt: time.Now().UTC(),
+		Status: StatusSkipped, ObservedAt: time.Now().UTC(), Kind: ObjectKindTable,
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.opts.TableTimeout)
 	defer cancel()

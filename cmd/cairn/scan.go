@@ -665,7 +665,7 @@ func (h *historySink) Object(o scanner.ObjectResult) error {
 		ScanID: h.scanID, AccountID: h.account, ObservedAt: o.ObservedAt,
 		AssetARN: o.AssetARN, Location: o.Location, Format: o.Format, Status: o.Status, Reason: o.Reason,
 		Size: o.Size, BytesRead: o.BytesRead, StorageClass: o.StorageClass, Encryption: o.Encryption,
-		Findings: o.Findings,
+		Findings: o.Findings, Kind: o.Kind, Part: o.Part,
 	}
 	h.join.AddObject(row)
 	return h.fail(h.w.WriteObjectResult(row))
