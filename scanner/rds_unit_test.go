@@ -33,6 +33,7 @@ func TestPGSampleMethod(t *testing.T) {
 		{2001, 1 << 20, pgMethodBernoulli},
 		{1e6, 200 << 20, pgMethodBernoulli},
 		{1e8, 50 << 30, pgMethodSystem},
+		{2e9, 0, pgMethodSystem}, // rows but no size: not known to be small (BERNOULLI would read every page)
 	}
 	for _, tt := range tests {
 		m, pct := pgSampleMethod(tt.rows, tt.size, 1000)

@@ -84,23 +84,40 @@ func (c *pgConn) databases(ctx context.Context) ([]string, error) {
 
 // pgTablesSQL lists tables, partitioned tables (not their partitions) and
 // materialized views with their columns, outside the system schemas. $1 caps
-// the relations.
+// the relations. A partitioned table (relkind 'p') has no storage of its
+// own: its size is the sum over its partitions, sub-partitions included
+// (walked through pg_inherits, which every version with declarative
+// partitioning has, unlike pg_partition_tree), and its row estimate the
+// larger of its own and its partitions' (a parent that was never analysed
+// has none).
 const pgTablesSQL = `
-WITH rel AS (
-  SELECT c.oid, n.nspname, c.relname, c.reltuples
+WITH RECURSIVE rel AS (
+  SELECT c.oid, c.relkind, n.nspname, c.relname, c.reltuples
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p', 'm') AND NOT c.relispartition
     AND n.nspname NOT IN ('pg_catalog', 'information_schema')
     AND n.nspname !~ '^pg_(toast|temp_)'
   ORDER BY n.nspname, c.relname
-  LIMIT $1)
-SELECT rel.nspname, rel.relname, rel.reltuples::float8,
-       COALESCE(pg_catalog.pg_total_relation_size(rel.oid), 0),
+  LIMIT $1),
+tree(root, oid) AS (
+  SELECT rel.oid, rel.oid FROM rel WHERE rel.relkind = 'p'
+  UNION ALL
+  SELECT tree.root, i.inhrelid FROM tree JOIN pg_catalog.pg_inherits i ON i.inhparent = tree.oid),
+part AS (
+  SELECT tree.root,
+         sum(pg_catalog.pg_total_relation_size(tree.oid))::bigint AS bytes,
+         sum(GREATEST(c.reltuples, 0))::float8 AS tuples
+  FROM tree JOIN pg_catalog.pg_class c ON c.oid = tree.oid
+  WHERE tree.oid <> tree.root
+  GROUP BY tree.root)
+SELECT rel.nspname, rel.relname, GREATEST(rel.reltuples::float8, COALESCE(part.tuples, -1)),
+       COALESCE(part.bytes, pg_catalog.pg_total_relation_size(rel.oid), 0),
        COALESCE(a.attname::text, ''),
        COALESCE(bt.typname::text, ty.typname::text, ''),
        COALESCE(bt.typcategory::text, ty.typcategory::text, '')
 FROM rel
+LEFT JOIN part ON part.root = rel.oid
 LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = rel.oid AND a.attnum > 0 AND NOT a.attisdropped
 LEFT JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
 LEFT JOIN pg_catalog.pg_type bt ON ty.typtype = 'd' AND bt.oid = ty.typbasetype
@@ -172,14 +189,17 @@ const pgBernoulliMaxBytes = 256 << 20
 
 // pgSampleMethod chooses how to sample a table of estRows rows (< 0: never
 // analysed) and sizeBytes for n rows, and the TABLESAMPLE percentage. Tables
-// with at most 2n rows, or without statistics, are read with LIMIT.
+// with at most 2n rows, or without statistics, are read with LIMIT. A size
+// of 0 for a table with rows is not known to be small (a relation without
+// storage of its own): BERNOULLI, which reads every page, is never chosen
+// on it.
 func pgSampleMethod(estRows float64, sizeBytes int64, n int) (string, float64) {
 	if estRows <= 2*float64(n) {
 		return pgMethodLimit, 0
 	}
 	// Oversample by half so that LIMIT n usually fills from the sample.
 	pct := min(100, 150*float64(n)/estRows)
-	if sizeBytes <= pgBernoulliMaxBytes {
+	if sizeBytes > 0 && sizeBytes <= pgBernoulliMaxBytes {
 		return pgMethodBernoulli, pct
 	}
 	return pgMethodSystem, pct
