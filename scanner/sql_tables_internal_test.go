@@ -1,10 +1,12 @@
 package scanner
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"testing"
 
+	"github.com/cairnsec/cairn/classifiers"
 	"github.com/cairnsec/cairn/scanner/dbtest"
 )
 
@@ -66,5 +68,48 @@ func TestPGPartitionedTableSize(t *testing.T) {
 	}
 	if ev.estRows < 90000 {
 		t.Errorf("partitioned table row estimate %.0f; want about 100000", ev.estRows)
+	}
+}
+
+// TestMariaDBSystemVersionedTable checks that a MariaDB table WITH SYSTEM
+// VERSIONING (TABLE_TYPE 'SYSTEM VERSIONED', not 'BASE TABLE') is listed
+// and sampled: it was neither sampled, nor counted, nor reported.
+func TestMariaDBSystemVersionedTable(t *testing.T) {
+	ctx := context.Background()
+	srv := dbtest.Shared(t, dbtest.MariaDB)
+	const db = "cairn_versioned"
+	if err := srv.Exec(ctx, "", "DROP DATABASE IF EXISTS "+db, "CREATE DATABASE "+db); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Exec(ctx, db, "CREATE TABLE plain (ssn varchar(11))",
+		"CREATE TABLE people (ssn varchar(11)) WITH SYSTEM VERSIONING",
+		"INSERT INTO people VALUES ('536-22-8147')"); err != nil {
+		t.Fatal(err)
+	}
+	c, err := sqlConnect(ctx, "mysql", adminLogin(srv), db, testParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	tables, _, err := c.tables(ctx, db, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, tb := range tables {
+		names = append(names, tb.name)
+	}
+	if !slices.Equal(names, []string{"people", "plain"}) {
+		t.Fatalf("tables %v; want [people plain], the system-versioned table included", names)
+	}
+	engine, err := classifiers.NewEngine(classifiers.Options{FingerprintKey: bytes.Repeat([]byte{3}, 32)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &RDSScanner{engine: engine, opts: DBOptions{SampleRows: 100}.withDefaults(), log: discardLogger()}
+	target := &dbTarget{arn: "arn:aws:rds:us-east-1:123456789012:db:probe", id: "probe", region: "us-east-1"}
+	res, findings := s.sampleTable(ctx, c, target, tables[0], sampleParams{})
+	if res.Status != StatusComplete || len(findings) == 0 {
+		t.Errorf("sampling the system-versioned table: %s %s, %d findings; want COMPLETE with a finding", res.Status, res.Reason, len(findings))
 	}
 }

@@ -141,13 +141,15 @@ func (c *myConn) databases(ctx context.Context) ([]string, error) {
 }
 
 // myTablesSQL lists the base tables of one schema (capped) with their
-// columns. Tables on which the user has no privilege at all are not visible
-// in information_schema; see docs/databases.md.
+// columns, MariaDB's system-versioned tables included (TABLE_TYPE 'SYSTEM
+// VERSIONED': their current rows are sampled). Tables on which the user has
+// no privilege at all are not visible in information_schema; see
+// docs/databases.md.
 const myTablesSQL = `
 SELECT t.TABLE_NAME, COALESCE(t.TABLE_ROWS, -1), COALESCE(t.DATA_LENGTH, 0) + COALESCE(t.INDEX_LENGTH, 0),
        c.COLUMN_NAME, c.DATA_TYPE, c.COLUMN_KEY
 FROM (SELECT TABLE_NAME, TABLE_ROWS, DATA_LENGTH, INDEX_LENGTH FROM information_schema.TABLES
-      WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME LIMIT ?) t
+      WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') ORDER BY TABLE_NAME LIMIT ?) t
 JOIN information_schema.COLUMNS c ON c.TABLE_SCHEMA = ? AND c.TABLE_NAME = t.TABLE_NAME
 ORDER BY t.TABLE_NAME, c.ORDINAL_POSITION`
 
