@@ -322,6 +322,10 @@ func (s *S3Scanner) scanPrefixPart(ctx context.Context, b bucketRef, prefix stri
 		s.log.Warn("s3: prefix listing failed", "bucket", b.name, "prefix", prefix, "error", describeErr(err))
 	}
 	if truncated {
+		// The part has no asset row of its own: its PREFIX row is what the
+		// history keeps of the cap (the root part's row cannot know it).
+		results <- result{object: &ObjectResult{AssetARN: arn, Location: prefix, Status: StatusPartial,
+			Reason: ReasonListingCapped, Size: smp.ListedBytes, ObservedAt: time.Now().UTC(), Kind: ObjectKindPrefix, Part: prefix}}
 		s.log.Info("s3: prefix listing capped", "bucket", b.name, "prefix", prefix, "keys", smp.Listed)
 	}
 	s.readSample(ctx, b, arn, prefix, smp.Sample(s.opts.SampleObjects), sem, results)

@@ -77,7 +77,10 @@ func couldNotRead(reason string) bool {
 		// Policy limits on hostile or oversized content: recorded, but the
 		// limit is the verdict, not a failed read.
 		ReasonExceedsSizeQuota, ReasonDecompressionBomb, ReasonArchiveDepthLimit, ReasonArchiveEntryLimit,
-		ReasonUnsupportedEngine, ReasonColumnLimit, ReasonTableLimit:
+		ReasonUnsupportedEngine, ReasonColumnLimit, ReasonTableLimit,
+		// A capped listing (a split bucket's prefix part) is sampled as a
+		// whole bucket's is: the cap is a bound, not a failed read.
+		ReasonListingCapped:
 		return false
 	}
 	return true
