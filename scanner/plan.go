@@ -22,6 +22,12 @@ type BucketPart struct {
 	Root     bool   // the root part (Prefix is then "")
 	Prefix   string // a top-level prefix ending in "/" (not for the root part)
 	Prefixes int    // root part: how many prefix parts the bucket was split into
+	// Planned are, for the root part, the prefixes of the bucket's prefix
+	// parts, so that the root part can tell the top-level prefixes created
+	// after the plan, which no part scans. Nil when not known (a plan
+	// written before they were recorded): the count Prefixes is compared
+	// instead, which misses new prefixes offset by deleted ones.
+	Planned []string
 }
 
 // PlannedStore is a data store found by the planning discovery, with the

@@ -271,9 +271,27 @@ func (s *S3Scanner) scanBucketPart(ctx context.Context, b bucketRef, accountBPA 
 			listIn.Delimiter = aws.String("/")
 			reasons = append(reasons, fmt.Sprintf("%s: this row covers the keys outside the bucket's top-level prefixes; %d prefixes are scanned as separate units", ReasonSplitByPrefix, part.Prefixes))
 		}
-		truncated, listErr = s.list(ctx, b, listIn, smp)
+		var seen map[string]bool
+		var onPrefix func(string)
+		if part.Root {
+			seen = map[string]bool{}
+			onPrefix = func(p string) {
+				if len(seen) <= maxUnplannedSeen {
+					seen[p] = true
+				}
+			}
+		}
+		truncated, listErr = s.list(ctx, b, listIn, smp, onPrefix)
 		asset.ListingSource = ListingSourceList
 		asset.BucketObjects, asset.BucketBytes, asset.TotalsSource, asset.TotalsAt = smp.Listed, smp.ListedBytes, TotalsListing, time.Now().UTC()
+		if n := unplannedPrefixes(part, seen); n > 0 {
+			// Keys under those prefixes belong to no part of the plan: not
+			// scanned, and the totals are not the bucket's outside the parts.
+			asset.Status = StatusPartial
+			asset.TotalsSource = TotalsLowerBound
+			reasons = append(reasons, fmt.Sprintf("%s: %d top-level prefixes not in the plan (created after it) were not scanned", ReasonUnplannedPrefixes, n))
+			s.log.Warn("s3: top-level prefixes not in the plan", "bucket", b.name, "count", n)
+		}
 	}
 	asset.ObjectCount, asset.TotalBytes, asset.ListingTruncated = smp.Listed, smp.ListedBytes, truncated
 	if truncated {
@@ -313,7 +331,7 @@ func (s *S3Scanner) scanBucketPart(ctx context.Context, b bucketRef, accountBPA 
 func (s *S3Scanner) scanPrefixPart(ctx context.Context, b bucketRef, prefix string, sem chan struct{}, results chan<- result) {
 	arn := bucketARN(b.name)
 	smp := newSampler(b.name+"/"+prefix, s.opts.SampleObjects)
-	truncated, err := s.list(ctx, b, &s3.ListObjectsV2Input{Bucket: aws.String(b.name), Prefix: aws.String(prefix)}, smp)
+	truncated, err := s.list(ctx, b, &s3.ListObjectsV2Input{Bucket: aws.String(b.name), Prefix: aws.String(prefix)}, smp, nil)
 	if err != nil {
 		// Nothing of this part can be read: one SKIPPED row says so, so the
 		// part is never taken for clean.
@@ -384,14 +402,42 @@ func (s *S3Scanner) readSample(ctx context.Context, b bucketRef, arn, part strin
 	return sampleRead{objects: sampled, bytes: sampledBytes, skipped: skipped, tally: tally}
 }
 
-// list pages through a bucket's keys into the sampler, up to MaxKeysListed.
-// It returns whether the cap cut the listing short.
-func (s *S3Scanner) list(ctx context.Context, b bucketRef, in *s3.ListObjectsV2Input, smp *sampler) (bool, error) {
+// maxUnplannedSeen bounds the top-level prefixes a root part remembers.
+const maxUnplannedSeen = 10_000
+
+// unplannedPrefixes is how many of the top-level prefixes a root part's
+// listing saw no part of the plan covers: those not in part.Planned, or,
+// when the plan did not record them, how many more there are than parts.
+func unplannedPrefixes(part BucketPart, seen map[string]bool) int {
+	if !part.Root {
+		return 0
+	}
+	if part.Planned == nil {
+		return max(0, len(seen)-part.Prefixes)
+	}
+	n := 0
+	for p := range seen {
+		if !slices.Contains(part.Planned, p) {
+			n++
+		}
+	}
+	return n
+}
+
+// list pages through a bucket's keys into the sampler, up to MaxKeysListed,
+// passing the common prefixes of a delimited listing to onPrefix (if not
+// nil). It returns whether the cap cut the listing short.
+func (s *S3Scanner) list(ctx context.Context, b bucketRef, in *s3.ListObjectsV2Input, smp *sampler, onPrefix func(string)) (bool, error) {
 	p := s3.NewListObjectsV2Paginator(s.s3, in)
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx, func(o *s3.Options) { o.Region = b.region })
 		if err != nil {
 			return false, fmt.Errorf("s3: list %s: %w", b.name, err)
+		}
+		if onPrefix != nil {
+			for _, cp := range page.CommonPrefixes {
+				onPrefix(aws.ToString(cp.Prefix))
+			}
 		}
 		for i, o := range page.Contents {
 			key := aws.ToString(o.Key)

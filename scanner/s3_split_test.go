@@ -3,6 +3,7 @@ package scanner_test
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -64,4 +65,44 @@ func TestSplitPrefixListingCapped(t *testing.T) {
 	if scanner.CouldNotRead(scanner.ReasonListingCapped) {
 		t.Errorf("a capped listing makes the scan INCOMPLETE; a whole bucket's does not")
 	}
+}
+
+// TestSplitRootUnplannedPrefixes checks that the root part of a split bucket
+// reports the top-level prefixes created after the plan, which no part
+// scans: they were dropped silently and the root row's totals labelled
+// LISTING-exact. With the planned prefixes known, new/ is told from a/;
+// without them (an older plan), only a count above the parts' shows.
+func TestSplitRootUnplannedPrefixes(t *testing.T) {
+	keys := []string{"a/x.csv", "new/people.csv", "root.txt"}
+	for _, tc := range []struct {
+		name string
+		root scanner.BucketPart
+	}{
+		{"planned prefixes known", scanner.BucketPart{Root: true, Prefixes: 1, Planned: []string{"a/"}}},
+		{"count only", scanner.BucketPart{Root: true, Prefixes: 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sink := splitScan(t, "split", keys, scanner.Options{
+				Parts: map[string][]scanner.BucketPart{"split": {tc.root, {Prefix: "a/"}}},
+			})
+			a := sink.assets["split"]
+			if _, ok := sink.objects["arn:aws:s3:::split/new/people.csv"]; ok {
+				t.Fatalf("new/people.csv was scanned; the test expects no part to cover new/")
+			}
+			if !strings.Contains(a.Reason, scanner.ReasonUnplannedPrefixes+": 1 ") {
+				t.Errorf("reason %q; want %s naming 1 prefix", a.Reason, scanner.ReasonUnplannedPrefixes)
+			}
+			if a.Status == scanner.StatusComplete || a.TotalsSource == scanner.TotalsListing {
+				t.Errorf("asset %s with totals from %s; want PARTIAL and totals not labelled exact", a.Status, a.TotalsSource)
+			}
+		})
+	}
+	t.Run("no new prefix", func(t *testing.T) {
+		sink := splitScan(t, "split", []string{"a/x.csv", "root.txt"}, scanner.Options{
+			Parts: map[string][]scanner.BucketPart{"split": {{Root: true, Prefixes: 1, Planned: []string{"a/"}}, {Prefix: "a/"}}},
+		})
+		if a := sink.assets["split"]; a.Status != scanner.StatusComplete || a.TotalsSource != scanner.TotalsListing || strings.Contains(a.Reason, scanner.ReasonUnplannedPrefixes) {
+			t.Errorf("asset %s, totals %s, reason %q; want COMPLETE, LISTING, no %s", a.Status, a.TotalsSource, a.Reason, scanner.ReasonUnplannedPrefixes)
+		}
+	})
 }

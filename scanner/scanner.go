@@ -61,6 +61,10 @@ const (
 	// prefix: the row's object counts, sample and data classes cover the
 	// bucket's root part only (the findings of every part carry its ARN).
 	ReasonSplitByPrefix = "SPLIT_BY_PREFIX"
+	// ReasonUnplannedPrefixes marks the asset row of a split bucket whose
+	// root part found top-level prefixes that no part of the plan covers
+	// (created after the plan): their keys were not scanned.
+	ReasonUnplannedPrefixes = "UNPLANNED_PREFIXES"
 )
 
 // CouldNotRead reports whether an object_results reason code means data

@@ -266,7 +266,7 @@ func workOf(units []workUnit) accountWork {
 		}
 		if u.Service == "s3" && u.Part != "" {
 			name := strings.TrimPrefix(u.Asset, "arn:aws:s3:::")
-			w.parts[name] = append(w.parts[name], scanner.BucketPart{Root: u.Part == partRoot, Prefix: u.Prefix, Prefixes: u.Prefixes})
+			w.parts[name] = append(w.parts[name], scanner.BucketPart{Root: u.Part == partRoot, Prefix: u.Prefix, Prefixes: u.Prefixes, Planned: u.PlannedPrefixes})
 		}
 	}
 	for svc, set := range arns {

@@ -45,8 +45,12 @@ type workUnit struct {
 	Part   string `json:"part,omitempty"`
 	Prefix string `json:"prefix,omitempty"`
 	// Prefixes is, for a root part, how many prefix parts the bucket has.
-	Prefixes int    `json:"prefixes,omitempty"`
-	Error    string `json:"error,omitempty"`
+	Prefixes int `json:"prefixes,omitempty"`
+	// PlannedPrefixes are, for a root part, the prefixes of its bucket's
+	// prefix parts: the root part reports the top-level prefixes created
+	// after the plan, which no unit scans.
+	PlannedPrefixes []string `json:"planned_prefixes,omitempty"`
+	Error           string   `json:"error,omitempty"`
 }
 
 // key identifies a unit in a plan; shardOf hashes it.
@@ -80,7 +84,7 @@ func planAccount(ctx context.Context, t orgTarget, s scanSettings, log *slog.Log
 				units = append(units, workUnit{Account: t.account, Service: svc, Region: st.Region, Asset: st.ARN})
 				continue
 			}
-			units = append(units, workUnit{Account: t.account, Service: svc, Region: st.Region, Asset: st.ARN, Part: partRoot, Prefixes: len(st.Prefixes)})
+			units = append(units, workUnit{Account: t.account, Service: svc, Region: st.Region, Asset: st.ARN, Part: partRoot, Prefixes: len(st.Prefixes), PlannedPrefixes: st.Prefixes})
 			for _, p := range st.Prefixes {
 				units = append(units, workUnit{Account: t.account, Service: svc, Region: st.Region, Asset: st.ARN, Part: partPrefix, Prefix: p})
 			}
