@@ -126,6 +126,8 @@ type objectCols struct {
 	Status    string `parquet:"status"`
 	Reason    string `parquet:"reason"`
 	BytesRead int64  `parquet:"bytes_read"`
+	Kind      string `parquet:"kind"` // empty in files written before the column
+	Part      string `parquet:"part"`
 }
 
 // LoadAuditData reads the scans of the history under dir that f selects, and
@@ -335,7 +337,7 @@ func LoadAuditData(dir string, f AuditFilter) (AuditData, error) {
 				continue
 			}
 			if j := joinOf(r.ScanID, r.AccountID); j != nil {
-				j.AddObject(ObjectResultRow{AssetARN: r.AssetARN, Location: r.Location, Status: r.Status})
+				j.AddObject(ObjectResultRow{AssetARN: r.AssetARN, Location: r.Location, Status: r.Status, Kind: r.Kind, Part: r.Part})
 			}
 			k := okey{r.ScanID, r.AccountID, r.Status, r.Reason}
 			s := ostats[k]
