@@ -75,7 +75,7 @@ func managementGaps(s TrailSelectors) []string {
 			sels = append(sels, m)
 		}
 	}
-	var missing [2][]string // read, write: sources not recorded; nil for all of them
+	var gaps [2]string // read, write: "" when all recorded, else "events" or "events of SOURCES"
 	for k, kind := range []string{"read", "write"} {
 		covers := func(m mgmtSelector) bool { return kind == "read" && m.read || kind == "write" && m.write }
 		var best *mgmtSelector // the all-sources selector with the fewest exclusions
@@ -85,43 +85,36 @@ func managementGaps(s TrailSelectors) []string {
 			}
 		}
 		if best == nil {
+			gaps[k] = "events"
 			continue
 		}
-		missing[k] = []string{}
+		var missing []string
 		for _, src := range best.except {
-			recorded := false
-			for _, m := range sels {
-				if covers(m) && (m.all && !hasValue(m.except, src) || !m.all && hasValue(m.only, src)) {
-					recorded = true
-					break
-				}
-			}
-			if !recorded && !hasValue(missing[k], src) {
-				missing[k] = append(missing[k], src)
+			recorded := slices.ContainsFunc(sels, func(m mgmtSelector) bool {
+				return covers(m) && (m.all && !hasValue(m.except, src) || !m.all && hasValue(m.only, src))
+			})
+			if !recorded && !hasValue(missing, src) {
+				missing = append(missing, src)
 			}
 		}
-	}
-	describe := func(kind string, srcs []string) string {
-		if srcs == nil {
-			return kind + " events"
+		if len(missing) > 0 {
+			gaps[k] = "events of " + strings.Join(missing, " and ")
 		}
-		return kind + " events of " + strings.Join(srcs, " and ")
 	}
-	read, write := missing[0], missing[1]
 	switch {
-	case read != nil && len(read) == 0 && write != nil && len(write) == 0:
+	case gaps[0] == "" && gaps[1] == "":
 		return nil
-	case slices.Equal(read, write) && (read == nil) == (write == nil):
-		return []string{describe("read and write", read)}
+	case gaps[0] == gaps[1]:
+		return []string{"read and write " + gaps[0]}
 	}
-	var gaps []string
-	if read == nil || len(read) > 0 {
-		gaps = append(gaps, describe("read", read))
+	var out []string
+	if gaps[0] != "" {
+		out = append(out, "read "+gaps[0])
 	}
-	if write == nil || len(write) > 0 {
-		gaps = append(gaps, describe("write", write))
+	if gaps[1] != "" {
+		out = append(out, "write "+gaps[1])
 	}
-	return gaps
+	return out
 }
 
 // advancedManagement reads an advanced selector of management events; ok is false
