@@ -162,21 +162,8 @@ func TestDynamoDBUndescribedTableExposureUnknown(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	proxy := mototest.NewFaultProxy(srv.Endpoint, 1, mototest.FaultRule{TableName: "hidden", Operation: "DescribeTable", Fault: mototest.FaultDeny})
-	endpoint, err := proxy.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { proxy.Close() })
-	engine, err := classifiers.NewEngine(classifiers.Options{FingerprintKey: bytes.Repeat([]byte{4}, 32)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ao := scanner.AWSOptions{EndpointURL: endpoint}
-	guarded, err := scanner.LoadAWSConfig(ctx, ao)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, endpoint := throughFaults(t, srv.Endpoint, mototest.FaultRule{TableName: "hidden", Operation: "DescribeTable", Fault: mototest.FaultDeny})
+	guarded, ao, engine := scanSetup(t, endpoint, 4)
 	sink := newMemorySink()
 	if _, err := scanner.NewDynamoDBScanner(guarded, ao, engine, scanner.DynamoOptions{SampleItems: 10}, nil).Scan(ctx, mototest.AccountID, sink); err != nil {
 		t.Fatal(err)

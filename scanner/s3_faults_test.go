@@ -189,6 +189,35 @@ func findingSet(m *memorySink, exclude []string) []string {
 // findings of a clean read; the object that stalls every time ends SKIPPED
 // with reason TIMEOUT after its body attempts, long before its object
 // timeout.
+// throughFaults starts a fault proxy with rules in front of upstream (a moto
+// endpoint), closed when the test ends, and returns it and its endpoint.
+func throughFaults(t *testing.T, upstream string, rules ...mototest.FaultRule) (*mototest.FaultProxy, string) {
+	t.Helper()
+	proxy := mototest.NewFaultProxy(upstream, 1, rules...)
+	endpoint, err := proxy.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { proxy.Close() })
+	return proxy, endpoint
+}
+
+// scanSetup returns what a scanner needs to scan endpoint: the guarded AWS
+// configuration, its options, and an engine keyed with 32 bytes of key.
+func scanSetup(t *testing.T, endpoint string, key byte) (aws.Config, scanner.AWSOptions, *classifiers.Engine) {
+	t.Helper()
+	engine, err := classifiers.NewEngine(classifiers.Options{FingerprintKey: bytes.Repeat([]byte{key}, 32)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ao := scanner.AWSOptions{EndpointURL: endpoint}
+	guarded, err := scanner.LoadAWSConfig(context.Background(), ao)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return guarded, ao, engine
+}
+
 func TestS3BodyStall(t *testing.T) {
 	srv, cfg := mototest.StartSeeded(t)
 	ctx := context.Background()
@@ -269,23 +298,9 @@ func TestS3PostureReadsOverlap(t *testing.T) {
 		t.Fatal(err)
 	}
 	const delay = 400 * time.Millisecond
-	proxy := mototest.NewFaultProxy(srv.Endpoint, 1,
+	proxy, endpoint := throughFaults(t, srv.Endpoint,
 		mototest.FaultRule{Method: http.MethodGet, Bucket: bucket, Fault: mototest.FaultDelay, Delay: delay})
-	endpoint, err := proxy.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { proxy.Close() })
-
-	engine, err := classifiers.NewEngine(classifiers.Options{FingerprintKey: bytes.Repeat([]byte{5}, 32)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ao := scanner.AWSOptions{EndpointURL: endpoint}
-	guarded, err := scanner.LoadAWSConfig(ctx, ao)
-	if err != nil {
-		t.Fatal(err)
-	}
+	guarded, ao, engine := scanSetup(t, endpoint, 5)
 	sink := newMemorySink()
 	start := time.Now()
 	if _, err := scanner.NewS3Scanner(guarded, ao, engine, scanner.Options{}, nil).Scan(ctx, mototest.AccountID, sink); err != nil {
@@ -328,21 +343,8 @@ func TestS3PolicyStatusUnreadable(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	proxy := mototest.NewFaultProxy(srv.Endpoint, 1, mototest.FaultRule{Operation: "GetBucketPolicyStatus", Fault: mototest.FaultDeny})
-	endpoint, err := proxy.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { proxy.Close() })
-	engine, err := classifiers.NewEngine(classifiers.Options{FingerprintKey: bytes.Repeat([]byte{6}, 32)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ao := scanner.AWSOptions{EndpointURL: endpoint}
-	guarded, err := scanner.LoadAWSConfig(ctx, ao)
-	if err != nil {
-		t.Fatal(err)
-	}
+	proxy, endpoint := throughFaults(t, srv.Endpoint, mototest.FaultRule{Operation: "GetBucketPolicyStatus", Fault: mototest.FaultDeny})
+	guarded, ao, engine := scanSetup(t, endpoint, 6)
 	sink := newMemorySink()
 	if _, err := scanner.NewS3Scanner(guarded, ao, engine, scanner.Options{}, nil).Scan(ctx, mototest.AccountID, sink); err != nil {
 		t.Fatal(err)

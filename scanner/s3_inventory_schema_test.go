@@ -15,7 +15,6 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/parquet-go/parquet-go"
 
-	"github.com/cairnsec/cairn/classifiers"
 	"github.com/cairnsec/cairn/scanner"
 	"github.com/cairnsec/cairn/scanner/mototest"
 )
@@ -93,15 +92,7 @@ func TestS3InventoryOptionalFields(t *testing.T) {
 	put("dest", "inv/noclass/a.csv.gz", f, "")
 	put("dest", "inv/noclass/2026-01-01T00-00Z/manifest.json", manifest("noclass", "CSV", "Bucket, Key, Size", "inv/noclass/a.csv.gz", len(f)), "")
 
-	engine, err := classifiers.NewEngine(classifiers.Options{FingerprintKey: bytes.Repeat([]byte{2}, 32)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ao := scanner.AWSOptions{EndpointURL: srv.Endpoint}
-	guarded, err := scanner.LoadAWSConfig(ctx, ao)
-	if err != nil {
-		t.Fatal(err)
-	}
+	guarded, ao, engine := scanSetup(t, srv.Endpoint, 2)
 	sink := newMemorySink()
 	s := scanner.NewS3Scanner(guarded, ao, engine, scanner.Options{
 		Buckets: []string{"nosize-csv", "nosize-parquet", "blanksize", "noclass"},

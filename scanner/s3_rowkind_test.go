@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/cairnsec/cairn/classifiers"
 	"github.com/cairnsec/cairn/scanner"
 	"github.com/cairnsec/cairn/scanner/mototest"
 )
@@ -37,15 +36,7 @@ func TestS3ObjectRowKinds(t *testing.T) {
 	rand.NewChaCha8([32]byte{1}).Read(noise)
 	put("a.zip", zipOf(t, "noise.hex", hex.EncodeToString(noise), "people.csv", fmtCSV))
 
-	engine, err := classifiers.NewEngine(classifiers.Options{FingerprintKey: bytes.Repeat([]byte{2}, 32)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ao := scanner.AWSOptions{EndpointURL: srv.Endpoint}
-	guarded, err := scanner.LoadAWSConfig(ctx, ao)
-	if err != nil {
-		t.Fatal(err)
-	}
+	guarded, ao, engine := scanSetup(t, srv.Endpoint, 2)
 	sink := newMemorySink()
 	s := scanner.NewS3Scanner(guarded, ao, engine, scanner.Options{Buckets: []string{"kinds"}, SampleBytes: 4096}, nil)
 	if _, err := s.Scan(ctx, mototest.AccountID, sink); err != nil {
