@@ -58,5 +58,5 @@ func evalNoKeysAtSetup(st *State) []Result {
 			out = append(out, result(StatusPass, r.ARN, GlobalRegion, e, "User %s has a console password and no unused access key from its set-up.", r.User))
 		}
 	}
-	return out
+	return append(out, usersNotInReport(st, rep.Value)...)
 }

@@ -72,5 +72,5 @@ func evalUnusedCredentials(st *State) []Result {
 				"(one never used counts from when it was set).", r.User, unusedCredentialDays))
 		}
 	}
-	return out
+	return append(out, usersNotInReport(st, rep.Value)...)
 }

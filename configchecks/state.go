@@ -113,6 +113,9 @@ type IAMState struct {
 	// CredentialReport holds the parsed rows of the IAM credential report, the
 	// <root_account> row included when the report has it.
 	CredentialReport Attr[[]CredentialReportRow] `json:"credential_report"`
+	// CredentialReportGeneratedAt is when IAM generated the report, which it
+	// reuses for up to four hours: users created since are not in it.
+	CredentialReportGeneratedAt *time.Time `json:"credential_report_generated_at,omitempty"`
 	// Users lists the IAM users with their policies, keys and MFA devices.
 	Users Attr[[]IAMUser] `json:"users"`
 	// Policies lists the customer managed policies attached to at least one

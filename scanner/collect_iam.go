@@ -67,7 +67,7 @@ func (c *stateCollector) collectIAM(ctx context.Context) configchecks.IAMState {
 		})
 	}
 
-	s.CredentialReport = c.credentialReport(ctx, client)
+	s.CredentialReport, s.CredentialReportGeneratedAt = c.credentialReport(ctx, client)
 	s.Users = c.iamUsers(ctx, client)
 	s.Policies = c.iamPolicies(ctx, client)
 	s.ServerCertificates = c.serverCertificates(ctx, client)
@@ -80,37 +80,37 @@ func (c *stateCollector) collectIAM(ctx context.Context) configchecks.IAMState {
 }
 
 // credentialReport generates (GenerateCredentialReport, repeated until COMPLETE) and
-// reads the IAM credential report.
-func (c *stateCollector) credentialReport(ctx context.Context, client *iam.Client) configchecks.Attr[[]configchecks.CredentialReportRow] {
+// reads the IAM credential report, and returns when IAM generated it.
+func (c *stateCollector) credentialReport(ctx context.Context, client *iam.Client) (configchecks.Attr[[]configchecks.CredentialReportRow], *time.Time) {
 	type rows = []configchecks.CredentialReportRow
 	wait := reportPoll
 	for attempt := 1; ; attempt++ {
 		out, err := client.GenerateCredentialReport(ctx, &iam.GenerateCredentialReportInput{})
 		if err != nil {
-			return configchecks.Unknown[rows](reason("iam GenerateCredentialReport", err))
+			return configchecks.Unknown[rows](reason("iam GenerateCredentialReport", err)), nil
 		}
 		if out.State == iamtypes.ReportStateTypeComplete {
 			break
 		}
 		if attempt == reportAttempts {
-			return configchecks.Unknown[rows]("iam GenerateCredentialReport: report not complete after " + fmt.Sprint(reportAttempts) + " attempts")
+			return configchecks.Unknown[rows]("iam GenerateCredentialReport: report not complete after " + fmt.Sprint(reportAttempts) + " attempts"), nil
 		}
 		select {
 		case <-ctx.Done():
-			return configchecks.Unknown[rows](reason("iam GenerateCredentialReport", ctx.Err()))
+			return configchecks.Unknown[rows](reason("iam GenerateCredentialReport", ctx.Err())), nil
 		case <-time.After(wait):
 		}
 		wait = min(2*wait, reportPollMax)
 	}
 	out, err := client.GetCredentialReport(ctx, &iam.GetCredentialReportInput{})
 	if err != nil {
-		return configchecks.Unknown[rows](reason("iam GetCredentialReport", err))
+		return configchecks.Unknown[rows](reason("iam GetCredentialReport", err)), nil
 	}
 	parsed, err := ParseCredentialReport(out.Content)
 	if err != nil {
-		return configchecks.Unknown[rows]("iam GetCredentialReport: " + err.Error())
+		return configchecks.Unknown[rows]("iam GetCredentialReport: " + err.Error()), nil
 	}
-	return configchecks.Observed(parsed)
+	return configchecks.Observed(parsed), out.GeneratedTime
 }
 
 // maxReportRows bounds the credential report rows parsed (IAM allows 5,000 users).
