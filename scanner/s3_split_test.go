@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/cairnsec/cairn/classifiers"
 	"github.com/cairnsec/cairn/scanner"
 	"github.com/cairnsec/cairn/scanner/mototest"
 )
@@ -29,15 +28,7 @@ func splitScan(t *testing.T, bucket string, keys []string, opts scanner.Options)
 			t.Fatal(err)
 		}
 	}
-	engine, err := classifiers.NewEngine(classifiers.Options{FingerprintKey: bytes.Repeat([]byte{2}, 32)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ao := scanner.AWSOptions{EndpointURL: srv.Endpoint}
-	guarded, err := scanner.LoadAWSConfig(ctx, ao)
-	if err != nil {
-		t.Fatal(err)
-	}
+	guarded, ao, engine := scanSetup(t, srv.Endpoint, 2)
 	sink := newMemorySink()
 	opts.Buckets = []string{bucket}
 	if _, err := scanner.NewS3Scanner(guarded, ao, engine, opts, nil).Scan(ctx, mototest.AccountID, sink); err != nil {

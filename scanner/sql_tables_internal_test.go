@@ -33,19 +33,9 @@ func TestPGPartitionedTableSize(t *testing.T) {
 		"ANALYZE ev"); err != nil {
 		t.Fatal(err)
 	}
-	c, err := sqlConnect(ctx, "postgresql", adminLogin(srv), db, testParams())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.close()
-	tables, _, err := c.tables(ctx, db, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
+	c, tables, names := listTables(t, "postgresql", srv, db)
 	var ev *sqlTable
 	for _, tb := range tables {
-		names = append(names, tb.name)
 		if tb.name == "ev" {
 			ev = tb
 		}
@@ -86,19 +76,7 @@ func TestMariaDBSystemVersionedTable(t *testing.T) {
 		"INSERT INTO people VALUES ('536-22-8147')"); err != nil {
 		t.Fatal(err)
 	}
-	c, err := sqlConnect(ctx, "mysql", adminLogin(srv), db, testParams())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.close()
-	tables, _, err := c.tables(ctx, db, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, tb := range tables {
-		names = append(names, tb.name)
-	}
+	c, tables, names := listTables(t, "mysql", srv, db)
 	if !slices.Equal(names, []string{"people", "plain"}) {
 		t.Fatalf("tables %v; want [people plain], the system-versioned table included", names)
 	}
@@ -112,4 +90,26 @@ func TestMariaDBSystemVersionedTable(t *testing.T) {
 	if res.Status != StatusComplete || len(findings) == 0 {
 		t.Errorf("sampling the system-versioned table: %s %s, %d findings; want COMPLETE with a finding", res.Status, res.Reason, len(findings))
 	}
+}
+
+// listTables connects to database db of srv as its administrator (family
+// "postgresql" or "mysql") and lists its tables as the sampler does, with
+// their names; the connection is closed when the test ends.
+func listTables(t *testing.T, family string, srv *dbtest.Server, db string) (sqlConn, []*sqlTable, []string) {
+	t.Helper()
+	ctx := context.Background()
+	c, err := sqlConnect(ctx, family, adminLogin(srv), db, testParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.close() })
+	tables, _, err := c.tables(ctx, db, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := make([]string, len(tables))
+	for i, tb := range tables {
+		names[i] = tb.name
+	}
+	return c, tables, names
 }
