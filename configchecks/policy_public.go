@@ -88,16 +88,23 @@ type restriction struct {
 // statement has no Sid. The descriptions hold Sids and actions, never condition
 // values. It returns an error when the document is not valid JSON.
 func PublicStatements(doc string) ([]string, error) {
+	return eachPublic(doc, func(st policyStatement, i int) string {
+		return fmt.Sprintf("%s: %s may %s", statementName(st, i), st.grantee(), st.actions())
+	})
+}
+
+// eachPublic returns name(statement, index) for each public statement of a
+// resource policy (see policyStatement.public).
+func eachPublic(doc string, name func(policyStatement, int) string) ([]string, error) {
 	d, err := parsePolicy(doc)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
 	for i, st := range d.Statement {
-		if !st.public() {
-			continue
+		if st.public() {
+			out = append(out, name(st, i))
 		}
-		out = append(out, fmt.Sprintf("%s: %s may %s", statementName(st, i), st.grantee(), st.actions()))
 	}
 	return out, nil
 }
@@ -169,17 +176,7 @@ func PolicyPrincipals(doc string) ([]string, error) {
 // unrestrictedPublicStatements returns the names (Sid, or "statement N") of the
 // statements of a resource policy that PublicStatements reports.
 func unrestrictedPublicStatements(doc string) ([]string, error) {
-	d, err := parsePolicy(doc)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for i, st := range d.Statement {
-		if st.public() {
-			out = append(out, statementName(st, i))
-		}
-	}
-	return out, nil
+	return eachPublic(doc, statementName)
 }
 
 // public reports whether a statement is an Allow for everyone that no condition
